@@ -1,0 +1,40 @@
+/** Everything Parley reads from the environment, in one place (CONTRACT §1). */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string | undefined;
+  apiToken: string | undefined;
+  adminPassword: string | undefined;
+  siteKey: string | undefined;
+  allowedOrigins: string[] | undefined;
+  webhookAllowPrivate: boolean;
+  logLevel: string;
+  /** API requests per minute per token or agent. */
+  rateLimitPerMinute: number;
+  /** Public base URL for links (defaults to http://localhost:PORT). */
+  publicUrl: string;
+  /** Largest JSON body accepted. */
+  bodyLimit: string;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const origins = env.PARLEY_ALLOWED_ORIGINS?.split(",").map((s) => s.trim().replace(/\/$/, "")).filter(Boolean);
+  return {
+    port,
+    host: env.HOST ?? "0.0.0.0",
+    databaseUrl: env.DATABASE_URL || "sqlite:./data/parley.sqlite",
+    redisUrl: env.REDIS_URL || undefined,
+    apiToken: env.PARLEY_API_TOKEN || undefined,
+    adminPassword: env.PARLEY_ADMIN_PASSWORD || undefined,
+    siteKey: env.PARLEY_SITE_KEY || undefined,
+    allowedOrigins: origins && origins.length ? origins : undefined,
+    webhookAllowPrivate: !!env.PARLEY_WEBHOOK_ALLOW_PRIVATE && env.PARLEY_WEBHOOK_ALLOW_PRIVATE !== "0" && env.PARLEY_WEBHOOK_ALLOW_PRIVATE !== "false",
+    logLevel: env.LOG_LEVEL ?? "info",
+    rateLimitPerMinute: Number(env.PARLEY_RATE_LIMIT ?? 6000),
+    publicUrl: (env.PARLEY_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ""),
+    bodyLimit: env.PARLEY_BODY_LIMIT ?? "1mb",
+  };
+}

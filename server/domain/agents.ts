@@ -1,0 +1,72 @@
+import type { Agent, AgentInput } from "../../shared/schemas/index.ts";
+import { write, type Ctx, type Principal } from "./context.ts";
+import { hashPassword, newId, verifyPassword } from "./secrets.ts";
+import { notFound, ParleyError } from "./errors.ts";
+import { agentView } from "./views.ts";
+import { isUniqueViolation } from "../store/db.ts";
+import type { AgentRow } from "../store/tables.ts";
+
+/** Agents serve every site; only admin tokens and owners manage them. */
+function mayManageAgents(p: Principal): boolean {
+  return p.kind === "system" || (p.kind === "token" && p.siteId === null) || (p.kind === "agent" && p.role === "owner");
+}
+
+export async function createAgent(ctx: Ctx, p: Principal, input: AgentInput): Promise<Agent> {
+  if (!mayManageAgents(p)) throw new ParleyError("forbidden", "Only an owner or an admin token can create agents");
+  const row: AgentRow = {
+    id: newId("agent"),
+    name: input.name,
+    email: input.email.toLowerCase(),
+    role: input.role ?? "agent",
+    password_hash: await hashPassword(input.password),
+    created_at: ctx.now(),
+  };
+  try {
+    await write(ctx, (trx) => trx.insertInto("agents").values(row).execute());
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ParleyError("conflict", "An agent with this email already exists", [{ path: "email", message: "already taken" }]);
+    throw err;
+  }
+  return agentView(row);
+}
+
+export async function listAgents(ctx: Ctx, p: Principal): Promise<Agent[]> {
+  if (p.kind === "visitor") throw new ParleyError("forbidden", "Not allowed");
+  return (await ctx.db.selectFrom("agents").selectAll().orderBy("created_at").execute()).map(agentView);
+}
+
+export async function agentRow(ctx: Ctx, id: string): Promise<AgentRow> {
+  const row = await ctx.db.selectFrom("agents").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) throw notFound("Agent");
+  return row;
+}
+
+export async function agentExists(ctx: Ctx, id: string): Promise<boolean> {
+  return !!(await ctx.db.selectFrom("agents").select("id").where("id", "=", id).executeTakeFirst());
+}
+
+/** The agent for these credentials, or null; the caller never learns which of the two was wrong. */
+export async function checkCredentials(ctx: Ctx, email: string, password: string): Promise<Agent | null> {
+  const row = await ctx.db.selectFrom("agents").selectAll().where("email", "=", email.trim().toLowerCase()).executeTakeFirst();
+  // Hash even for an unknown email so that timing does not tell which part was wrong.
+  const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+  return row && ok ? agentView(row) : null;
+}
+const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+/** First start with no agents: the owner admin@localhost, with the pinned or a fresh password. */
+export async function ensureOwner(ctx: Ctx, pinnedPassword: string | undefined, freshPassword: () => string): Promise<{ created: boolean; password?: string }> {
+  const any = await ctx.db.selectFrom("agents").select("id").limit(1).executeTakeFirst();
+  if (any) {
+    if (pinnedPassword) {
+      const owner = await ctx.db.selectFrom("agents").selectAll().where("email", "=", "admin@localhost").executeTakeFirst();
+      if (owner && !(await verifyPassword(pinnedPassword, owner.password_hash))) {
+        await ctx.db.updateTable("agents").set({ password_hash: await hashPassword(pinnedPassword) }).where("id", "=", owner.id).execute();
+      }
+    }
+    return { created: false };
+  }
+  const password = pinnedPassword ?? freshPassword();
+  await createAgent(ctx, { kind: "system" }, { name: "Admin", email: "admin@localhost", password, role: "owner" });
+  return { created: true, password };
+}

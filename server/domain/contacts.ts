@@ -1,0 +1,91 @@
+import type { Contact, ContactInput } from "../../shared/schemas/index.ts";
+import { json, seesSite, write, type Ctx, type Db, type Emit, type Principal, type Trx } from "./context.ts";
+import { newId } from "./secrets.ts";
+import { notFound, ParleyError } from "./errors.ts";
+import { contactView } from "./views.ts";
+import type { ContactRow } from "../store/tables.ts";
+
+export async function contactRow(db: Db, p: Principal, id: string): Promise<ContactRow> {
+  const row = await db.selectFrom("contacts").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row || !seesSite(p, row.site_id) || (p.kind === "visitor" && p.contactId !== row.id)) throw notFound("Contact");
+  return row;
+}
+
+export async function getContact(ctx: Ctx, p: Principal, id: string): Promise<Contact> {
+  return contactView(await contactRow(ctx.db, p, id));
+}
+
+function normalise(input: ContactInput) {
+  return {
+    name: input.name === undefined ? undefined : input.name?.trim() || null,
+    email: input.email === undefined ? undefined : input.email?.trim().toLowerCase() || null,
+    phone: input.phone === undefined ? undefined : input.phone ? normalisePhone(input.phone) || null : null,
+    external_id: input.externalId === undefined ? undefined : input.externalId || null,
+  };
+}
+
+/** Applies `input` to the contact inside the caller's transaction; tells `contact.updated` when something changed. */
+export async function applyContactInput(trx: Trx, emit: Emit, row: ContactRow, input: ContactInput, now: string): Promise<ContactRow> {
+  const n = normalise(input);
+  const next: ContactRow = {
+    ...row,
+    name: n.name !== undefined ? n.name : row.name,
+    email: n.email !== undefined ? n.email : row.email,
+    phone: n.phone !== undefined ? n.phone : row.phone,
+    external_id: n.external_id !== undefined ? n.external_id : row.external_id,
+    metadata: input.metadata !== undefined ? json.stringify({ ...json.parse(row.metadata, {}), ...input.metadata }) : row.metadata,
+  };
+  const changed = (["name", "email", "phone", "external_id", "metadata"] as const).some((k) => next[k] !== row[k]);
+  if (!changed) return row;
+  next.updated_at = now;
+  if (next.external_id && next.external_id !== row.external_id) {
+    const clash = await trx.selectFrom("contacts").select("id").where("site_id", "=", row.site_id).where("external_id", "=", next.external_id).executeTakeFirst();
+    if (clash) throw new ParleyError("conflict", "Another contact has this externalId", [{ path: "externalId", message: "already taken" }]);
+  }
+  await trx
+    .updateTable("contacts")
+    .set({ name: next.name, email: next.email, phone: next.phone, external_id: next.external_id, metadata: next.metadata, updated_at: now })
+    .where("id", "=", row.id)
+    .execute();
+  emit({ type: "contact.updated", siteId: row.site_id, contact: contactView(next) });
+  return next;
+}
+
+export async function patchContact(ctx: Ctx, p: Principal, id: string, input: ContactInput): Promise<Contact> {
+  if (p.kind === "visitor") throw notFound("Contact");
+  return write(ctx, async (trx, emit) => {
+    const row = await contactRow(trx, p, id);
+    return contactView(await applyContactInput(trx, emit, row, input, ctx.now()));
+  });
+}
+
+/**
+ * The contact a new conversation belongs to: found by externalId (and updated with what else
+ * was given), or created.
+ */
+export async function upsertContact(trx: Trx, emit: Emit, siteId: string, input: ContactInput, now: string): Promise<ContactRow> {
+  const n = normalise(input);
+  if (n.external_id) {
+    const existing = await trx.selectFrom("contacts").selectAll().where("site_id", "=", siteId).where("external_id", "=", n.external_id).executeTakeFirst();
+    if (existing) return applyContactInput(trx, emit, existing, input, now);
+  }
+  const row: ContactRow = {
+    id: newId("contact"),
+    site_id: siteId,
+    external_id: n.external_id ?? null,
+    name: n.name ?? null,
+    email: n.email ?? null,
+    phone: n.phone ?? null,
+    metadata: json.stringify(input.metadata ?? {}),
+    created_at: now,
+    updated_at: now,
+  };
+  await trx.insertInto("contacts").values(row).execute();
+  return row;
+}
+
+/** Digits and a leading +, so that "+46 70-123 45 67" and "+46701234567" match. */
+export function normalisePhone(phone: string): string {
+  const trimmed = phone.trim();
+  return (trimmed.startsWith("+") ? "+" : "") + trimmed.replace(/\D/g, "");
+}

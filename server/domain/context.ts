@@ -1,0 +1,85 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../store/tables.ts";
+import type { Dialect } from "../store/db.ts";
+import { isUniqueViolation } from "../store/db.ts";
+import type { DomainEvent, EventBus } from "../events/bus.ts";
+
+/** What every domain function works with. Nothing here knows of HTTP or sockets. */
+export interface Ctx {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  bus: EventBus;
+  now(): string;
+  /** Base URL used in links to conversations (the inbox). */
+  publicUrl: string;
+}
+
+export type Trx = Transaction<Database>;
+export type Db = Kysely<Database> | Trx;
+export type Emit = (event: DomainEvent) => void;
+
+/** Who is acting. Authorisation rules read this; the domain trusts nothing else. */
+export type Principal =
+  | { kind: "token"; tokenId: string; siteId: string | null; name: string }
+  | { kind: "agent"; agentId: string; name: string; role: "owner" | "agent" }
+  | { kind: "visitor"; visitorId: string; siteId: string; contactId: string | null }
+  | { kind: "system" };
+
+/** May this principal see data of this site? */
+export function seesSite(p: Principal, siteId: string): boolean {
+  switch (p.kind) {
+    case "system":
+    case "agent":
+      return true;
+    case "token":
+      return p.siteId === null || p.siteId === siteId;
+    case "visitor":
+      return p.siteId === siteId;
+  }
+}
+
+/** The site ids a listing is limited to, or null for every site. */
+export function siteScope(p: Principal): string | null {
+  if (p.kind === "token") return p.siteId;
+  if (p.kind === "visitor") return p.siteId;
+  return null;
+}
+
+/**
+ * The one write path: runs `fn` in a transaction, lets in-transaction hooks (the webhook
+ * outbox) store the durable events with the change, commits, then publishes every event.
+ * A unique-index race (two writers with the same idempotency key) is retried once, when the
+ * second writer finds the first one's row.
+ */
+export async function write<T>(ctx: Ctx, fn: (trx: Trx, emit: Emit) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const events: DomainEvent[] = [];
+    try {
+      const result = await ctx.db.transaction().execute(async (trx) => {
+        const value = await fn(trx, (e) => events.push(e));
+        await ctx.bus.runTransactionHooks(trx, events);
+        return value;
+      });
+      for (const event of events) ctx.bus.publish(event);
+      return result;
+    } catch (err) {
+      if (attempt < 2 && isUniqueViolation(err)) continue;
+      throw err;
+    }
+  }
+}
+
+export const json = {
+  parse<T>(text: string | null | undefined, fallback: T): T {
+    if (!text) return fallback;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      return fallback;
+    }
+  },
+  stringify: (value: unknown) => JSON.stringify(value ?? null),
+};
+
+/** Milliseconds-precision ISO timestamps that sort as text. */
+export const isoNow = () => new Date().toISOString();

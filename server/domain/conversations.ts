@@ -1,0 +1,279 @@
+import type {
+  Conversation,
+  CreateConversationBody,
+  ListConversationsQuery,
+  Message,
+  PatchConversationBody,
+} from "../../shared/schemas/index.ts";
+import { parseMessageInput } from "../../shared/schemas/index.ts";
+import { json, seesSite, siteScope, write, type Ctx, type Db, type Emit, type Principal, type Trx } from "./context.ts";
+import { newId } from "./secrets.ts";
+import { closed, invalid, notFound, ParleyError } from "./errors.ts";
+import { conversationView, conversationViews, messageView } from "./views.ts";
+import { resolveSiteId } from "./sites.ts";
+import { upsertContact, normalisePhone } from "./contacts.ts";
+import { agentExists } from "./agents.ts";
+import { insertMessage, senderFor, type SenderInput } from "./messages.ts";
+import type { ConversationRow } from "../store/tables.ts";
+import { zodDetails } from "./validation.ts";
+
+/** The conversation row if this principal may see it; 404 otherwise (never "forbidden": no leak). */
+export async function conversationRow(db: Db, p: Principal, id: string): Promise<ConversationRow> {
+  const row = await db.selectFrom("conversations").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row || !seesSite(p, row.site_id)) throw notFound("Conversation");
+  if (p.kind === "visitor" && row.visitor_id !== p.visitorId && !(p.contactId && row.contact_id === p.contactId)) throw notFound("Conversation");
+  return row;
+}
+
+export async function getConversation(ctx: Ctx, p: Principal, id: string): Promise<Conversation> {
+  return conversationView(ctx.db, await conversationRow(ctx.db, p, id));
+}
+
+export interface CreateOptions {
+  channel: "widget" | "api";
+  visitorId?: string | null;
+  contactId?: string | null;
+  siteId?: string;
+}
+
+/**
+ * Starts a conversation, with its first message when one is given. A repeated `uniqueId`
+ * returns the stored conversation and `created: false`.
+ */
+export async function createConversation(
+  ctx: Ctx,
+  p: Principal,
+  body: CreateConversationBody,
+  opts: CreateOptions = { channel: "api" },
+): Promise<{ conversation: Conversation & { messages: Message[] }; created: boolean }> {
+  const siteId = opts.siteId ?? (await resolveSiteId(ctx, p, body.siteId));
+  const firstMessage = body.message === undefined ? undefined : parseMessageInput(body.message);
+  if (firstMessage && !firstMessage.ok) throw new ParleyError("validation_failed", "Request validation failed", zodDetails(firstMessage.issues, ["message"]));
+  if (body.uniqueId) {
+    const existing = await ctx.db.selectFrom("conversations").selectAll().where("site_id", "=", siteId).where("unique_id", "=", body.uniqueId).executeTakeFirst();
+    if (existing) return { conversation: await withFirstMessages(ctx.db, existing), created: false };
+  }
+  if (body.assignee && !(await agentExists(ctx, body.assignee))) throw invalid("assignee", "no agent with this id");
+  const senderType = body.sender?.type ?? "agent";
+  if (senderType === "contact" && !body.contact && !body.contactId && !opts.contactId) throw invalid("sender.type", "a contact message needs a contact");
+
+  return write(ctx, async (trx, emit) => {
+    const now = ctx.now();
+    let contactId = opts.contactId ?? null;
+    if (body.contactId) {
+      const c = await trx.selectFrom("contacts").select(["id", "site_id"]).where("id", "=", body.contactId).executeTakeFirst();
+      if (!c || c.site_id !== siteId) throw invalid("contactId", "no contact with this id on this site");
+      contactId = c.id;
+    } else if (body.contact) {
+      contactId = (await upsertContact(trx, emit, siteId, body.contact, now)).id;
+    }
+    if (body.uniqueId) {
+      // Checked again inside the transaction; a concurrent twin makes the insert fail and write() retries.
+      const twin = await trx.selectFrom("conversations").selectAll().where("site_id", "=", siteId).where("unique_id", "=", body.uniqueId).executeTakeFirst();
+      if (twin) return { conversation: await withFirstMessages(trx, twin), created: false };
+    }
+    const row: ConversationRow = {
+      id: newId("conversation"),
+      site_id: siteId,
+      contact_id: contactId,
+      visitor_id: opts.visitorId ?? null,
+      status: body.status ?? "open",
+      priority: body.priority ?? "normal",
+      channel: opts.channel,
+      topic: body.topic ?? null,
+      summary: body.summary ?? null,
+      queue: body.queue ?? null,
+      assignee: body.assignee ?? null,
+      metadata: json.stringify(body.metadata ?? {}),
+      unique_id: body.uniqueId ?? null,
+      last_seq: 0,
+      read_contact: 0,
+      read_agent: 0,
+      last_message_id: null,
+      created_at: now,
+      updated_at: now,
+      first_response_at: null,
+      closed_at: null,
+    };
+    await trx.insertInto("conversations").values(row).execute();
+    const tags = [...new Set(body.tags ?? [])];
+    if (tags.length) await trx.insertInto("conversation_tags").values(tags.map((tag) => ({ conversation_id: row.id, tag, created_at: now }))).execute();
+    const conversation = await conversationView(trx, row);
+    emit({ type: "conversation.created", siteId, conversationId: row.id, conversation });
+    const messages: Message[] = [];
+    if (firstMessage?.ok) {
+      const sender: SenderInput = senderType === "contact" ? { type: "contact", id: contactId, name: null } : senderFor(p, { type: senderType, name: body.sender?.name });
+      const { message } = await insertMessage(ctx, trx, emit, row.id, firstMessage.value, sender, null);
+      messages.push(message);
+    }
+    const fresh = await trx.selectFrom("conversations").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
+    return { conversation: { ...(await conversationView(trx, fresh)), messages }, created: true };
+  });
+}
+
+async function withFirstMessages(db: Db, row: ConversationRow): Promise<Conversation & { messages: Message[] }> {
+  const rows = await db.selectFrom("messages").selectAll().where("conversation_id", "=", row.id).where("seq", "<=", 10).orderBy("seq").execute();
+  return { ...(await conversationView(db, row)), messages: rows.map(messageView) };
+}
+
+function encodeCursor(row: ConversationRow): string {
+  return Buffer.from(JSON.stringify([row.updated_at, row.id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string") return [value[0], value[1]];
+  } catch {
+    // fall through
+  }
+  throw invalid("cursor", "not a cursor this API returned");
+}
+
+/** Newest update first, keyset-paginated: the cost of a page does not grow with the number of conversations. */
+export async function listConversations(ctx: Ctx, p: Principal, q: ListConversationsQuery): Promise<{ items: Conversation[]; hasMore: boolean; nextCursor: string | null }> {
+  let query = ctx.db.selectFrom("conversations").selectAll();
+  const scope = siteScope(p);
+  if (scope && q.siteId && q.siteId !== scope) return { items: [], hasMore: false, nextCursor: null };
+  const siteId = scope ?? q.siteId;
+  if (siteId) query = query.where("site_id", "=", siteId);
+  if (p.kind === "visitor") query = query.where("visitor_id", "=", p.visitorId);
+  if (q.status) query = query.where("status", "=", q.status);
+  if (q.priority) query = query.where("priority", "=", q.priority);
+  if (q.queue) query = query.where("queue", "=", q.queue);
+  if (q.assignee === "none") query = query.where("assignee", "is", null);
+  else if (q.assignee) query = query.where("assignee", "=", q.assignee);
+  if (q.contactId) query = query.where("contact_id", "=", q.contactId);
+  if (q.channel) query = query.where("channel", "=", q.channel);
+  if (q.updatedSince) query = query.where("updated_at", ">=", new Date(q.updatedSince).toISOString());
+  if (q.tag) {
+    const tag = q.tag;
+    query = query.where("id", "in", (eb) => eb.selectFrom("conversation_tags").select("conversation_id").where("tag", "=", tag));
+  }
+  if (q.cursor) {
+    const [updatedAt, id] = decodeCursor(q.cursor);
+    query = query.where((eb) => eb.or([eb("updated_at", "<", updatedAt), eb.and([eb("updated_at", "=", updatedAt), eb("id", "<", id)])]));
+  }
+  const rows = await query.orderBy("updated_at", "desc").orderBy("id", "desc").limit(q.limit + 1).execute();
+  const hasMore = rows.length > q.limit;
+  const page = rows.slice(0, q.limit);
+  return { items: await conversationViews(ctx.db, page), hasMore, nextCursor: hasMore ? encodeCursor(page[page.length - 1]!) : null };
+}
+
+/** Locks the row for the rest of the transaction on PostgreSQL (SQLite has one writer anyway). */
+export async function lockConversation(ctx: Ctx, trx: Trx, p: Principal, id: string): Promise<ConversationRow> {
+  await conversationRow(trx, p, id);
+  let q = trx.selectFrom("conversations").selectAll().where("id", "=", id);
+  if (ctx.dialect === "postgres") q = q.forUpdate();
+  return q.executeTakeFirstOrThrow();
+}
+
+/** Writes the changed columns, bumps updatedAt and tells who listens. */
+async function saveChanges(ctx: Ctx, trx: Trx, emit: Emit, row: ConversationRow, set: Partial<ConversationRow>): Promise<Conversation> {
+  const changed = (Object.keys(set) as (keyof ConversationRow)[]).filter((k) => set[k] !== row[k]);
+  if (changed.length === 0) return conversationView(trx, row);
+  const now = ctx.now();
+  const next: ConversationRow = { ...row, ...set, updated_at: now };
+  if (set.status === "closed" && row.status !== "closed") next.closed_at = now;
+  await trx
+    .updateTable("conversations")
+    .set({ ...Object.fromEntries(changed.map((k) => [k, next[k]])), updated_at: now, closed_at: next.closed_at })
+    .where("id", "=", row.id)
+    .execute();
+  const conversation = await conversationView(trx, next);
+  emit({ type: "conversation.updated", siteId: row.site_id, conversationId: row.id, conversation, changed: changed.map(String) });
+  if (next.status === "closed" && row.status !== "closed") emit({ type: "conversation.closed", siteId: row.site_id, conversationId: row.id, conversation });
+  return conversation;
+}
+
+export async function patchConversation(ctx: Ctx, p: Principal, id: string, patch: PatchConversationBody): Promise<Conversation> {
+  if (p.kind === "visitor") throw notFound("Conversation");
+  if (patch.assignee && !(await agentExists(ctx, patch.assignee))) throw invalid("assignee", "no agent with this id");
+  return write(ctx, async (trx, emit) => {
+    const row = await lockConversation(ctx, trx, p, id);
+    if (row.status === "closed") throw closed();
+    const set: Partial<ConversationRow> = {};
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.priority !== undefined) set.priority = patch.priority;
+    if (patch.topic !== undefined) set.topic = patch.topic;
+    if (patch.summary !== undefined) set.summary = patch.summary;
+    if (patch.queue !== undefined) set.queue = patch.queue;
+    if (patch.assignee !== undefined) set.assignee = patch.assignee;
+    if (patch.metadata !== undefined) set.metadata = json.stringify({ ...json.parse(row.metadata, {}), ...patch.metadata });
+    return saveChanges(ctx, trx, emit, row, set);
+  });
+}
+
+/** Unassigns and reopens, so that the conversation waits in its queue for the next agent. */
+export async function routeConversation(ctx: Ctx, p: Principal, id: string): Promise<Conversation> {
+  if (p.kind === "visitor") throw notFound("Conversation");
+  return write(ctx, async (trx, emit) => {
+    const row = await lockConversation(ctx, trx, p, id);
+    if (row.status === "closed") throw closed();
+    return saveChanges(ctx, trx, emit, row, { assignee: null, status: "open" });
+  });
+}
+
+export async function setTag(ctx: Ctx, p: Principal, id: string, tag: string, present: boolean): Promise<Conversation> {
+  if (p.kind === "visitor") throw notFound("Conversation");
+  return write(ctx, async (trx, emit) => {
+    const row = await lockConversation(ctx, trx, p, id);
+    if (row.status === "closed") throw closed();
+    const has = !!(await trx.selectFrom("conversation_tags").select("tag").where("conversation_id", "=", id).where("tag", "=", tag).executeTakeFirst());
+    if (has === present) return conversationView(trx, row);
+    const now = ctx.now();
+    if (present) await trx.insertInto("conversation_tags").values({ conversation_id: id, tag, created_at: now }).execute();
+    else await trx.deleteFrom("conversation_tags").where("conversation_id", "=", id).where("tag", "=", tag).execute();
+    await trx.updateTable("conversations").set({ updated_at: now }).where("id", "=", id).execute();
+    const conversation = await conversationView(trx, { ...row, updated_at: now });
+    emit({ type: "conversation.updated", siteId: row.site_id, conversationId: id, conversation, changed: ["tags"] });
+    return conversation;
+  });
+}
+
+/** Typing indicators are live only: nothing is stored. */
+export async function setTyping(ctx: Ctx, p: Principal, id: string, typing: boolean): Promise<void> {
+  const row = await conversationRow(ctx.db, p, id);
+  if (row.status === "closed") throw closed();
+  const side = p.kind === "visitor" ? "contact" : "agent";
+  const name = p.kind === "agent" ? p.name : p.kind === "token" ? p.name : null;
+  ctx.bus.publish({ type: "typing", siteId: row.site_id, conversationId: id, side, typing, name });
+}
+
+/** Moves one side's read marker forward (never back) and tells the other side. */
+export async function markRead(ctx: Ctx, p: Principal, id: string, seq: number): Promise<Conversation> {
+  const side = p.kind === "visitor" ? "contact" : "agent";
+  const column = side === "contact" ? "read_contact" : "read_agent";
+  return write(ctx, async (trx, emit) => {
+    const row = await lockConversation(ctx, trx, p, id);
+    if (seq > Number(row.last_seq)) throw invalid("seq", `beyond the last message (${row.last_seq})`);
+    if (seq <= Number(row[column])) return conversationView(trx, row);
+    await trx.updateTable("conversations").set({ [column]: seq }).where("id", "=", id).execute();
+    emit({ type: "read", siteId: row.site_id, conversationId: id, side, seq });
+    return conversationView(trx, { ...row, [column]: seq });
+  });
+}
+
+/** Conversations by contact phone or email: one entry per identifier asked for, in order. */
+export async function findLinks(ctx: Ctx, p: Principal, asked: { kind: "phone" | "email"; value: string }[]) {
+  if (asked.length === 0) throw new ParleyError("bad_request", "Give at least one phone or email");
+  const scope = siteScope(p);
+  const lookup = async (column: "phone" | "email", value: string) => {
+    let q = ctx.db
+      .selectFrom("conversations")
+      .innerJoin("contacts", "contacts.id", "conversations.contact_id")
+      .select(["conversations.id as id", "conversations.created_at as createdAt"])
+      .where(`contacts.${column}`, "=", value)
+      .orderBy("conversations.created_at", "desc")
+      .limit(100);
+    if (scope) q = q.where("conversations.site_id", "=", scope);
+    const rows = await q.execute();
+    return rows.map((r) => ({ id: r.id, link: `${ctx.publicUrl}/inbox/#/conversations/${r.id}`, createdAt: r.createdAt }));
+  };
+  const out: { phone?: string; email?: string; conversations: { id: string; link: string; createdAt: string }[] }[] = [];
+  for (const { kind, value } of asked) {
+    const conversations = await lookup(kind, kind === "phone" ? normalisePhone(value) : value.trim().toLowerCase());
+    out.push(kind === "phone" ? { phone: value, conversations } : { email: value, conversations });
+  }
+  return out;
+}

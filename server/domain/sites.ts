@@ -1,0 +1,122 @@
+import type { PublicSiteConfig, Site, SiteInput, SitePatch } from "../../shared/schemas/index.ts";
+import { siteKeyPrefix } from "../../shared/ids.ts";
+import { json, seesSite, siteScope, write, type Ctx, type Principal } from "./context.ts";
+import { newId, newSecret } from "./secrets.ts";
+import { notFound, ParleyError } from "./errors.ts";
+import { siteView } from "./views.ts";
+import type { SiteRow } from "../store/tables.ts";
+
+export async function createSite(ctx: Ctx, p: Principal, input: SiteInput, opts: { siteKey?: string; isDefault?: boolean } = {}): Promise<Site> {
+  if (p.kind === "token" && p.siteId !== null) throw new ParleyError("forbidden", "A site-scoped token cannot create sites");
+  if (p.kind === "visitor") throw new ParleyError("forbidden", "Not allowed");
+  const now = ctx.now();
+  const row: SiteRow = {
+    id: newId("site"),
+    name: input.name,
+    site_key: opts.siteKey ?? newSecret(siteKeyPrefix),
+    allowed_origins: json.stringify(input.allowedOrigins ?? []),
+    theme: json.stringify(input.theme ?? {}),
+    greeting: input.greeting ?? null,
+    identity_secret: input.identitySecret ?? null,
+    is_default: opts.isDefault ? 1 : 0,
+    created_at: now,
+    updated_at: now,
+  };
+  await write(ctx, (trx) => trx.insertInto("sites").values(row).execute());
+  return siteView(row);
+}
+
+export async function listSites(ctx: Ctx, p: Principal): Promise<Site[]> {
+  const scope = siteScope(p);
+  let q = ctx.db.selectFrom("sites").selectAll().orderBy("created_at").orderBy("id");
+  if (scope) q = q.where("id", "=", scope);
+  return (await q.execute()).map(siteView);
+}
+
+export async function siteRow(ctx: Ctx, p: Principal, id: string): Promise<SiteRow> {
+  const row = await ctx.db.selectFrom("sites").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row || !seesSite(p, row.id)) throw notFound("Site");
+  return row;
+}
+
+export async function getSite(ctx: Ctx, p: Principal, id: string): Promise<Site> {
+  return siteView(await siteRow(ctx, p, id));
+}
+
+export async function updateSite(ctx: Ctx, p: Principal, id: string, patch: SitePatch): Promise<Site> {
+  const row = await siteRow(ctx, p, id);
+  const next: SiteRow = {
+    ...row,
+    name: patch.name ?? row.name,
+    allowed_origins: patch.allowedOrigins !== undefined ? json.stringify(patch.allowedOrigins) : row.allowed_origins,
+    theme: patch.theme !== undefined ? json.stringify(patch.theme) : row.theme,
+    greeting: patch.greeting !== undefined ? patch.greeting : row.greeting,
+    identity_secret: patch.identitySecret !== undefined ? patch.identitySecret : row.identity_secret,
+    updated_at: ctx.now(),
+  };
+  await write(ctx, (trx) =>
+    trx
+      .updateTable("sites")
+      .set({
+        name: next.name,
+        allowed_origins: next.allowed_origins,
+        theme: next.theme,
+        greeting: next.greeting,
+        identity_secret: next.identity_secret,
+        updated_at: next.updated_at,
+      })
+      .where("id", "=", id)
+      .execute(),
+  );
+  return siteView(next);
+}
+
+export async function defaultSiteRow(ctx: Ctx): Promise<SiteRow | undefined> {
+  return ctx.db.selectFrom("sites").selectAll().where("is_default", "=", 1).executeTakeFirst();
+}
+
+export async function siteByKey(ctx: Ctx, siteKey: string): Promise<SiteRow | undefined> {
+  return ctx.db.selectFrom("sites").selectAll().where("site_key", "=", siteKey).executeTakeFirst();
+}
+
+/** Which site a write lands on: the one asked for, else the token's, else the default site. */
+export async function resolveSiteId(ctx: Ctx, p: Principal, asked: string | undefined): Promise<string> {
+  if (asked) return (await siteRow(ctx, p, asked)).id;
+  const scope = siteScope(p);
+  if (scope) return scope;
+  const site = await defaultSiteRow(ctx);
+  if (!site) throw new ParleyError("validation_failed", "No default site: give siteId", [{ path: "siteId", message: "required" }]);
+  return site.id;
+}
+
+/** Is a page on `origin` allowed to embed this site? An empty list allows any origin. */
+export function originAllowed(site: SiteRow, origin: string | undefined): boolean {
+  const allowed = json.parse<string[]>(site.allowed_origins, []);
+  if (allowed.length === 0) return true;
+  return !!origin && allowed.some((a) => a.toLowerCase() === origin.toLowerCase());
+}
+
+export function publicSiteConfig(site: SiteRow): PublicSiteConfig {
+  const view = siteView(site);
+  return { siteKey: view.siteKey, theme: view.theme, greeting: view.greeting, name: view.name, identityRequired: false };
+}
+
+/**
+ * First start: the default site exists, with the pinned key when PARLEY_SITE_KEY is set and the
+ * pinned allowed origins when PARLEY_ALLOWED_ORIGINS is set.
+ */
+export async function ensureDefaultSite(ctx: Ctx, opts: { siteKey?: string; allowedOrigins?: string[] }): Promise<SiteRow> {
+  const existing = await defaultSiteRow(ctx);
+  if (existing) {
+    const set: Partial<SiteRow> = {};
+    if (opts.siteKey && existing.site_key !== opts.siteKey) set.site_key = opts.siteKey;
+    if (opts.allowedOrigins) set.allowed_origins = json.stringify(opts.allowedOrigins);
+    if (Object.keys(set).length) {
+      await ctx.db.updateTable("sites").set({ ...set, updated_at: ctx.now() }).where("id", "=", existing.id).execute();
+      return { ...existing, ...set };
+    }
+    return existing;
+  }
+  await createSite(ctx, { kind: "system" }, { name: "Default site", allowedOrigins: opts.allowedOrigins ?? [], greeting: "Hi! How can we help?" }, { siteKey: opts.siteKey, isDefault: true });
+  return (await defaultSiteRow(ctx))!;
+}

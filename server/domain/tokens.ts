@@ -1,0 +1,58 @@
+import type { Token, TokenInput } from "../../shared/schemas/index.ts";
+import { secretPrefix } from "../../shared/ids.ts";
+import { siteScope, write, type Ctx, type Principal } from "./context.ts";
+import { hashToken, newId, newSecret } from "./secrets.ts";
+import { notFound, ParleyError } from "./errors.ts";
+import { tokenView } from "./views.ts";
+import { siteRow } from "./sites.ts";
+import type { TokenRow } from "../store/tables.ts";
+
+export async function createToken(ctx: Ctx, p: Principal, input: TokenInput, pinnedSecret?: string): Promise<Token & { secret: string }> {
+  if (p.kind === "visitor") throw new ParleyError("forbidden", "Not allowed");
+  const scope = siteScope(p);
+  if (scope && input.siteId && input.siteId !== scope) throw new ParleyError("forbidden", "A site-scoped token can only create tokens for its site");
+  const siteId = input.siteId ?? scope;
+  if (siteId) await siteRow(ctx, p, siteId);
+  const secret = pinnedSecret ?? newSecret(secretPrefix);
+  const row: TokenRow = { id: newId("token"), name: input.name, site_id: siteId, token_hash: hashToken(secret), created_at: ctx.now(), last_used_at: null };
+  await write(ctx, (trx) => trx.insertInto("api_tokens").values(row).execute());
+  return { ...tokenView(row), secret };
+}
+
+export async function listTokens(ctx: Ctx, p: Principal): Promise<Token[]> {
+  const scope = siteScope(p);
+  let q = ctx.db.selectFrom("api_tokens").selectAll().orderBy("created_at");
+  if (scope) q = q.where("site_id", "=", scope);
+  return (await q.execute()).map(tokenView);
+}
+
+export async function deleteToken(ctx: Ctx, p: Principal, id: string): Promise<void> {
+  const row = await ctx.db.selectFrom("api_tokens").selectAll().where("id", "=", id).executeTakeFirst();
+  const scope = siteScope(p);
+  if (!row || (scope && row.site_id !== scope) || p.kind === "visitor") throw notFound("Token");
+  await write(ctx, (trx) => trx.deleteFrom("api_tokens").where("id", "=", id).execute());
+}
+
+/** The principal behind a bearer secret, or null. Records when the token was last used (at most once a minute). */
+export async function authenticateToken(ctx: Ctx, secret: string): Promise<Principal | null> {
+  if (!secret.startsWith(secretPrefix) || secret.length > 200) return null;
+  const row = await ctx.db.selectFrom("api_tokens").selectAll().where("token_hash", "=", hashToken(secret)).executeTakeFirst();
+  if (!row) return null;
+  const now = ctx.now();
+  if (!row.last_used_at || Date.parse(now) - Date.parse(row.last_used_at) > 60_000) {
+    await ctx.db.updateTable("api_tokens").set({ last_used_at: now }).where("id", "=", row.id).execute();
+  }
+  return { kind: "token", tokenId: row.id, siteId: row.site_id, name: row.name };
+}
+
+/** PARLEY_API_TOKEN: an admin token with exactly this value exists after start. */
+export async function ensurePinnedToken(ctx: Ctx, secret: string): Promise<void> {
+  const hash = hashToken(secret);
+  const found = await ctx.db.selectFrom("api_tokens").select("id").where("token_hash", "=", hash).executeTakeFirst();
+  if (!found) await createToken(ctx, { kind: "system" }, { name: "PARLEY_API_TOKEN" }, secret);
+}
+
+export async function tokenCount(ctx: Ctx): Promise<number> {
+  const r = await ctx.db.selectFrom("api_tokens").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -1,0 +1,104 @@
+import type { Conversation, Contact, Message, Site, Token, Agent, Theme } from "../../shared/schemas/index.ts";
+import type { AgentRow, ContactRow, ConversationRow, MessageRow, SiteRow, TokenRow } from "../store/tables.ts";
+import { json, type Db } from "./context.ts";
+
+/** Row → API object. The only place that knows both shapes. */
+export function messageView(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    seq: Number(row.seq),
+    sender: { type: row.sender_type as Message["sender"]["type"], id: row.sender_id, name: row.sender_name },
+    type: row.type as Message["type"],
+    content: json.parse(row.content, {}),
+    state: row.state as Message["state"],
+    createdAt: row.created_at,
+  };
+}
+
+export function contactView(row: ContactRow): Contact {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    externalId: row.external_id,
+    metadata: json.parse(row.metadata, {}),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function siteView(row: SiteRow): Site {
+  return {
+    id: row.id,
+    name: row.name,
+    siteKey: row.site_key,
+    allowedOrigins: json.parse<string[]>(row.allowed_origins, []),
+    theme: json.parse<Theme>(row.theme, {}),
+    greeting: row.greeting,
+    hasIdentitySecret: !!row.identity_secret,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function tokenView(row: TokenRow): Token {
+  return { id: row.id, name: row.name, siteId: row.site_id, createdAt: row.created_at, lastUsedAt: row.last_used_at };
+}
+
+export function agentView(row: AgentRow): Agent {
+  return { id: row.id, name: row.name, email: row.email, role: row.role as Agent["role"], createdAt: row.created_at };
+}
+
+/**
+ * Conversations with their contact, tags and last message, loaded in three batched queries
+ * whatever the number of conversations.
+ */
+export async function conversationViews(db: Db, rows: ConversationRow[]): Promise<Conversation[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const contactIds = [...new Set(rows.map((r) => r.contact_id).filter((x): x is string => !!x))];
+  const messageIds = rows.map((r) => r.last_message_id).filter((x): x is string => !!x);
+  const [contacts, tags, messages] = await Promise.all([
+    contactIds.length ? db.selectFrom("contacts").selectAll().where("id", "in", contactIds).execute() : [],
+    db.selectFrom("conversation_tags").select(["conversation_id", "tag"]).where("conversation_id", "in", ids).orderBy("tag").execute(),
+    messageIds.length ? db.selectFrom("messages").selectAll().where("id", "in", messageIds).execute() : [],
+  ]);
+  const contactById = new Map(contacts.map((c) => [c.id, c]));
+  const messageById = new Map(messages.map((m) => [m.id, m]));
+  const tagsById = new Map<string, string[]>();
+  for (const t of tags) tagsById.set(t.conversation_id, [...(tagsById.get(t.conversation_id) ?? []), t.tag]);
+  return rows.map((row) => {
+    const contact = row.contact_id ? contactById.get(row.contact_id) : undefined;
+    const last = row.last_message_id ? messageById.get(row.last_message_id) : undefined;
+    return {
+      id: row.id,
+      siteId: row.site_id,
+      status: row.status as Conversation["status"],
+      priority: row.priority as Conversation["priority"],
+      channel: row.channel as Conversation["channel"],
+      topic: row.topic,
+      summary: row.summary,
+      queue: row.queue,
+      assignee: row.assignee,
+      tags: tagsById.get(row.id) ?? [],
+      metadata: json.parse(row.metadata, {}),
+      contact: contact
+        ? { id: contact.id, name: contact.name, email: contact.email, phone: contact.phone, externalId: contact.external_id }
+        : null,
+      uniqueId: row.unique_id,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      firstResponseAt: row.first_response_at,
+      closedAt: row.closed_at,
+      lastMessage: last ? messageView(last) : null,
+      readUpTo: { contact: Number(row.read_contact), agent: Number(row.read_agent) },
+    };
+  });
+}
+
+export async function conversationView(db: Db, row: ConversationRow): Promise<Conversation> {
+  const [view] = await conversationViews(db, [row]);
+  return view!;
+}

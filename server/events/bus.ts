@@ -1,0 +1,67 @@
+import type { Transaction } from "kysely";
+import type { Database } from "../store/tables.ts";
+import type { Conversation, Message, Contact } from "../../shared/schemas/index.ts";
+
+/**
+ * What happened, told once by the domain after its transaction commits.
+ * Durable events (the first group) are also handed to in-transaction hooks, so that an outbox
+ * (webhooks) is written atomically with the change. Ephemeral ones are only published.
+ */
+export type DomainEvent =
+  | { type: "conversation.created"; siteId: string; conversationId: string; conversation: Conversation }
+  | { type: "conversation.updated"; siteId: string; conversationId: string; conversation: Conversation; changed: string[] }
+  | { type: "conversation.closed"; siteId: string; conversationId: string; conversation: Conversation }
+  | { type: "message.created"; siteId: string; conversationId: string; message: Message; conversation: Conversation }
+  | { type: "message.completed"; siteId: string; conversationId: string; message: Message }
+  | { type: "contact.updated"; siteId: string; contact: Contact }
+  | { type: "contact.deleted"; siteId: string; contactId: string }
+  // ephemeral: live only
+  | { type: "message.appended"; siteId: string; conversationId: string; messageId: string; offset: number; text: string }
+  | { type: "typing"; siteId: string; conversationId: string; side: "agent" | "contact"; typing: boolean; name: string | null }
+  | { type: "read"; siteId: string; conversationId: string; side: "agent" | "contact"; seq: number };
+
+export type DomainEventType = DomainEvent["type"];
+export const durableEventTypes = [
+  "conversation.created",
+  "conversation.updated",
+  "conversation.closed",
+  "message.created",
+  "message.completed",
+  "contact.updated",
+  "contact.deleted",
+] as const satisfies readonly DomainEventType[];
+
+export type TransactionHook = (trx: Transaction<Database>, events: DomainEvent[]) => Promise<void>;
+export type Listener = (event: DomainEvent) => void;
+
+/** One in-process bus: sockets, webhooks and metrics subscribe; only the domain publishes. */
+export class EventBus {
+  private listeners = new Set<Listener>();
+  private hooks: TransactionHook[] = [];
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Runs inside the writing transaction, before commit, with the durable events it produced. */
+  addTransactionHook(hook: TransactionHook): void {
+    this.hooks.push(hook);
+  }
+
+  async runTransactionHooks(trx: Transaction<Database>, events: DomainEvent[]): Promise<void> {
+    const durable = events.filter((e) => (durableEventTypes as readonly string[]).includes(e.type));
+    if (durable.length === 0) return;
+    for (const hook of this.hooks) await hook(trx, durable);
+  }
+
+  publish(event: DomainEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure never reaches the writer; listeners log their own errors.
+      }
+    }
+  }
+}

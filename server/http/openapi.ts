@@ -1,0 +1,54 @@
+import { createDocument } from "zod-openapi";
+import { z } from "zod";
+import { registry, type RouteSpec } from "./route.ts";
+
+/** The OpenAPI 3.1 document, derived from the same specs that validate requests. */
+export function openApiDocument(serverUrl = "/"): ReturnType<typeof createDocument> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const spec of registry) {
+    if (!spec.path.startsWith("/v1/")) continue;
+    const path = spec.path.replace(/:(\w+)/g, "{$1}");
+    paths[path] ??= {};
+    paths[path][spec.method] = operation(spec);
+  }
+  return createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Parley Conversations API",
+      version: "1",
+      description:
+        "Conversations, messages, contacts, sites, tokens and agents. Authenticate with `Authorization: Bearer sk_…`. Every error is `{ error: { code, message, details } }`.",
+    },
+    servers: [{ url: serverUrl }],
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API token, sk_…" } } },
+    security: [{ bearer: [] }],
+    paths: paths as never,
+  });
+}
+
+function operation(spec: RouteSpec) {
+  const op: Record<string, unknown> = {
+    summary: spec.summary,
+    tags: [spec.tag],
+    operationId: `${spec.method}${spec.path.replace(/\/v1|:/g, "").replace(/[/_-](\w)/g, (_, c: string) => c.toUpperCase())}`,
+    responses: Object.fromEntries(
+      Object.entries(spec.responses).map(([status, r]) => [
+        status,
+        r.schema ? { description: r.description, content: { "application/json": { schema: r.schema } } } : { description: r.description },
+      ]),
+    ),
+  };
+  if (spec.description) op.description = spec.description;
+  const requestParams: Record<string, z.ZodObject> = {};
+  if (spec.params) requestParams.path = spec.params;
+  if (spec.query && spec.query instanceof z.ZodObject) requestParams.query = spec.query;
+  else if (spec.query) {
+    const inner = (spec.query as unknown as { def?: { in?: z.ZodType; schema?: z.ZodType } }).def;
+    const candidate = inner?.schema ?? inner?.in;
+    if (candidate instanceof z.ZodObject) requestParams.query = candidate;
+  }
+  if (Object.keys(requestParams).length) op.requestParams = requestParams;
+  if (spec.body) op.requestBody = { content: { "application/json": { schema: spec.body } } };
+  if (spec.auth === "none") op.security = [];
+  return op;
+}

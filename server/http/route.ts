@@ -1,0 +1,70 @@
+import type { Request, Response, Router } from "express";
+import type { z } from "zod";
+import type { Principal } from "../domain/context.ts";
+import { ParleyError } from "../domain/errors.ts";
+import { parse } from "../domain/validation.ts";
+
+export type Method = "get" | "post" | "patch" | "put" | "delete";
+
+/**
+ * One API operation: the same object validates requests and describes the operation in the
+ * OpenAPI document, so the two cannot drift apart.
+ */
+export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
+  method: Method;
+  /** Express-style path: /v1/conversations/:id */
+  path: string;
+  summary: string;
+  tag: string;
+  description?: string;
+  body?: B;
+  /** Validated by the handler itself (message inputs); documented with `body`. */
+  bodyValidatedByHandler?: boolean;
+  query?: Q;
+  params?: z.ZodObject;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Who may call it: an API token or signed-in agent (default), or anyone. */
+  auth?: "required" | "none";
+}
+
+export interface Call<B, Q> {
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+  principal: Principal;
+  req: Request;
+  res: Response;
+}
+
+export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+
+export const registry: RouteSpec[] = [];
+
+/** Registers `spec` on `router` and in the OpenAPI registry. */
+export function define<B extends z.ZodType, Q extends z.ZodType>(
+  router: Router,
+  spec: RouteSpec<B, Q>,
+  handler: (call: Call<z.infer<B>, z.infer<Q>>) => Promise<Reply>,
+): void {
+  registry.push(spec as unknown as RouteSpec);
+  router[spec.method](spec.path, async (req: Request, res: Response) => {
+    const principal = req.principal;
+    if (spec.auth !== "none" && !principal) throw new ParleyError("unauthorized", "Missing or invalid API token: send Authorization: Bearer sk_…");
+    const body = spec.body && !spec.bodyValidatedByHandler ? parse(spec.body, req.body ?? {}) : (req.body ?? {});
+    const query = (spec.query ? parse(spec.query, req.query) : req.query) as z.infer<Q>;
+    const reply = await handler({ body, query, params: req.params as Record<string, string>, principal: principal!, req, res });
+    for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+    if (reply.body === undefined) res.status(reply.status).end();
+    else res.status(reply.status).json(reply.body);
+  });
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      principal?: Principal;
+      requestId?: string;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import http from "node:http";
+import path from "node:path";
+import crypto from "node:crypto";
+import { fileURLToPath } from "node:url";
+import type { AddressInfo } from "node:net";
+import type { Config } from "./config.ts";
+import { openStore, type Store } from "./store/db.ts";
+import { EventBus } from "./events/bus.ts";
+import { isoNow, type Ctx } from "./domain/context.ts";
+import { ensureDefaultSite } from "./domain/sites.ts";
+import { ensurePinnedToken, createToken, tokenCount } from "./domain/tokens.ts";
+import { ensureOwner } from "./domain/agents.ts";
+import { createLogger, type Logger } from "./observability/logger.ts";
+import { Metrics } from "./observability/metrics.ts";
+import { createApp } from "./http/app.ts";
+import { createLimiters } from "./http/rate-limit.ts";
+import { Drain } from "./drain.ts";
+
+export const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** What a first start created and must be shown once. */
+export interface BootInfo {
+  siteKey: string;
+  siteId: string;
+  apiToken?: string;
+  ownerPassword?: string;
+}
+
+export interface Parley {
+  url: string;
+  port: number;
+  ctx: Ctx;
+  store: Store;
+  log: Logger;
+  boot: BootInfo;
+  /** Stop accepting, finish in-flight writes, close sockets and the database. */
+  close(): Promise<void>;
+}
+
+/** config → store → domain → http + realtime → listen. */
+export async function startParley(config: Config, opts: { publicDir?: string; logger?: Logger } = {}): Promise<Parley> {
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const store = await openStore(config.databaseUrl);
+  const bus = new EventBus();
+  const ctx: Ctx = { db: store.db, dialect: store.dialect, bus, now: isoNow, publicUrl: config.publicUrl };
+  const metrics = new Metrics(bus);
+  const drain = new Drain();
+
+  const boot = await bootstrap(ctx, config);
+  const limiters = createLimiters(config.rateLimitPerMinute);
+
+  const app = createApp({
+    ctx,
+    log,
+    metrics,
+    limiters,
+    readiness: { database: store.ping },
+    bodyLimit: config.bodyLimit,
+    draining: () => drain.draining,
+    publicDir: opts.publicDir ?? path.join(rootDir, "dist", "public"),
+  });
+  const server = http.createServer(app);
+  drain.track(server);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${port}`;
+  ctx.publicUrl = process.env.PARLEY_PUBLIC_URL ? config.publicUrl : url;
+
+  return {
+    url,
+    port,
+    ctx,
+    store,
+    log,
+    boot,
+    close: async () => {
+      await drain.close(server, 10_000);
+      await store.close();
+    },
+  };
+}
+
+async function bootstrap(ctx: Ctx, config: Config): Promise<BootInfo> {
+  const site = await ensureDefaultSite(ctx, { siteKey: config.siteKey, allowedOrigins: config.allowedOrigins });
+  const boot: BootInfo = { siteKey: site.site_key, siteId: site.id };
+  if (config.apiToken) await ensurePinnedToken(ctx, config.apiToken);
+  if ((await tokenCount(ctx)) === 0) boot.apiToken = (await createToken(ctx, { kind: "system" }, { name: "admin" })).secret;
+  const owner = await ensureOwner(ctx, config.adminPassword, () => crypto.randomBytes(12).toString("base64url"));
+  if (owner.created && !config.adminPassword) boot.ownerPassword = owner.password;
+  return boot;
+}

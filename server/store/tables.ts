@@ -1,0 +1,131 @@
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/**
+ * The tables, as kysely sees them. Timestamps are ISO 8601 UTC strings (sortable as text
+ * in both SQLite and PostgreSQL); JSON columns are text holding JSON.
+ */
+export interface SitesTable {
+  id: string;
+  name: string;
+  site_key: string;
+  allowed_origins: string; // JSON string[]
+  theme: string; // JSON Theme
+  greeting: string | null;
+  identity_secret: string | null;
+  is_default: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  site_id: string | null;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface AgentsTable {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface AgentSessionsTable {
+  id: string; // hash of the cookie value
+  agent_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ContactsTable {
+  id: string;
+  site_id: string;
+  external_id: string | null;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  metadata: string; // JSON object
+  created_at: string;
+  updated_at: string;
+}
+
+export interface VisitorsTable {
+  id: string;
+  site_id: string;
+  token_hash: string;
+  contact_id: string | null;
+  created_at: string;
+  last_seen_at: string;
+}
+
+export interface ConversationsTable {
+  id: string;
+  site_id: string;
+  contact_id: string | null;
+  visitor_id: string | null;
+  status: string;
+  priority: string;
+  channel: string;
+  topic: string | null;
+  summary: string | null;
+  queue: string | null;
+  assignee: string | null;
+  metadata: string; // JSON object
+  unique_id: string | null;
+  last_seq: number;
+  read_contact: number;
+  read_agent: number;
+  last_message_id: string | null;
+  created_at: string;
+  updated_at: string;
+  first_response_at: string | null;
+  closed_at: string | null;
+}
+
+export interface ConversationTagsTable {
+  conversation_id: string;
+  tag: string;
+  created_at: string;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  sender_type: string;
+  sender_id: string | null;
+  sender_name: string | null;
+  type: string;
+  content: string; // JSON object
+  state: string;
+  idempotency_key: string | null;
+  created_at: string;
+}
+
+export interface Database {
+  sites: SitesTable;
+  api_tokens: ApiTokensTable;
+  agents: AgentsTable;
+  agent_sessions: AgentSessionsTable;
+  contacts: ContactsTable;
+  visitors: VisitorsTable;
+  conversations: ConversationsTable;
+  conversation_tags: ConversationTagsTable;
+  messages: MessagesTable;
+}
+
+export type SiteRow = Selectable<SitesTable>;
+export type TokenRow = Selectable<ApiTokensTable>;
+export type AgentRow = Selectable<AgentsTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type VisitorRow = Selectable<VisitorsTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type NewMessage = Insertable<MessagesTable>;
+export type ConversationUpdate = Updateable<ConversationsTable>;
+export type { Generated };
