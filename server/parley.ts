@@ -15,6 +15,7 @@ import { Metrics } from "./observability/metrics.ts";
 import { createApp } from "./http/app.ts";
 import { createLimiters } from "./http/rate-limit.ts";
 import { Drain } from "./drain.ts";
+import { attachRealtime } from "./realtime/index.ts";
 
 export const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -61,6 +62,8 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
   });
   const server = http.createServer(app);
   drain.track(server);
+  const realtime = await attachRealtime(server, { ctx, log, metrics, config });
+  drain.onClose(realtime.close);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -1,0 +1,64 @@
+import type { ReadonlySignal } from "@preact/signals";
+import type { Message, TypedMessageInput } from "../../shared/schemas/message.ts";
+import type { PublicSiteConfig } from "../../shared/schemas/site.ts";
+
+/**
+ * The contract between the widget's UI (widget/app) and its realtime session (widget/session).
+ * The UI only reads these signals and calls these methods; it never touches the socket.
+ */
+
+/** A message as the widget shows it: stored ones by seq, then the visitor's unsent ones. */
+export interface ViewMessage {
+  /** msg_… once stored; the client id while pending. */
+  key: string;
+  clientId: string | null;
+  message: Message;
+  /** "sending" until the relay acknowledged it as stored; "failed" only if it was refused (never for offline). */
+  delivery: "sending" | "sent" | "failed";
+  /** Agent side has read it (readUpTo.agent >= seq). */
+  seen: boolean;
+}
+
+export type ConnectionState = "idle" | "connecting" | "online" | "offline";
+
+export interface VisitorUser {
+  id?: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  hash?: string;
+}
+
+export interface Session {
+  readonly connection: ReadonlySignal<ConnectionState>;
+  readonly site: ReadonlySignal<PublicSiteConfig | null>;
+  /** The current conversation id, or null before the first send. */
+  readonly conversationId: ReadonlySignal<string | null>;
+  readonly conversationStatus: ReadonlySignal<"open" | "waiting" | "solved" | "closed" | null>;
+  readonly messages: ReadonlySignal<ViewMessage[]>;
+  /** Name of the agent or bot typing now, "" when someone unnamed types, null when nobody. */
+  readonly agentTyping: ReadonlySignal<string | null>;
+  /** Agent/bot messages the visitor has not seen. */
+  readonly unread: ReadonlySignal<number>;
+  /** Opens the socket (idempotent). The loader calls it when the panel opens or a conversation exists. */
+  connect(): void;
+  /** Sends a message; it shows at once as "sending" and survives offline and reloads. */
+  send(input: TypedMessageInput): void;
+  setTyping(typing: boolean): void;
+  /** The visitor has seen everything shown (called while the panel is open and visible). */
+  markAllRead(): void;
+  identify(user: VisitorUser): void;
+  /** Disconnects and forgets this visitor on this site (token, conversation, outbox). */
+  shutdown(): void;
+  /** Each stored agent/bot message once, for Parley("on", "message"). Returns an unsubscribe. */
+  onMessage(handler: (message: Message) => void): () => void;
+}
+
+export interface SessionOptions {
+  /** Relay base URL derived from widget.js's src, path prefix included, no trailing slash. */
+  baseUrl: string;
+  siteKey: string;
+  user?: VisitorUser;
+  /** Storage to persist the visitor token, conversation and outbox (defaults to localStorage). */
+  storage?: Storage;
+}
