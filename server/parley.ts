@@ -16,6 +16,7 @@ import { createApp } from "./http/app.ts";
 import { createLimiters } from "./http/rate-limit.ts";
 import { Drain } from "./drain.ts";
 import { attachRealtime } from "./realtime/index.ts";
+import { inboxSessionRoutes, sessionResolver } from "./http/routes/inbox-session.ts";
 
 export const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -59,6 +60,8 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
     bodyLimit: config.bodyLimit,
     draining: () => drain.draining,
     publicDir: opts.publicDir ?? path.join(rootDir, "dist", "public"),
+    sessions: { resolve: sessionResolver(ctx) },
+    extraRouters: [inboxSessionRoutes(ctx, limiters)],
   });
   const server = http.createServer(app);
   drain.track(server);

@@ -1,0 +1,62 @@
+import crypto from "node:crypto";
+import type { Agent } from "../../shared/schemas/index.ts";
+import type { Ctx, Principal } from "./context.ts";
+import { hashToken } from "./secrets.ts";
+import { checkCredentials } from "./agents.ts";
+import { agentView } from "./views.ts";
+
+/** How long a sign-in lasts; each use within the last half of it extends it again. */
+export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
+
+export interface AgentSession {
+  /** The secret the browser holds (in a cookie); only its hash is stored. */
+  token: string;
+  agent: Agent;
+  expiresAt: string;
+}
+
+/**
+ * Signs an agent in: checks email and password and stores a new session, or answers null
+ * (never telling whether the email or the password was wrong).
+ */
+export async function signIn(ctx: Ctx, email: string, password: string): Promise<AgentSession | null> {
+  const agent = await checkCredentials(ctx, email, password);
+  if (!agent) return null;
+  const token = crypto.randomBytes(32).toString("base64url");
+  const now = ctx.now();
+  const expiresAt = new Date(Date.parse(now) + SESSION_TTL_MS).toISOString();
+  await ctx.db.insertInto("agent_sessions").values({ id: hashToken(token), agent_id: agent.id, created_at: now, expires_at: expiresAt }).execute();
+  // Expired sessions of this agent go when it signs in again: the table does not grow forever.
+  await ctx.db.deleteFrom("agent_sessions").where("agent_id", "=", agent.id).where("expires_at", "<", now).execute();
+  return { token, agent, expiresAt };
+}
+
+/** The signed-in agent for a session token, or null when unknown or expired. */
+export async function resolveSession(ctx: Ctx, token: string): Promise<{ agent: Agent; principal: Principal } | null> {
+  if (!token || token.length > 200) return null;
+  const id = hashToken(token);
+  const row = await ctx.db
+    .selectFrom("agent_sessions")
+    .innerJoin("agents", "agents.id", "agent_sessions.agent_id")
+    .selectAll("agents")
+    .select(["agent_sessions.expires_at as expires_at"])
+    .where("agent_sessions.id", "=", id)
+    .executeTakeFirst();
+  if (!row) return null;
+  const now = ctx.now();
+  if (row.expires_at <= now) {
+    await ctx.db.deleteFrom("agent_sessions").where("id", "=", id).execute();
+    return null;
+  }
+  if (Date.parse(row.expires_at) - Date.parse(now) < SESSION_TTL_MS / 2) {
+    await ctx.db.updateTable("agent_sessions").set({ expires_at: new Date(Date.parse(now) + SESSION_TTL_MS).toISOString() }).where("id", "=", id).execute();
+  }
+  const agent = agentView(row);
+  return { agent, principal: { kind: "agent", agentId: agent.id, name: agent.name, role: agent.role } };
+}
+
+/** Signs out: the session token stops working at once. */
+export async function endSession(ctx: Ctx, token: string): Promise<void> {
+  if (!token || token.length > 200) return;
+  await ctx.db.deleteFrom("agent_sessions").where("id", "=", hashToken(token)).execute();
+}
