@@ -120,7 +120,7 @@ export async function listMessages(ctx: Ctx, p: Principal, conversationId: strin
     rows = (await query.where("seq", ">", q.after).orderBy("seq", "asc").limit(q.limit).execute()).reverse();
     hasMore = (rows[0] ? Number(rows[0].seq) : q.after) < total;
   } else {
-    const upper = q.before !== undefined ? q.before - 1 : total - (q.skip ?? 0);
+    const upper = Math.min(total, q.before !== undefined ? q.before - 1 : total - (q.skip ?? 0));
     // seq is gap-free, so a range on the index replaces OFFSET.
     rows = upper < 1 ? [] : await query.where("seq", "<=", upper).where("seq", ">", upper - q.limit).orderBy("seq", "desc").execute();
     hasMore = upper - q.limit > 0;
