@@ -1,0 +1,31 @@
+import { launcher as en } from "./en.ts";
+import { launcher as sv } from "./sv.ts";
+
+/** The few strings widget.js itself needs, in every locale; the app chunk carries the rest. */
+const tables: Record<string, typeof en> = { en, sv };
+
+export type LauncherStrings = typeof en;
+
+export function launcherStrings(locale: string | undefined, overrides: Record<string, unknown> = {}): LauncherStrings {
+  return pick(en, tables[baseLocale(locale)] ?? en, overrides);
+}
+
+/** "sv-SE" → "sv". */
+export function baseLocale(locale: string | undefined): string {
+  return (locale ?? "en").toLowerCase().split(/[-_]/)[0]!;
+}
+
+/** Every key of `defaults`, from `overrides` when it is a string there, else from `table`. */
+export function pick<T extends Record<string, string>>(defaults: T, table: Partial<T>, overrides: Record<string, unknown>): T {
+  const out = {} as Record<string, string>;
+  for (const key of Object.keys(defaults)) {
+    const o = overrides[key];
+    out[key] = typeof o === "string" ? o : (table[key] ?? defaults[key]!);
+  }
+  return out as T;
+}
+
+/** "{n} unread" with { n: 2 } → "2 unread". */
+export function format(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+}
