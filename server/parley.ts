@@ -15,7 +15,8 @@ import { Metrics } from "./observability/metrics.ts";
 import { createApp } from "./http/app.ts";
 import { createLimiters } from "./http/rate-limit.ts";
 import { Drain } from "./drain.ts";
-import { attachRealtime } from "./realtime/index.ts";
+import { attachRealtime, connectRedis } from "./realtime/index.ts";
+import { widgetConfigRoutes } from "./http/routes/widget-config.ts";
 import { inboxSessionRoutes, sessionResolver } from "./http/routes/inbox-session.ts";
 
 export const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -49,24 +50,26 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
   const drain = new Drain();
 
   const boot = await bootstrap(ctx, config);
-  const limiters = createLimiters(config.rateLimitPerMinute);
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : null;
+  const limiters = createLimiters(config.rateLimitPerMinute, redis?.pub);
 
   const app = createApp({
     ctx,
     log,
     metrics,
     limiters,
-    readiness: { database: store.ping },
+    readiness: { database: store.ping, ...(redis ? { redis: redis.ping } : {}) },
     bodyLimit: config.bodyLimit,
     draining: () => drain.draining,
     publicDir: opts.publicDir ?? path.join(rootDir, "dist", "public"),
     sessions: { resolve: sessionResolver(ctx) },
-    extraRouters: [inboxSessionRoutes(ctx, limiters)],
+    extraRouters: [widgetConfigRoutes(ctx), inboxSessionRoutes(ctx, limiters)],
   });
   const server = http.createServer(app);
   drain.track(server);
-  const realtime = await attachRealtime(server, { ctx, log, metrics, config });
+  const realtime = await attachRealtime(server, { ctx, log, metrics, config, limiters, redis });
   drain.onClose(realtime.close);
+  if (redis) drain.onClose(redis.close);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

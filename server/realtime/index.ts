@@ -1,9 +1,12 @@
 import type http from "node:http";
 import { Server } from "socket.io";
+import { createAdapter } from "@socket.io/redis-adapter";
+import { createClient } from "redis";
 import type { Logger } from "pino";
 import type { Ctx } from "../domain/context.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { Config } from "../config.ts";
+import type { Limiters } from "../http/rate-limit.ts";
 import { attachVisitorNamespace } from "./visitors.ts";
 import { attachAgentNamespace } from "./agents.ts";
 
@@ -12,6 +15,10 @@ export interface RealtimeDeps {
   log: Logger;
   metrics: Metrics;
   config: Config;
+  /** Per-visitor and per-IP limits for socket events (shared through Redis when it is configured). */
+  limiters?: Limiters;
+  /** Set with REDIS_URL: the adapter fans emits out to every node. */
+  redis?: RedisConnection | null;
 }
 
 export interface Realtime {
@@ -19,9 +26,41 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
+function redisClients(url: string) {
+  const pub = createClient({ url });
+  return { pub, sub: pub.duplicate() };
+}
+
+/** Two clients: `pub` publishes and runs commands (rate limits), `sub` only listens (the adapter). */
+export interface RedisConnection {
+  pub: ReturnType<typeof redisClients>["pub"];
+  sub: ReturnType<typeof redisClients>["sub"];
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Connects to REDIS_URL. Connection errors are logged; the clients reconnect by themselves. */
+export async function connectRedis(url: string, log: Logger): Promise<RedisConnection> {
+  const { pub, sub } = redisClients(url);
+  for (const [name, client] of [["pub", pub], ["sub", sub]] as const) {
+    client.on("error", (err: unknown) => log.warn({ err, client: name }, "redis connection error"));
+  }
+  await Promise.all([pub.connect(), sub.connect()]);
+  return {
+    pub,
+    sub,
+    ping: async () => {
+      await pub.ping();
+    },
+    close: async () => {
+      await Promise.all([pub, sub].map((c) => (c.isOpen ? c.close().catch(() => c.destroy()) : undefined)));
+    },
+  };
+}
+
 /**
- * socket.io on the HTTP server: `/visitor` for widgets, `/agent` for the inbox. With
- * REDIS_URL set, the Redis adapter fans events out to every node.
+ * socket.io on the HTTP server: `/visitor` for widgets, `/agent` for the inbox. With a Redis
+ * connection, the Redis adapter fans events out to every node.
  */
 export async function attachRealtime(server: http.Server, deps: RealtimeDeps): Promise<Realtime> {
   const io = new Server(server, {
@@ -30,11 +69,14 @@ export async function attachRealtime(server: http.Server, deps: RealtimeDeps): P
     cors: { origin: true, credentials: false },
     maxHttpBufferSize: 1e6,
   });
-  attachVisitorNamespace(io, deps);
+  if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub, { key: "parley" }));
+  const detachVisitors = attachVisitorNamespace(io, deps);
   attachAgentNamespace(io, deps);
   return {
     io,
     close: async () => {
+      detachVisitors();
+      io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

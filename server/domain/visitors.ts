@@ -1,0 +1,273 @@
+import type { TypedMessageInput } from "../../shared/schemas/index.ts";
+import { visitorTokenPrefix } from "../../shared/ids.ts";
+import { resyncPageSize, type VisitorConversation, type VisitorMessage, type VisitorUser } from "../../shared/protocol.ts";
+import { write, type Ctx, type Principal } from "./context.ts";
+import { hashToken, hmacHex, newId, newSecret, safeEqualHex } from "./secrets.ts";
+import { notFound, ParleyError } from "./errors.ts";
+import { messageView } from "./views.ts";
+import { applyContactInput, upsertContact } from "./contacts.ts";
+import { conversationRow, createConversation } from "./conversations.ts";
+import { postMessage } from "./messages.ts";
+import type { ContactRow, ConversationRow, MessageRow, SiteRow, VisitorRow } from "../store/tables.ts";
+
+/**
+ * Visitors: the people behind widgets. A visitor is known by an opaque token (`vt_…`, stored
+ * only hashed) that the widget keeps; identification links it to a contact. Everything a
+ * visitor does acts as `{ kind: "visitor" }`, so the rules in conversations.ts decide what it
+ * may see (its own conversations, and its contact's).
+ */
+
+export function visitorPrincipal(v: VisitorRow): Extract<Principal, { kind: "visitor" }> {
+  return { kind: "visitor", visitorId: v.id, siteId: v.site_id, contactId: v.contact_id };
+}
+
+async function issueVisitor(ctx: Ctx, siteId: string): Promise<{ visitor: VisitorRow; token: string }> {
+  const token = newSecret(visitorTokenPrefix);
+  const now = ctx.now();
+  const visitor: VisitorRow = { id: newId("visitor"), site_id: siteId, token_hash: hashToken(token), contact_id: null, created_at: now, last_seen_at: now };
+  await write(ctx, (trx) => trx.insertInto("visitors").values(visitor).execute());
+  return { visitor, token };
+}
+
+/** The visitor behind `token` on this site, or null. */
+export async function authenticateVisitor(ctx: Ctx, siteId: string, token: string | undefined): Promise<VisitorRow | null> {
+  if (!token || !token.startsWith(visitorTokenPrefix) || token.length > 200) return null;
+  const row = await ctx.db.selectFrom("visitors").selectAll().where("token_hash", "=", hashToken(token)).executeTakeFirst();
+  return row && row.site_id === siteId ? row : null;
+}
+
+/**
+ * A widget connects: the visitor of its token, or a new visitor (with a new token) when it
+ * has none or one this site does not know.
+ */
+export async function connectVisitor(ctx: Ctx, site: SiteRow, token: string | undefined): Promise<{ visitor: VisitorRow; token: string; issued: boolean }> {
+  const known = await authenticateVisitor(ctx, site.id, token);
+  if (!known) return { ...(await issueVisitor(ctx, site.id)), issued: true };
+  const now = ctx.now();
+  if (Date.parse(now) - Date.parse(known.last_seen_at) > 60_000) {
+    await ctx.db.updateTable("visitors").set({ last_seen_at: now }).where("id", "=", known.id).execute();
+  }
+  return { visitor: { ...known, last_seen_at: now }, token: token!, issued: false };
+}
+
+/** Is `hash` the site's HMAC-SHA256 of `id`? Always false when the site has no secret. */
+export function identityVerified(site: SiteRow, id: string, hash: string | undefined): boolean {
+  if (!site.identity_secret || !hash) return false;
+  return safeEqualHex(hmacHex(site.identity_secret, id), hash.trim().toLowerCase());
+}
+
+export interface Identified {
+  visitor: VisitorRow;
+  /** Set when identifying as another user than the visitor's switched to a new visitor. */
+  token?: string;
+}
+
+/**
+ * Identifies a visitor as `user`. With an `id`: on a site with an identity secret, `hash` must
+ * be HMAC-SHA256(secret, id) or nothing happens (403 forbidden: the visitor stays anonymous);
+ * the contact with that externalId is created or updated and the visitor linked to it, with
+ * the visitor's earlier conversations. A visitor already identified as someone else gets a
+ * fresh visitor, so that a shared browser never shows one user another's conversations.
+ * Without an `id`: name, email and phone go on the visitor's own contact.
+ */
+export async function identifyVisitor(ctx: Ctx, site: SiteRow, visitor: VisitorRow, user: VisitorUser): Promise<Identified> {
+  const details = { name: user.name, email: user.email, phone: user.phone };
+  const id = user.id?.trim();
+  if (user.id !== undefined && !id) throw new ParleyError("validation_failed", "Request validation failed", [{ path: "id", message: "must not be blank" }]);
+  if (id && site.identity_secret && !identityVerified(site, id, user.hash)) {
+    throw new ParleyError("forbidden", "Identity not verified: user.hash must be the hex HMAC-SHA256 of user.id with the site's identity secret");
+  }
+  let result: Identified = { visitor };
+  if (id && visitor.contact_id) {
+    const current = await ctx.db.selectFrom("contacts").select("external_id").where("id", "=", visitor.contact_id).executeTakeFirst();
+    if (current?.external_id && current.external_id !== id) {
+      const fresh = await issueVisitor(ctx, site.id);
+      result = { visitor: fresh.visitor, token: fresh.token };
+    }
+  }
+  const v = result.visitor;
+  const linked = await write(ctx, async (trx, emit) => {
+    const now = ctx.now();
+    const current = v.contact_id ? await trx.selectFrom("contacts").selectAll().where("id", "=", v.contact_id).executeTakeFirst() : undefined;
+    let contact: ContactRow;
+    if (id) {
+      const target = await trx.selectFrom("contacts").selectAll().where("site_id", "=", site.id).where("external_id", "=", id).executeTakeFirst();
+      if (target) contact = await applyContactInput(trx, emit, target, details, now);
+      else if (current && !current.external_id) contact = await applyContactInput(trx, emit, current, { ...details, externalId: id }, now);
+      else contact = await upsertContact(trx, emit, site.id, { ...details, externalId: id }, now);
+    } else {
+      contact = current ? await applyContactInput(trx, emit, current, details, now) : await upsertContact(trx, emit, site.id, details, now);
+    }
+    if (contact.id !== v.contact_id) {
+      await trx.updateTable("visitors").set({ contact_id: contact.id }).where("id", "=", v.id).execute();
+      // The visitor's conversations so far belong to whom it turned out to be.
+      let move = trx.updateTable("conversations").set({ contact_id: contact.id }).where("visitor_id", "=", v.id);
+      move = v.contact_id ? move.where((eb) => eb.or([eb("contact_id", "is", null), eb("contact_id", "=", v.contact_id)])) : move.where("contact_id", "is", null);
+      await move.execute();
+    }
+    return contact.id;
+  });
+  return { ...result, visitor: { ...v, contact_id: linked } };
+}
+
+/** A visitor about to write its first message gets an (anonymous) contact to write as. */
+export async function ensureVisitorContact(ctx: Ctx, visitor: VisitorRow): Promise<VisitorRow> {
+  if (visitor.contact_id) return visitor;
+  const contactId = await write(ctx, async (trx, emit) => {
+    const fresh = await trx.selectFrom("visitors").select("contact_id").where("id", "=", visitor.id).executeTakeFirst();
+    if (fresh?.contact_id) return fresh.contact_id;
+    const contact = await upsertContact(trx, emit, visitor.site_id, {}, ctx.now());
+    await trx.updateTable("visitors").set({ contact_id: contact.id }).where("id", "=", visitor.id).execute();
+    return contact.id;
+  });
+  return { ...visitor, contact_id: contactId };
+}
+
+export function visitorConversation(row: ConversationRow): VisitorConversation {
+  return {
+    id: row.id,
+    status: row.status as VisitorConversation["status"],
+    lastSeq: Number(row.last_seq),
+    readUpTo: { contact: Number(row.read_contact), agent: Number(row.read_agent) },
+  };
+}
+
+const uniqueIdPrefix = "widget:";
+const conversationUniqueId = (visitorId: string, clientId: string) => `${uniqueIdPrefix}${visitorId}:${clientId}`;
+const messageKey = (clientId: string) => `${uniqueIdPrefix}${clientId}`;
+
+/** The client id a widget sent this message with (a conversation's first message carries it in the conversation's uniqueId). */
+function clientIdOf(row: MessageRow, conversation: Pick<ConversationRow, "unique_id">): string | null {
+  if (row.sender_type !== "contact") return null;
+  if (row.idempotency_key?.startsWith(uniqueIdPrefix)) return row.idempotency_key.slice(uniqueIdPrefix.length);
+  if (Number(row.seq) === 1 && conversation.unique_id?.startsWith(uniqueIdPrefix)) return conversation.unique_id.split(":")[2] ?? null;
+  return null;
+}
+
+function visitorMessageOf(row: MessageRow, conversation: Pick<ConversationRow, "unique_id">): VisitorMessage {
+  return { ...messageView(row), clientId: clientIdOf(row, conversation) };
+}
+
+/** A stored message with its client id, for live events (looked up only for contact messages). */
+export async function withClientId(ctx: Ctx, message: VisitorMessage): Promise<VisitorMessage> {
+  if (message.sender.type !== "contact") return { ...message, clientId: null };
+  const row = await ctx.db
+    .selectFrom("messages")
+    .innerJoin("conversations", "conversations.id", "messages.conversation_id")
+    .select(["messages.idempotency_key as key", "conversations.unique_id as uniqueId"])
+    .where("messages.id", "=", message.id)
+    .executeTakeFirst();
+  if (!row) return { ...message, clientId: null };
+  return { ...message, clientId: clientIdOf({ sender_type: "contact", idempotency_key: row.key, seq: message.seq } as MessageRow, { unique_id: row.uniqueId }) };
+}
+
+/** What came after `afterSeq`, ascending, one page at a time. */
+export async function resyncConversation(ctx: Ctx, p: Principal, conversationId: string, afterSeq: number) {
+  const conversation = await conversationRow(ctx.db, p, conversationId);
+  const rows = await ctx.db
+    .selectFrom("messages")
+    .selectAll()
+    .where("conversation_id", "=", conversationId)
+    .where("seq", ">", afterSeq)
+    .orderBy("seq", "asc")
+    .limit(resyncPageSize + 1)
+    .execute();
+  const hasMore = rows.length > resyncPageSize;
+  return {
+    conversation: visitorConversation(conversation),
+    messages: rows.slice(0, resyncPageSize).map((r) => visitorMessageOf(r, conversation)),
+    hasMore,
+  };
+}
+
+/** One message of a conversation the visitor may see (a widget that missed a streamed delta asks for it). */
+export async function visitorMessage(ctx: Ctx, p: Principal, messageId: string): Promise<VisitorMessage> {
+  const row = await ctx.db.selectFrom("messages").selectAll().where("id", "=", messageId).executeTakeFirst();
+  if (!row) throw notFound("Message");
+  const conversation = await conversationRow(ctx.db, p, row.conversation_id).catch(() => {
+    throw notFound("Message");
+  });
+  return visitorMessageOf(row, conversation);
+}
+
+/** The visitor's most recently updated conversation (its own or its contact's), to resume. */
+export async function latestConversationId(ctx: Ctx, p: Extract<Principal, { kind: "visitor" }>, openOnly = false): Promise<string | null> {
+  let q = ctx.db
+    .selectFrom("conversations")
+    .select("id")
+    .where("site_id", "=", p.siteId)
+    .where((eb) => (p.contactId ? eb.or([eb("visitor_id", "=", p.visitorId), eb("contact_id", "=", p.contactId)]) : eb("visitor_id", "=", p.visitorId)));
+  if (openOnly) q = q.where("status", "!=", "closed");
+  const row = await q.orderBy("updated_at", "desc").orderBy("id", "desc").limit(1).executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** Starting conversations is serialised per visitor on this node, so that two tabs never start two. */
+const starting = new Map<string, Promise<unknown>>();
+function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = starting.get(key) ?? Promise.resolve();
+  const next = previous.then(fn, fn);
+  const settled = next.catch(() => {});
+  starting.set(key, settled);
+  void settled.then(() => {
+    if (starting.get(key) === settled) starting.delete(key);
+  });
+  return next;
+}
+
+export interface VisitorSend {
+  clientId: string;
+  conversationId?: string | null;
+  message: TypedMessageInput;
+}
+
+/**
+ * A message from the widget, idempotent by its client id: the same client id again returns the
+ * stored message and stores nothing. The first message starts a `channel: "widget"`
+ * conversation (or joins the visitor's open one, so that a lost conversation id or a second tab
+ * never makes a ghost conversation); a message to a closed conversation starts a new one.
+ */
+export async function sendFromVisitor(ctx: Ctx, visitor: VisitorRow, input: VisitorSend): Promise<{ message: VisitorMessage; conversation: VisitorConversation; started: boolean }> {
+  const p = visitorPrincipal(visitor);
+  if (!p.contactId) throw new ParleyError("conflict", "The visitor has no contact yet");
+  const key = messageKey(input.clientId);
+  const uniqueId = conversationUniqueId(visitor.id, input.clientId);
+  const started = () => ctx.db.selectFrom("conversations").selectAll().where("site_id", "=", visitor.site_id).where("unique_id", "=", uniqueId).executeTakeFirst();
+  const startedWith = async (row: ConversationRow) => {
+    const first = await ctx.db.selectFrom("messages").selectAll().where("conversation_id", "=", row.id).where("seq", "=", 1).executeTakeFirstOrThrow();
+    return { message: visitorMessageOf(first, row), conversation: visitorConversation(row), started: false };
+  };
+  // This client id started a conversation already: the same message again.
+  const twin = await started();
+  if (twin) return startedWith(twin);
+  if (input.conversationId) {
+    try {
+      const { message } = await postMessage(ctx, p, input.conversationId, input.message, { idempotencyKey: key });
+      return { message: { ...message, clientId: input.clientId }, conversation: await conversationState(ctx, p, input.conversationId), started: false };
+    } catch (err) {
+      if (!(err instanceof ParleyError) || err.code !== "conversation_closed") throw err;
+    }
+  }
+  return oneAtATime(visitor.id, async () => {
+    const twin = await started();
+    if (twin) return startedWith(twin);
+    const open = await latestConversationId(ctx, p, true);
+    if (open && open !== input.conversationId) {
+      const { message } = await postMessage(ctx, p, open, input.message, { idempotencyKey: key });
+      return { message: { ...message, clientId: input.clientId }, conversation: await conversationState(ctx, p, open), started: false };
+    }
+    const { conversation, created } = await createConversation(
+      ctx,
+      p,
+      { message: input.message, sender: { type: "contact" }, uniqueId },
+      { channel: "widget", visitorId: visitor.id, contactId: p.contactId, siteId: visitor.site_id },
+    );
+    const first = conversation.messages[0];
+    if (!first) throw new ParleyError("conflict", "The conversation was started without this message");
+    return { message: { ...first, clientId: input.clientId }, conversation: await conversationState(ctx, p, conversation.id), started: created };
+  });
+}
+
+async function conversationState(ctx: Ctx, p: Principal, id: string): Promise<VisitorConversation> {
+  return visitorConversation(await conversationRow(ctx.db, p, id));
+}

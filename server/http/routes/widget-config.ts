@@ -1,0 +1,46 @@
+import { Router } from "express";
+import { z } from "zod";
+import { PublicSiteConfig, text } from "../../../shared/schemas/index.ts";
+import type { Ctx } from "../../domain/context.ts";
+import { ParleyError } from "../../domain/errors.ts";
+import { originAllowed, publicSiteConfig, siteByKey } from "../../domain/sites.ts";
+import { define } from "../route.ts";
+import { ErrorEnvelope } from "./common.ts";
+
+const WidgetConfigQuery = z.object({ siteKey: text(200).meta({ description: "The site's public key, pk_…" }) });
+
+/**
+ * GET /v1/widget/config: what the loader needs to paint the launcher in the site's theme,
+ * without opening a socket. Public (the site key is public); refused to pages on origins the
+ * site does not allow. A request without Origin is same-origin or not from a page.
+ */
+export function widgetConfigRoutes(ctx: Ctx): Router {
+  const r = Router();
+  define(
+    r,
+    {
+      method: "get",
+      path: "/v1/widget/config",
+      tag: "Widget",
+      summary: "The public configuration of a site's widget",
+      description: "Theme, greeting and name for the embed script. No token: the site key is public. 403 when the page's Origin is not one of the site's allowed origins.",
+      auth: "none",
+      query: WidgetConfigQuery,
+      responses: {
+        200: { description: "The site's public widget configuration", schema: PublicSiteConfig },
+        403: { description: "forbidden: this origin may not embed the site", schema: ErrorEnvelope },
+        404: { description: "not_found: unknown site key", schema: ErrorEnvelope },
+        422: { description: "validation_failed", schema: ErrorEnvelope },
+        429: { description: "rate_limited (see Retry-After)", schema: ErrorEnvelope },
+      },
+    },
+    async ({ query, req }) => {
+      const site = await siteByKey(ctx, query.siteKey);
+      if (!site) throw new ParleyError("not_found", "Unknown site key");
+      const origin = req.headers.origin;
+      if (origin !== undefined && !originAllowed(site, origin)) throw new ParleyError("forbidden", `This site may not be embedded on ${origin}`);
+      return { status: 200, body: publicSiteConfig(site), headers: { "Cache-Control": "public, max-age=60", Vary: "Origin" } };
+    },
+  );
+  return r;
+}

@@ -1,0 +1,120 @@
+import { z } from "zod";
+import type { ErrorBody } from "./errors.ts";
+import { Email, Phone, text } from "./schemas/common.ts";
+import { TypedMessageInput, type Message } from "./schemas/message.ts";
+import type { PublicSiteConfig } from "./schemas/site.ts";
+
+/**
+ * The widget ↔ relay socket protocol (socket.io namespace `/visitor`), typed once for the
+ * server (server/realtime/visitors.ts) and the widget (widget/session/). Everything the widget
+ * sends is parsed with the zod schemas below before anything else happens.
+ * docs/protocol.md describes the guarantees and the event table.
+ */
+
+export const visitorNamespace = "/visitor" as const;
+
+/** How many messages one resync page holds at most. */
+export const resyncPageSize = 100 as const;
+
+/** A client-generated message id: 8–64 URL-safe characters, unique per message. */
+export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 characters of A–Z a–z 0–9 _ -");
+
+export const VisitorUser = z
+  .object({
+    id: text(200).optional(),
+    name: text(200).nullable().optional(),
+    email: Email.nullable().optional(),
+    phone: Phone.nullable().optional(),
+    hash: text(200).optional(),
+  })
+  .strict();
+export type VisitorUser = z.infer<typeof VisitorUser>;
+
+/** `socket.handshake.auth`. Without a (valid) visitor token the relay issues a new visitor. */
+export const HandshakeAuth = z.object({
+  siteKey: text(200),
+  visitorToken: text(200).optional(),
+  user: VisitorUser.optional(),
+});
+export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
+
+const ConversationId = z.string().startsWith("conv_").max(64);
+const Seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+export const SendPayload = z.object({
+  clientId: ClientId,
+  /** The conversation to continue; null or absent starts one (or continues the visitor's open one). */
+  conversationId: ConversationId.nullable().optional(),
+  message: TypedMessageInput,
+});
+export const ResyncPayload = z.object({ conversationId: ConversationId, afterSeq: Seq });
+export const TypingPayload = z.object({ conversationId: ConversationId, typing: z.boolean() });
+export const ReadPayload = z.object({ conversationId: ConversationId, seq: Seq });
+export const GetMessagePayload = z.object({ messageId: z.string().startsWith("msg_").max(64) });
+export type SendPayload = z.infer<typeof SendPayload>;
+export type ResyncPayload = z.infer<typeof ResyncPayload>;
+export type TypingPayload = z.infer<typeof TypingPayload>;
+export type ReadPayload = z.infer<typeof ReadPayload>;
+export type GetMessagePayload = z.infer<typeof GetMessagePayload>;
+
+/** What a visitor may know about its conversation: never assignee, tags, metadata or notes. */
+export interface VisitorConversation {
+  id: string;
+  status: "open" | "waiting" | "solved" | "closed";
+  lastSeq: number;
+  readUpTo: { contact: number; agent: number };
+}
+
+/** A stored message, with the client id it was sent with when the visitor sent it from a widget. */
+export type VisitorMessage = Message & { clientId?: string | null };
+
+export type AckError = ErrorBody["error"];
+/** Every acknowledgement: `{ ok: true, …result }` after commit, or `{ ok: false, error }` (the REST error envelope's inner object). */
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: AckError };
+
+export interface Welcome {
+  /** The visitor token to keep; a new one when the handshake had none, an unknown one, or switched user. */
+  visitorToken: string;
+  visitorId: string;
+  contactId: string | null;
+  /** True when the handshake's `user` was accepted (verified by hash where the site requires it). */
+  identified: boolean;
+  site: PublicSiteConfig;
+  /** The visitor's most recently updated conversation, so that a widget that lost it can resume. */
+  conversationId: string | null;
+}
+
+export interface IdentifyResult {
+  identified: boolean;
+  contactId: string | null;
+  /** Present when identifying as a different user switched to a new visitor: store it and reconnect. */
+  visitorToken?: string;
+}
+
+/** Widget → relay. Each takes an acknowledgement callback. */
+export interface VisitorClientEvents {
+  send(payload: SendPayload, ack: (res: Ack<{ message: VisitorMessage; conversation: VisitorConversation }>) => void): void;
+  resync(payload: ResyncPayload, ack: (res: Ack<{ conversation: VisitorConversation; messages: VisitorMessage[]; hasMore: boolean }>) => void): void;
+  typing(payload: TypingPayload, ack?: (res: Ack) => void): void;
+  read(payload: ReadPayload, ack?: (res: Ack<{ conversation: VisitorConversation }>) => void): void;
+  identify(payload: VisitorUser, ack: (res: Ack<IdentifyResult>) => void): void;
+  "message.get"(payload: GetMessagePayload, ack: (res: Ack<{ message: VisitorMessage }>) => void): void;
+}
+
+/** Relay → widget. Live events only reach sockets that resynced (or started) the conversation. */
+export interface VisitorServerEvents {
+  welcome(welcome: Welcome): void;
+  /** A stored message (any sender) in a conversation this socket follows. */
+  message(event: { message: VisitorMessage; conversation: VisitorConversation }): void;
+  /** Text appended to a streamed message at `offset` (the length of its text before this delta). */
+  "message.delta"(event: { conversationId: string; messageId: string; offset: number; text: string }): void;
+  "message.completed"(event: { message: VisitorMessage }): void;
+  /** Status or read state changed. */
+  conversation(event: { conversation: VisitorConversation }): void;
+  /** Another tab of this visitor started a conversation: resync it. */
+  "conversation.started"(event: { conversationId: string }): void;
+  /** The agent side is typing (name of the agent or bot when known). */
+  typing(event: { conversationId: string; typing: boolean; name: string | null }): void;
+  /** A side has read up to `seq` (agent: show "seen"; contact: another tab of this visitor read). */
+  read(event: { conversationId: string; side: "agent" | "contact"; seq: number }): void;
+}
