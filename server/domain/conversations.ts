@@ -123,7 +123,10 @@ function encodeCursor(row: ConversationRow): string {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string") return [value[0], value[1]];
+    // Only what encodeCursor can have written: a timestamp and an id.
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string" && /^[\d:.TZ-]{1,40}$/.test(value[0]) && /^[\w-]{1,100}$/.test(value[1])) {
+      return [value[0], value[1]];
+    }
   } catch {
     // fall through
   }

@@ -101,12 +101,15 @@ export const ConversationPage = z
   .object({ items: z.array(Conversation), hasMore: z.boolean(), nextCursor: z.string().nullable() })
   .meta({ id: "ConversationPage" });
 
+/** seq is a 32-bit integer column in both databases: a larger bound would reach the database as an error. */
+export const MAX_SEQ = 2_147_483_647;
+
 export const HistoryQuery = z
   .object({
     limit: queryInt(1, 100).default(10),
     skip: queryInt(0, 1_000_000_000).optional(),
-    before: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
-    after: queryInt(0, Number.MAX_SAFE_INTEGER).optional(),
+    before: queryInt(1, MAX_SEQ).optional(),
+    after: queryInt(0, MAX_SEQ).optional(),
   })
   .strict()
   .refine((q) => [q.skip, q.before, q.after].filter((v) => v !== undefined).length <= 1, {
@@ -116,7 +119,7 @@ export const HistoryQuery = z
 export type HistoryQuery = z.infer<typeof HistoryQuery>;
 
 export const TypingBody = z.object({ typing: z.boolean() }).strict().meta({ id: "TypingBody" });
-export const ReadBody = z.object({ seq: z.number().int().nonnegative() }).strict().meta({ id: "ReadBody" });
+export const ReadBody = z.object({ seq: z.number().int().nonnegative().max(MAX_SEQ) }).strict().meta({ id: "ReadBody" });
 
 export const LinksQuery = z
   .object({
