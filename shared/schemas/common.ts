@@ -27,13 +27,22 @@ export const Url = z.url({ protocol: /^https?$/ }).max(2048);
 export const HexColor = z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, "must be a hex colour such as #4f46e5");
 export const UniqueId = line(200).meta({ description: "Client-chosen idempotency key: the same value again returns the stored object" });
 
+/** An id of one kind: its prefix, then base64url characters (nothing else can name an object). */
 export function idOf(prefix: string) {
-  return z.string().startsWith(prefix, `must start with ${prefix}`).max(64);
+  return z
+    .string()
+    .startsWith(prefix, `must start with ${prefix}`)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, "must be an id");
 }
 
 /** Query-string integers: "20" → 20, with bounds. */
 export function queryInt(min: number, max: number) {
-  return z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(min).max(max);
+  return z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 }
 
 export const Page = <T extends z.ZodType>(item: T) =>

@@ -138,8 +138,8 @@ export const PostMessageBody = z
   .intersection(MessageInput, z.object({ uniqueId: UniqueId.optional(), sender: ApiSender.optional() }))
   .meta({ id: "PostMessageBody" });
 
-export const AppendBody = z.object({ text: text(20_000) }).meta({ id: "AppendBody" });
-export const CompleteBody = z.object({ text: line(20_000).optional() }).meta({ id: "CompleteBody" });
+export const AppendBody = z.object({ text: text(20_000) }).strict().meta({ id: "AppendBody" });
+export const CompleteBody = z.object({ text: line(20_000).optional() }).strict().meta({ id: "CompleteBody" });
 
 export const MessagePage = z
   .object({ items: z.array(Message), total: z.number().int(), hasMore: z.boolean() })
