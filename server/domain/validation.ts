@@ -4,10 +4,11 @@ import { ParleyError } from "./errors.ts";
 
 /** zod issues → the contract's `details: [{ path, message }]`, paths dotted (`message.content.text`). */
 export function zodDetails(issues: readonly z.core.$ZodIssue[], prefix: (string | number)[] = []): ErrorDetail[] {
-  return issues.map((issue) => ({
-    path: [...prefix, ...issue.path].map(String).join(".") || "(body)",
-    message: issue.message,
-  }));
+  const detail = (path: PropertyKey[], message: string): ErrorDetail => ({ path: [...prefix, ...path].map(String).join(".") || "(body)", message });
+  // An unknown key is reported at its own path, one detail per key.
+  return issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys" ? issue.keys.map((key) => detail([...issue.path, key], "unknown field")) : [detail(issue.path, issue.message)],
+  );
 }
 
 /** Parses `value` with `schema` or throws 422 validation_failed with every bad field. */

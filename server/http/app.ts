@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import type { Ctx } from "../domain/context.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { authenticate, type SessionResolver } from "./auth.ts";
-import { errorHandler, notFoundHandler, requireJson } from "./errors.ts";
+import { errorHandler, notFoundHandler, requireJson, requireWellFormedQuery } from "./errors.ts";
 import { apiRateLimit, type Limiters } from "./rate-limit.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { adminRoutes } from "./routes/admin.ts";
@@ -41,6 +41,7 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use(cors);
+  api.use(requireWellFormedQuery);
   api.use(requireJson);
   api.use(express.json({ limit: deps.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
   api.use(authenticate(deps.ctx, deps.limiters, deps.sessions ?? {}));

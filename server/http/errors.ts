@@ -44,6 +44,19 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404).json(errorBody("not_found", `No route for ${req.method} ${req.path}`));
 };
 
+/** A query string that does not decode as UTF-8 percent-encoding is refused, not guessed at. */
+export const requireWellFormedQuery: RequestHandler = (req, _res, next) => {
+  const query = req.originalUrl.split("?")[1];
+  if (query) {
+    try {
+      decodeURIComponent(query.replace(/\+/g, " "));
+    } catch {
+      return next(new ParleyError("bad_request", "Malformed query string"));
+    }
+  }
+  next();
+};
+
 /** Requests that carry a body must say it is JSON. */
 export const requireJson: RequestHandler = (req, _res, next) => {
   const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;

@@ -25,6 +25,8 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType 
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   /** Who may call it: an API token or signed-in agent (default), or anyone. */
   auth?: "required" | "none";
+  /** Takes a multipart/form-data body (uploads); every other operation refuses one with 415. */
+  multipart?: boolean;
 }
 
 export interface Call<B, Q> {
@@ -50,6 +52,7 @@ export function define<B extends z.ZodType, Q extends z.ZodType>(
   router[spec.method](spec.path, async (req: Request, res: Response) => {
     const principal = req.principal;
     if (spec.auth !== "none" && !principal) throw new ParleyError("unauthorized", "Missing or invalid API token: send Authorization: Bearer sk_…");
+    refuseUnexpectedInput(spec, req);
     const body = spec.body && !spec.bodyValidatedByHandler ? parse(spec.body, req.body ?? {}) : (req.body ?? {});
     const query = (spec.query ? parse(spec.query, req.query) : req.query) as z.infer<Q>;
     const reply = await handler({ body, query, params: req.params as Record<string, string>, principal: principal!, req, res });
@@ -57,6 +60,23 @@ export function define<B extends z.ZodType, Q extends z.ZodType>(
     if (reply.body === undefined) res.status(reply.status).end();
     else res.status(reply.status).json(reply.body);
   });
+}
+
+/** Ids are a prefix and base64url characters: anything else names nothing. */
+const possibleId = /^[A-Za-z0-9_-]{1,100}$/;
+
+/**
+ * Input an operation does not take is refused before it runs: an `id` that cannot exist (404,
+ * as for any unknown id), a multipart body where JSON is expected (415), and a body sent to an
+ * operation that takes none (422; an empty `{}` is accepted).
+ */
+function refuseUnexpectedInput(spec: RouteSpec, req: Request): void {
+  const id = (req.params as Record<string, string | undefined>).id;
+  if (id !== undefined && !possibleId.test(id)) throw new ParleyError("not_found", "Not found: no object has this id");
+  if (!spec.multipart && req.is("multipart/form-data")) throw new ParleyError("unsupported_media_type", "Send the body as application/json");
+  const body: unknown = req.body;
+  const empty = body === undefined || (typeof body === "object" && body !== null && !Array.isArray(body) && Object.keys(body).length === 0);
+  if (!spec.body && !spec.multipart && !empty) throw new ParleyError("validation_failed", "Request validation failed", [{ path: "(body)", message: "this operation takes no body" }]);
 }
 
 declare global {
