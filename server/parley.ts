@@ -18,6 +18,7 @@ import { Drain } from "./drain.ts";
 import { attachRealtime, connectRedis } from "./realtime/index.ts";
 import { widgetConfigRoutes } from "./http/routes/widget-config.ts";
 import { inboxSessionRoutes, sessionResolver } from "./http/routes/inbox-session.ts";
+import { demoRoutes } from "./http/routes/demo.ts";
 
 export const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -63,7 +64,7 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
     draining: () => drain.draining,
     publicDir: opts.publicDir ?? path.join(rootDir, "dist", "public"),
     sessions: { resolve: sessionResolver(ctx) },
-    extraRouters: [widgetConfigRoutes(ctx), inboxSessionRoutes(ctx, limiters)],
+    extraRouters: [widgetConfigRoutes(ctx), inboxSessionRoutes(ctx, limiters), demoRoutes(boot.siteKey)],
   });
   const server = http.createServer(app);
   drain.track(server);
