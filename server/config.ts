@@ -9,6 +9,10 @@ export interface Config {
   siteKey: string | undefined;
   allowedOrigins: string[] | undefined;
   webhookAllowPrivate: boolean;
+  /** Webhook delivery tuning: request timeout, first retry delay, how long retries go on. */
+  webhookTimeoutMs: number;
+  webhookBackoffMs: number;
+  webhookRetryWindowMs: number;
   logLevel: string;
   /** API requests per minute per token or agent. */
   rateLimitPerMinute: number;
@@ -32,9 +36,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     siteKey: env.PARLEY_SITE_KEY || undefined,
     allowedOrigins: origins && origins.length ? origins : undefined,
     webhookAllowPrivate: !!env.PARLEY_WEBHOOK_ALLOW_PRIVATE && env.PARLEY_WEBHOOK_ALLOW_PRIVATE !== "0" && env.PARLEY_WEBHOOK_ALLOW_PRIVATE !== "false",
+    webhookTimeoutMs: positive(env.PARLEY_WEBHOOK_TIMEOUT_MS, 10_000),
+    webhookBackoffMs: positive(env.PARLEY_WEBHOOK_BACKOFF_MS, 10_000),
+    webhookRetryWindowMs: positive(env.PARLEY_WEBHOOK_RETRY_WINDOW_MS, 24 * 3600_000),
     logLevel: env.LOG_LEVEL ?? "info",
     rateLimitPerMinute: Number(env.PARLEY_RATE_LIMIT ?? 6000),
     publicUrl: (env.PARLEY_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ""),
     bodyLimit: env.PARLEY_BODY_LIMIT ?? "1mb",
   };
+}
+
+function positive(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n > 0 ? n : fallback;
 }

@@ -15,6 +15,7 @@ import { Metrics } from "./observability/metrics.ts";
 import { createApp } from "./http/app.ts";
 import { createLimiters } from "./http/rate-limit.ts";
 import { Drain } from "./drain.ts";
+import { attachWebhooks } from "./webhooks/index.ts";
 import { attachRealtime, connectRedis } from "./realtime/index.ts";
 import { widgetConfigRoutes } from "./http/routes/widget-config.ts";
 import { inboxSessionRoutes, sessionResolver } from "./http/routes/inbox-session.ts";
@@ -49,6 +50,7 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
   const ctx: Ctx = { db: store.db, dialect: store.dialect, bus, now: isoNow, publicUrl: config.publicUrl };
   const metrics = new Metrics(bus);
   const drain = new Drain();
+  const webhooks = attachWebhooks(ctx, log, config);
 
   const boot = await bootstrap(ctx, config);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : null;
@@ -64,7 +66,7 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
     draining: () => drain.draining,
     publicDir: opts.publicDir ?? path.join(rootDir, "dist", "public"),
     sessions: { resolve: sessionResolver(ctx) },
-    extraRouters: [widgetConfigRoutes(ctx), inboxSessionRoutes(ctx, limiters), demoRoutes(boot.siteKey)],
+    extraRouters: [widgetConfigRoutes(ctx), inboxSessionRoutes(ctx, limiters), webhooks.router, demoRoutes(boot.siteKey)],
   });
   const server = http.createServer(app);
   drain.track(server);
@@ -79,6 +81,8 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${port}`;
   ctx.publicUrl = process.env.PARLEY_PUBLIC_URL ? config.publicUrl : url;
+  await webhooks.start();
+  drain.onClose(webhooks.close);
 
   return {
     url,

@@ -107,6 +107,41 @@ export interface MessagesTable {
   created_at: string;
 }
 
+export interface WebhooksTable {
+  id: string;
+  site_id: string | null; // null: every site
+  url: string;
+  events: string; // JSON WebhookEventType[]
+  secret: string; // needed in clear to sign deliveries
+  created_at: string;
+}
+
+export interface WebhookEventsTable {
+  id: string;
+  type: string;
+  site_id: string;
+  data: string; // JSON payload `data`
+  created_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  position: Generated<number>;
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  ordering_key: string | null; // conversation or contact id: one in flight at a time per subscription
+  state: string; // pending | delivered | failed
+  attempts: number;
+  next_attempt_at: string | null; // while leased: when the lease runs out
+  lease_id: string | null;
+  first_attempt_at: string | null;
+  last_attempt_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
 export interface Database {
   sites: SitesTable;
   api_tokens: ApiTokensTable;
@@ -117,6 +152,9 @@ export interface Database {
   conversations: ConversationsTable;
   conversation_tags: ConversationTagsTable;
   messages: MessagesTable;
+  webhooks: WebhooksTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;

@@ -5,3 +5,4 @@ export * from "./conversation.ts";
 export * from "./site.ts";
 export * from "./token.ts";
 export * from "./agent.ts";
+export * from "./webhook.ts";

@@ -1,5 +1,6 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import { core } from "./0001-core.ts";
+import { webhooks } from "./0002-webhooks.ts";
 
 /**
  * Every migration, in order. Each runs once per database; never edit one that has shipped:
@@ -7,12 +8,17 @@ import { core } from "./0001-core.ts";
  */
 const migrations: Record<string, Migration> = {
   "0001_core": core,
+  "0002_webhooks": webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrate(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider });
+  // On PostgreSQL the migrator must look for its own tables in the schema in use: otherwise a
+  // kysely_migration_lock table in any other schema of the database counts as "already there".
+  const migrationTableSchema =
+    db.getExecutor().adapter instanceof PostgresAdapter ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({ db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);

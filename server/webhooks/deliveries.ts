@@ -1,0 +1,74 @@
+import type { z } from "zod";
+import type { DeliveriesQuery, DeliveryPage, WebhookDelivery } from "../../shared/schemas/index.ts";
+import { json, type Ctx, type Principal } from "../domain/context.ts";
+import { notFound, ParleyError } from "../domain/errors.ts";
+import { webhookRow } from "./subscriptions.ts";
+
+/** What the API shows of a subscription's deliveries: the recent attempts, newest first. */
+export async function listDeliveries(ctx: Ctx, p: Principal, webhookId: string, query: DeliveriesQuery): Promise<z.infer<typeof DeliveryPage>> {
+  await webhookRow(ctx, p, webhookId);
+  let q = selectDeliveries(ctx).where("d.webhook_id", "=", webhookId).orderBy("d.position", "desc").limit(query.limit + 1);
+  if (query.state) q = q.where("d.state", "=", query.state);
+  if (query.cursor) q = q.where("d.position", "<", Number(query.cursor));
+  const rows = await q.execute();
+  const hasMore = rows.length > query.limit;
+  const page = rows.slice(0, query.limit);
+  return { items: page.map(deliveryView), hasMore, nextCursor: hasMore ? String(page.at(-1)!.position) : null };
+}
+
+/** Sends a failed delivery again, with a fresh retry window. */
+export async function retryDelivery(ctx: Ctx, p: Principal, webhookId: string, deliveryId: string): Promise<WebhookDelivery> {
+  await webhookRow(ctx, p, webhookId);
+  const row = await ctx.db.selectFrom("webhook_deliveries").select(["state"]).where("id", "=", deliveryId).where("webhook_id", "=", webhookId).executeTakeFirst();
+  if (!row) throw notFound("Delivery");
+  if (row.state !== "failed") throw new ParleyError("conflict", `Only a failed delivery can be retried; this one is ${row.state}`);
+  const result = await ctx.db
+    .updateTable("webhook_deliveries")
+    .set({ state: "pending", next_attempt_at: ctx.now(), first_attempt_at: null, lease_id: null })
+    .where("id", "=", deliveryId)
+    .where("state", "=", "failed")
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw new ParleyError("conflict", "The delivery changed meanwhile; try again");
+  return deliveryView(await selectDeliveries(ctx).where("d.id", "=", deliveryId).executeTakeFirstOrThrow());
+}
+
+function selectDeliveries(ctx: Ctx) {
+  return ctx.db
+    .selectFrom("webhook_deliveries as d")
+    .innerJoin("webhook_events as ev", "ev.id", "d.event_id")
+    .select([
+      "d.position",
+      "d.id",
+      "d.webhook_id",
+      "d.state",
+      "d.attempts",
+      "d.last_status",
+      "d.last_error",
+      "d.next_attempt_at",
+      "d.last_attempt_at",
+      "d.delivered_at",
+      "d.created_at",
+      "ev.id as event_id",
+      "ev.type as event_type",
+      "ev.created_at as event_created_at",
+      "ev.data as event_data",
+    ]);
+}
+
+type DeliveryRow = Awaited<ReturnType<ReturnType<typeof selectDeliveries>["executeTakeFirstOrThrow"]>>;
+
+function deliveryView(r: DeliveryRow): WebhookDelivery {
+  return {
+    id: r.id,
+    webhookId: r.webhook_id,
+    state: r.state as WebhookDelivery["state"],
+    attempts: Number(r.attempts),
+    statusCode: r.last_status === null ? null : Number(r.last_status),
+    error: r.last_error,
+    nextAttemptAt: r.state === "pending" ? r.next_attempt_at : null,
+    lastAttemptAt: r.last_attempt_at,
+    deliveredAt: r.delivered_at,
+    createdAt: r.created_at,
+    event: { id: r.event_id, type: r.event_type, createdAt: r.event_created_at, data: json.parse(r.event_data, {}) } as WebhookDelivery["event"],
+  };
+}

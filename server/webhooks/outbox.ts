@@ -1,0 +1,228 @@
+import crypto from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database, WebhookDeliveriesTable } from "../store/tables.ts";
+import type { Dialect } from "../store/db.ts";
+import type { DomainEvent, TransactionHook } from "../events/bus.ts";
+import type { Insertable } from "kysely";
+import { json } from "../domain/context.ts";
+import { newId } from "../domain/secrets.ts";
+import { announcement } from "./payloads.ts";
+
+/**
+ * The durable outbox. Delivery rows are written by a transaction hook inside the very
+ * transaction that makes the change, so an event is announced if and only if it happened.
+ * A dispatcher leases due rows (a lease pushes `next_attempt_at` forward: if its node dies,
+ * the row simply falls due again), posts them, and records the outcome.
+ */
+
+/**
+ * Writes one event row and one delivery per matching subscription. Domain events that got
+ * deliveries are added to `enqueued`, so that the dispatcher wakes only for those after commit.
+ */
+export function outboxHook(now: () => string, enqueued: WeakSet<DomainEvent>): TransactionHook {
+  return async (trx, events) => {
+    const announced = events.map((event) => ({ event, a: announcement(event) })).filter((x) => x.a !== null);
+    if (announced.length === 0) return;
+    const siteIds = [...new Set(announced.map((x) => x.a!.siteId))];
+    const subscriptions = await trx
+      .selectFrom("webhooks")
+      .select(["id", "site_id", "events"])
+      .where((eb) => eb.or([eb("site_id", "is", null), eb("site_id", "in", siteIds)]))
+      .orderBy("id")
+      .execute();
+    if (subscriptions.length === 0) return;
+    const wanted = subscriptions.map((s) => ({ id: s.id, siteId: s.site_id, events: new Set(json.parse<string[]>(s.events, [])) }));
+    const at = now();
+    const eventRows: Database["webhook_events"][] = [];
+    const deliveryRows: Insertable<WebhookDeliveriesTable>[] = [];
+    for (const { event, a } of announced) {
+      const matching = wanted.filter((s) => (s.siteId === null || s.siteId === a!.siteId) && s.events.has(a!.type));
+      if (matching.length === 0) continue;
+      const eventId = newId("event");
+      eventRows.push({ id: eventId, type: a!.type, site_id: a!.siteId, data: JSON.stringify(a!.data), created_at: at });
+      for (const s of matching) {
+        deliveryRows.push({ id: newId("delivery"), webhook_id: s.id, event_id: eventId, ordering_key: a!.orderingKey, state: "pending", attempts: 0, next_attempt_at: at, created_at: at });
+      }
+      enqueued.add(event);
+    }
+    if (eventRows.length === 0) return;
+    await trx.insertInto("webhook_events").values(eventRows).execute();
+    // One row at a time keeps `position` in the order of the changes on every database.
+    for (const row of deliveryRows) await trx.insertInto("webhook_deliveries").values(row).execute();
+  };
+}
+
+/** A leased delivery with everything needed to post it. */
+export interface Job {
+  position: number;
+  deliveryId: string;
+  leaseId: string;
+  url: string;
+  secret: string;
+  eventId: string;
+  eventType: string;
+  eventCreatedAt: string;
+  data: string;
+  attempts: number;
+  firstAttemptAt: string | null;
+}
+
+/** The raw body every attempt of this delivery sends: `{ id, type, createdAt, data }`. */
+export function deliveryBody(job: Pick<Job, "eventId" | "eventType" | "eventCreatedAt" | "data">): string {
+  return `${JSON.stringify({ id: job.eventId, type: job.eventType, createdAt: job.eventCreatedAt }).slice(0, -1)},"data":${job.data}}`;
+}
+
+/**
+ * Due deliveries whose subscription has nothing earlier pending for the same conversation:
+ * per-conversation order holds even while an earlier delivery is retrying.
+ */
+function due(db: Kysely<Database>, now: string) {
+  return db
+    .selectFrom("webhook_deliveries as d")
+    .where("d.state", "=", "pending")
+    .where("d.next_attempt_at", "<=", now)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("webhook_deliveries as e")
+            .select("e.position")
+            .whereRef("e.webhook_id", "=", "d.webhook_id")
+            .whereRef("e.ordering_key", "=", "d.ordering_key")
+            .where("e.state", "=", "pending")
+            .whereRef("e.position", "<", "d.position"),
+        ),
+      ),
+    );
+}
+
+/**
+ * Leases up to `limit` due deliveries for `leaseMs`. PostgreSQL: rows locked by another node's
+ * lease are skipped (`FOR UPDATE SKIP LOCKED`); SQLite has a single writer anyway.
+ */
+export async function lease(db: Kysely<Database>, dialect: Dialect, limit: number, leaseMs: number): Promise<Job[]> {
+  return db.transaction().execute(async (trx) => {
+    const now = new Date();
+    let q = due(trx, now.toISOString()).select("d.position").orderBy("d.position").limit(limit);
+    if (dialect === "postgres") q = q.forUpdate().skipLocked();
+    const positions = (await q.execute()).map((r) => r.position);
+    if (positions.length === 0) return [];
+    const leaseId = crypto.randomBytes(9).toString("base64url");
+    await trx
+      .updateTable("webhook_deliveries")
+      .set({ lease_id: leaseId, next_attempt_at: new Date(now.getTime() + leaseMs).toISOString() })
+      .where("position", "in", positions)
+      .execute();
+    const rows = await trx
+      .selectFrom("webhook_deliveries as d")
+      .innerJoin("webhooks as w", "w.id", "d.webhook_id")
+      .innerJoin("webhook_events as ev", "ev.id", "d.event_id")
+      .select(["d.position", "d.id", "d.attempts", "d.first_attempt_at", "w.url", "w.secret", "ev.id as event_id", "ev.type", "ev.created_at", "ev.data"])
+      .where("d.position", "in", positions)
+      .orderBy("d.position")
+      .execute();
+    return rows.map((r) => ({
+      position: Number(r.position),
+      deliveryId: r.id,
+      leaseId,
+      url: r.url,
+      secret: r.secret,
+      eventId: r.event_id,
+      eventType: r.type,
+      eventCreatedAt: r.created_at,
+      data: r.data,
+      attempts: Number(r.attempts),
+      firstAttemptAt: r.first_attempt_at,
+    }));
+  });
+}
+
+/** When the next delivery falls due (leases included), or null when nothing is pending. */
+export async function nextDueAt(db: Kysely<Database>): Promise<string | null> {
+  const row = await due(db, "9999")
+    .select((eb) => eb.fn.min("d.next_attempt_at").as("at"))
+    .executeTakeFirst();
+  return (row?.at as string | null | undefined) ?? null;
+}
+
+export interface Outcome {
+  status: number | null;
+  error: string | null;
+}
+
+/** Records a successful attempt. Does nothing if the lease was lost meanwhile. */
+export async function markDelivered(db: Kysely<Database>, job: Job, outcome: Outcome, at: string): Promise<void> {
+  await db
+    .updateTable("webhook_deliveries")
+    .set({
+      state: "delivered",
+      attempts: job.attempts + 1,
+      first_attempt_at: job.firstAttemptAt ?? at,
+      last_attempt_at: at,
+      last_status: outcome.status,
+      last_error: null,
+      delivered_at: at,
+      next_attempt_at: null,
+      lease_id: null,
+    })
+    .where("position", "=", job.position)
+    .where("lease_id", "=", job.leaseId)
+    .execute();
+}
+
+/**
+ * Records a failed attempt: due again after `retryInMs`, or failed for good once retries have
+ * gone on for `retryWindowMs` since the first attempt.
+ */
+export async function markAttemptFailed(db: Kysely<Database>, job: Job, outcome: Outcome, at: string, retry: { retryInMs: number; retryWindowMs: number }): Promise<void> {
+  const first = job.firstAttemptAt ?? at;
+  const givesUp = Date.parse(at) - Date.parse(first) >= retry.retryWindowMs;
+  await db
+    .updateTable("webhook_deliveries")
+    .set({
+      state: givesUp ? "failed" : "pending",
+      attempts: job.attempts + 1,
+      first_attempt_at: first,
+      last_attempt_at: at,
+      last_status: outcome.status,
+      last_error: outcome.error ?? (outcome.status ? `HTTP ${outcome.status}` : null),
+      next_attempt_at: givesUp ? null : new Date(Date.parse(at) + retry.retryInMs).toISOString(),
+      lease_id: null,
+    })
+    .where("position", "=", job.position)
+    .where("lease_id", "=", job.leaseId)
+    .execute();
+}
+
+/** Gives a lease back unused (shutdown): the delivery is due again at once, its attempts unchanged. */
+export async function release(db: Kysely<Database>, job: Job): Promise<void> {
+  await db
+    .updateTable("webhook_deliveries")
+    .set({ lease_id: null, next_attempt_at: new Date().toISOString() })
+    .where("position", "=", job.position)
+    .where("lease_id", "=", job.leaseId)
+    .execute();
+}
+
+/**
+ * Single-node SQLite only: any lease still held was held by a process that is gone (crash,
+ * kill -9), so its deliveries are due now rather than when the lease would have run out.
+ */
+export async function releaseStaleLeases(db: Kysely<Database>): Promise<void> {
+  await db
+    .updateTable("webhook_deliveries")
+    .set({ lease_id: null, next_attempt_at: new Date().toISOString() })
+    .where("state", "=", "pending")
+    .where("lease_id", "is not", null)
+    .execute();
+}
+
+/** Forgets finished deliveries (and their events) created before `before`. */
+export async function prune(db: Kysely<Database>, before: string): Promise<void> {
+  await db.deleteFrom("webhook_deliveries").where("state", "!=", "pending").where("created_at", "<", before).execute();
+  await db
+    .deleteFrom("webhook_events")
+    .where("created_at", "<", before)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("webhook_deliveries as d").select("d.position").whereRef("d.event_id", "=", "webhook_events.id"))))
+    .execute();
+}
