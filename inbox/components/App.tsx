@@ -1,0 +1,27 @@
+import { useEffect, useState } from "preact/hooks";
+import type { Agent } from "../../shared/schemas/index.ts";
+import { sessionPath } from "../../shared/inbox.ts";
+import type { Api } from "../api/client.ts";
+import { SignIn } from "./SignIn.tsx";
+import { InboxScreen } from "./InboxScreen.tsx";
+
+/** Signed in (the inbox) or not (the sign-in form), decided by the session cookie. */
+export function App({ api }: { api: Api }) {
+  const [agent, setAgent] = useState<Agent | null | undefined>(undefined);
+  useEffect(() => {
+    api
+      .get<{ agent: Agent }>(sessionPath)
+      .then(({ agent }) => setAgent(agent))
+      .catch(() => setAgent(null));
+  }, [api]);
+
+  if (agent === undefined) {
+    return (
+      <main class="signin" aria-busy="true">
+        <p class="muted">Loading…</p>
+      </main>
+    );
+  }
+  if (agent === null) return <SignIn api={api} onSignedIn={setAgent} />;
+  return <InboxScreen key={agent.id} api={api} me={agent} onSignedOut={() => setAgent(null)} />;
+}

@@ -1,0 +1,54 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, render, screen } from "@testing-library/preact";
+import userEvent from "@testing-library/user-event";
+import { Composer, composeInput } from "./Composer.tsx";
+
+afterEach(cleanup);
+
+describe("composer", () => {
+  it("sends the text on Enter, keeps Shift+Enter as a new line, and empties itself", async () => {
+    const send = vi.fn(async () => {});
+    const typing = vi.fn();
+    render(<Composer send={send} typing={typing} />);
+    const box = screen.getByRole("textbox", { name: "Reply" });
+    await userEvent.type(box, "Hello{Shift>}{Enter}{/Shift}there{Enter}");
+    expect(send).toHaveBeenCalledWith({ type: "text", content: { text: "Hello\nthere" } });
+    expect((box as HTMLTextAreaElement).value).toBe("");
+    expect(typing).toHaveBeenCalledWith(true);
+    expect(typing).toHaveBeenLastCalledWith(false);
+  });
+
+  it("sends quick replies with the options written in the editor", async () => {
+    const send = vi.fn(async () => {});
+    render(<Composer send={send} typing={() => {}} />);
+    await userEvent.click(screen.getByRole("button", { name: "Quick replies" }));
+    await userEvent.type(screen.getByRole("textbox", { name: "Option 1" }), "Yes");
+    await userEvent.type(screen.getByRole("textbox", { name: "Option 2" }), "No");
+    await userEvent.click(screen.getByRole("button", { name: "Add option" }));
+    await userEvent.type(screen.getByRole("textbox", { name: "Option 3" }), "Maybe");
+    await userEvent.click(screen.getByRole("button", { name: "Remove option 3" }));
+    await userEvent.type(screen.getByRole("textbox", { name: "Reply" }), "Shall we?");
+    await userEvent.click(screen.getByRole("button", { name: "Send" }));
+    expect(send).toHaveBeenCalledWith({
+      type: "quick_replies",
+      content: { text: "Shall we?", options: [{ title: "Yes", payload: "Yes" }, { title: "No", payload: "No" }] },
+    });
+    expect(screen.queryByRole("textbox", { name: "Option 1" })).toBeNull();
+  });
+
+  it("keeps the text and says why when sending fails", async () => {
+    const send = vi.fn(async () => {
+      throw new Error("This conversation is closed");
+    });
+    render(<Composer send={send} typing={() => {}} />);
+    await userEvent.type(screen.getByRole("textbox", { name: "Reply" }), "Hi{Enter}");
+    expect((await screen.findByRole("alert")).textContent).toBe("This conversation is closed");
+    expect((screen.getByRole("textbox", { name: "Reply" }) as HTMLTextAreaElement).value).toBe("Hi");
+  });
+
+  it("sends nothing blank", () => {
+    expect(composeInput("   ", ["a"])).toBeNull();
+    expect(composeInput(" hi ", [" ", ""])).toEqual({ type: "text", content: { text: "hi" } });
+  });
+});

@@ -1,0 +1,111 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { TypedMessageInput } from "../../shared/schemas/index.ts";
+import { QuickRepliesEditor } from "./QuickRepliesEditor.tsx";
+
+/** How often "still typing" is re-sent, and how long after the last key it stops. */
+export const TYPING_REFRESH_MS = 3000;
+export const TYPING_IDLE_MS = 2500;
+
+export interface ComposerProps {
+  /** Sends one message; rejects with a message to show. */
+  send(input: TypedMessageInput): Promise<unknown>;
+  typing(on: boolean): void;
+}
+
+/** What the composer holds, as a message input, or null when there is nothing to send. */
+export function composeInput(text: string, options: string[]): TypedMessageInput | null {
+  const body = text.trim();
+  if (!body) return null;
+  const titles = options.map((o) => o.trim()).filter(Boolean);
+  if (titles.length === 0) return { type: "text", content: { text: body } };
+  return { type: "quick_replies", content: { text: body, options: titles.map((title) => ({ title, payload: title })) } };
+}
+
+/** Text (Enter sends, Shift+Enter is a new line) and, optionally, quick-reply options. */
+export function Composer({ send, typing }: ComposerProps) {
+  const [text, setText] = useState("");
+  const [options, setOptions] = useState<string[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const typingSince = useRef(0);
+  const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const stopTyping = () => {
+    clearTimeout(idle.current);
+    if (typingSince.current) {
+      typingSince.current = 0;
+      typing(false);
+    }
+  };
+  useEffect(() => stopTyping, []);
+
+  function onInput(value: string) {
+    setText(value);
+    const now = Date.now();
+    if (!value.trim()) return stopTyping();
+    if (now - typingSince.current > TYPING_REFRESH_MS) {
+      typingSince.current = now;
+      typing(true);
+    }
+    clearTimeout(idle.current);
+    idle.current = setTimeout(stopTyping, TYPING_IDLE_MS);
+  }
+
+  async function submit() {
+    const input = composeInput(text, options ?? []);
+    if (!input || busy) return;
+    setBusy(true);
+    setError(null);
+    stopTyping();
+    try {
+      await send(input);
+      setText("");
+      setOptions(null);
+    } catch (err) {
+      setError((err as Error).message || "The message was not sent.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <textarea
+        id="reply"
+        aria-label="Reply"
+        rows={3}
+        placeholder="Write a reply… Enter sends, Shift+Enter adds a line"
+        value={text}
+        onInput={(e) => onInput((e.currentTarget as HTMLTextAreaElement).value)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            void submit();
+          } else if (e.key === "Escape") {
+            (e.currentTarget as HTMLTextAreaElement).blur();
+          }
+        }}
+      />
+      {options && <QuickRepliesEditor options={options} onChange={setOptions} />}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="composer-actions">
+        <button type="button" aria-pressed={options !== null} onClick={() => setOptions(options ? null : ["", ""])}>
+          Quick replies
+        </button>
+        <button type="submit" class="primary" disabled={busy || !text.trim()}>
+          Send
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,129 @@
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { effect } from "@preact/signals";
+import type { Agent } from "../../shared/schemas/index.ts";
+import { sessionPath } from "../../shared/inbox.ts";
+import type { Api } from "../api/client.ts";
+import { connectLive } from "../api/live.ts";
+import { createInbox, type Inbox } from "../state/inbox.ts";
+import { createNotifier } from "../state/notifier.ts";
+import { conversationIdFromHash, hashFor } from "../state/route.ts";
+import { installShortcuts } from "../keyboard/shortcuts.ts";
+import { ListFilters } from "./ListFilters.tsx";
+import { ConversationList } from "./ConversationList.tsx";
+import { ConversationPane } from "./ConversationPane.tsx";
+import { ShortcutHelp } from "./ShortcutHelp.tsx";
+
+const appTitle = "Parley Inbox";
+
+function focusRow(id: string) {
+  requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-conversation-id="${CSS.escape(id)}"]`)?.focus());
+}
+
+/** j/k, r, e/c, a and ?: the actions behind each shortcut. */
+function shortcutActions(inbox: Inbox, selectedId: () => string | null, showHelp: () => void) {
+  const move = (step: 1 | -1) => {
+    const ids = inbox.list.items.value.map((c) => c.id);
+    if (ids.length === 0) return;
+    const at = ids.indexOf(selectedId() ?? "");
+    const target = at < 0 ? ids[step === 1 ? 0 : ids.length - 1] : ids[at + step];
+    if (step === 1 && at >= ids.length - 3) void inbox.list.loadMore();
+    if (!target) return;
+    location.hash = hashFor(target);
+    focusRow(target);
+  };
+  const withThread = (fn: (t: NonNullable<Inbox["thread"]["value"]>) => Promise<unknown>) => {
+    const t = inbox.thread.value;
+    const c = t?.conversation.value;
+    if (!t || !c || c.status === "closed") return;
+    fn(t).catch((err: Error) => (t.error.value = err.message));
+  };
+  return {
+    next: () => move(1),
+    previous: () => move(-1),
+    reply: () => document.getElementById("reply")?.focus(),
+    close: () => withThread((t) => t.update({ status: "closed" })),
+    assignToMe: () => withThread((t) => t.update({ assignee: inbox.me.id })),
+    help: showHelp,
+  };
+}
+
+/** The signed-in inbox: header, filtered list, the open conversation, shortcuts and alerts. */
+export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onSignedOut: () => void }) {
+  const notifier = useMemo(() => createNotifier(localStorage, (id) => (location.hash = hashFor(id))), []);
+  const inbox = useMemo(() => createInbox(api, me, connectLive(), notifier.alert), [api, me, notifier]);
+  const [selectedId, setSelectedId] = useState(() => conversationIdFromHash(location.hash));
+  const [helpOpen, setHelpOpen] = useState(false);
+
+  useEffect(() => () => inbox.dispose(), [inbox]);
+  useEffect(() => {
+    const onHash = () => setSelectedId(conversationIdFromHash(location.hash));
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
+  useEffect(() => inbox.open(selectedId), [inbox, selectedId]);
+  useEffect(
+    () =>
+      effect(() => {
+        const n = inbox.list.totalUnread.value;
+        document.title = n > 0 ? `(${n}) ${appTitle}` : appTitle;
+      }),
+    [inbox],
+  );
+  useEffect(() => installShortcuts(document, shortcutActions(inbox, () => conversationIdFromHash(location.hash), () => setHelpOpen(true))), [inbox]);
+  useEffect(() => {
+    // Browsers let a page ask for notifications only after the user did something: ask once, then.
+    const ask = () => void notifier.askPermission();
+    document.addEventListener("pointerdown", ask, { once: true });
+    return () => document.removeEventListener("pointerdown", ask);
+  }, [notifier]);
+
+  async function signOut() {
+    await api.send("DELETE", sessionPath).catch(() => {});
+    onSignedOut();
+  }
+
+  const thread = inbox.thread.value;
+  return (
+    <div class="app">
+      <header class="topbar">
+        <h1>{appTitle}</h1>
+        <span class={`conn ${inbox.live.online.value ? "online" : "offline"}`} role="status">
+          {inbox.live.online.value ? "Live" : "Reconnecting…"}
+        </span>
+        <span class="spacer" />
+        <label class="switch">
+          <input type="checkbox" checked={notifier.enabled.value} onChange={(e) => notifier.setEnabled((e.currentTarget as HTMLInputElement).checked)} />
+          Notifications
+        </label>
+        <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
+          Shortcuts
+        </button>
+        <span class="me" title={me.email}>
+          {me.name}
+        </span>
+        <button type="button" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </header>
+      <div class={`columns${selectedId ? " has-thread" : ""}`}>
+        <nav class="sidebar" aria-label="Conversations">
+          <ListFilters list={inbox.list} />
+          <ConversationList list={inbox.list} selectedId={selectedId} agents={inbox.agents.value} />
+        </nav>
+        <main class="pane">
+          {thread ? (
+            <ConversationPane key={thread.id} inbox={inbox} thread={thread} />
+          ) : (
+            <div class="empty-pane">
+              <h2>No conversation open</h2>
+              <p class="muted">
+                Pick one from the list, or press <kbd>j</kbd> to open the first. <kbd>?</kbd> shows every shortcut.
+              </p>
+            </div>
+          )}
+        </main>
+      </div>
+      <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
+    </div>
+  );
+}

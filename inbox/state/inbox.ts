@@ -1,0 +1,110 @@
+import { signal } from "@preact/signals";
+import type { Agent, Conversation, Message } from "../../shared/schemas/index.ts";
+import { messagePreview } from "../../widget/app/messages/index.ts";
+import type { Api } from "../api/client.ts";
+import type { Live } from "../api/live.ts";
+import { createConversationList } from "./conversation-list.ts";
+import { createThread, type Thread } from "./thread.ts";
+import type { Alert } from "./notifier.ts";
+
+/** A conversation's name in lists, titles and alerts. */
+export function conversationName(c: Pick<Conversation, "contact" | "topic" | "id">): string {
+  return c.contact?.name || c.contact?.email || c.contact?.phone || c.topic || "Visitor";
+}
+
+/**
+ * The signed-in inbox: the list, the open conversation, the agents, and the live feed routed
+ * to each of them by event kind.
+ */
+export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) => void = () => {}) {
+  const list = createConversationList(api, () => me.id);
+  const agents = signal<Agent[]>([me]);
+  const thread = signal<Thread | null>(null);
+
+  function open(id: string | null): void {
+    if (thread.value?.id === id) return;
+    thread.value?.dispose();
+    if (!id) {
+      thread.value = null;
+      return;
+    }
+    const t = createThread(api, id);
+    thread.value = t;
+    void t.load();
+  }
+
+  const current = (conversationId: string) => (thread.value?.id === conversationId ? thread.value : null);
+
+  function heardMessage(message: Message, conversation: Conversation): void {
+    if (message.sender.type !== "contact") return;
+    alert({ title: `New message from ${conversationName(conversation)}`, body: messagePreview(message), conversationId: conversation.id });
+  }
+
+  const unsubscribe = live.on({
+    "conversation.created": ({ conversation }) => {
+      list.upsert(conversation);
+      alert({ title: "New conversation", body: conversationName(conversation), conversationId: conversation.id });
+    },
+    "conversation.updated": ({ conversation }) => {
+      list.upsert(conversation);
+      current(conversation.id)?.setConversation(conversation);
+    },
+    "conversation.closed": ({ conversation }) => {
+      list.upsert(conversation);
+      current(conversation.id)?.setConversation(conversation);
+    },
+    "message.created": ({ message, conversation }) => {
+      list.upsert(conversation);
+      const t = current(conversation.id);
+      if (t) {
+        t.receive(message);
+        t.setConversation(conversation);
+      }
+      // The first message of a new conversation was already announced with the conversation.
+      if (message.seq > 1) heardMessage(message, conversation);
+    },
+    "message.completed": ({ message }) => current(message.conversationId)?.receive(message),
+    "message.appended": ({ conversationId, messageId, offset, text }) => current(conversationId)?.appendText(messageId, offset, text),
+    typing: ({ conversationId, side, typing, name }) => {
+      if (side === "contact") current(conversationId)?.setContactTyping(typing, name);
+    },
+    read: ({ conversationId, side, seq }) => {
+      if (side !== "agent") return;
+      list.markRead(conversationId, seq);
+      current(conversationId)?.setReadUpTo(seq);
+    },
+  });
+  const unresync = live.onResync(() => {
+    void list.reload();
+    void thread.value?.catchUp();
+  });
+
+  async function loadAgents(): Promise<void> {
+    try {
+      agents.value = (await api.get<{ items: Agent[] }>("/v1/agents")).items;
+    } catch {
+      // The assignee menu then offers only "me"; the list still works.
+    }
+  }
+
+  /** Read state reported for the open conversation also clears its unread count in the list. */
+  async function reportRead(): Promise<void> {
+    const t = thread.value;
+    const seq = await t?.reportRead();
+    if (t && seq) list.markRead(t.id, seq);
+  }
+
+  function dispose(): void {
+    unsubscribe();
+    unresync();
+    thread.value?.dispose();
+    live.close();
+  }
+
+  void list.reload();
+  void loadAgents();
+
+  return { me, api, live, list, agents, thread, open, reportRead, dispose };
+}
+
+export type Inbox = ReturnType<typeof createInbox>;

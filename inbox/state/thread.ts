@@ -1,0 +1,186 @@
+import { batch, signal } from "@preact/signals";
+import type { Conversation, Message, PatchConversationBody, TypedMessageInput } from "../../shared/schemas/index.ts";
+import type { Api } from "../api/client.ts";
+
+interface MessagePage {
+  items: Message[];
+  total: number;
+  hasMore: boolean;
+}
+
+export const HISTORY_PAGE = 30;
+/** A visitor's typing indicator disappears on its own if the "stopped" event never comes. */
+export const TYPING_TIMEOUT_MS = 8000;
+
+/** Messages by seq, without duplicates: the one place two message lists are merged. */
+export function mergeBySeq(current: Message[], incoming: Message[]): Message[] {
+  const bySeq = new Map(current.map((m) => [m.seq, m]));
+  for (const m of incoming) bySeq.set(m.seq, m);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * One open conversation: its newest page of history first, older pages on demand, live
+ * messages merged by seq (a gap is fetched), the visitor's typing, and the agent's actions.
+ */
+export function createThread(api: Api, id: string) {
+  const conversation = signal<Conversation | null>(null);
+  const messages = signal<Message[]>([]);
+  const hasOlder = signal(false);
+  const loadingOlder = signal(false);
+  const error = signal<string | null>(null);
+  /** The visitor's name (or "") while they type; null when they do not. */
+  const contactTyping = signal<string | null>(null);
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  let disposed = false;
+
+  const path = `/v1/conversations/${encodeURIComponent(id)}`;
+  const lastSeq = () => messages.value[messages.value.length - 1]?.seq ?? 0;
+
+  async function load(): Promise<void> {
+    error.value = null;
+    try {
+      const [conv, page] = await Promise.all([api.get<Conversation>(path), api.get<MessagePage>(`${path}/messages`, { limit: HISTORY_PAGE })]);
+      if (disposed) return;
+      batch(() => {
+        conversation.value = conv;
+        messages.value = mergeBySeq(messages.value, page.items);
+        hasOlder.value = page.hasMore;
+      });
+    } catch (err) {
+      if (!disposed) error.value = (err as Error).message;
+    }
+  }
+
+  async function loadOlder(): Promise<void> {
+    const oldest = messages.value[0]?.seq;
+    if (loadingOlder.value || !hasOlder.value || oldest === undefined) return;
+    loadingOlder.value = true;
+    try {
+      const page = await api.get<MessagePage>(`${path}/messages`, { limit: HISTORY_PAGE, before: oldest });
+      if (disposed) return;
+      batch(() => {
+        messages.value = mergeBySeq(messages.value, page.items);
+        hasOlder.value = page.hasMore;
+      });
+    } catch (err) {
+      error.value = (err as Error).message;
+    } finally {
+      loadingOlder.value = false;
+    }
+  }
+
+  /** Everything after `from` (by default the last seq held): after a gap or a reconnect. */
+  async function catchUp(from: number = lastSeq()): Promise<void> {
+    try {
+      let after = from;
+      for (let guard = 0; guard < 50; guard++) {
+        const page = await api.get<MessagePage>(`${path}/messages`, { limit: 100, after });
+        if (disposed) return;
+        messages.value = mergeBySeq(messages.value, page.items);
+        if (!page.hasMore || page.items.length === 0) break;
+        after = Math.max(...page.items.map((m) => m.seq));
+      }
+      conversation.value = await api.get<Conversation>(path);
+    } catch (err) {
+      if (!disposed) error.value = (err as Error).message;
+    }
+  }
+
+  function receive(message: Message): void {
+    const held = lastSeq();
+    const gap = messages.value.length > 0 && message.seq > held + 1;
+    messages.value = mergeBySeq(messages.value, [message]);
+    if (message.sender.type === "contact") setContactTyping(false, null);
+    if (gap) void catchUp(held);
+  }
+
+  function appendText(messageId: string, offset: number, text: string): void {
+    messages.value = messages.value.map((m) => {
+      if (m.id !== messageId) return m;
+      const current = String((m.content as { text?: string }).text ?? "");
+      // A delta that does not start where our copy ends means we missed one: the completed message will fix it.
+      if (offset !== current.length) return m;
+      return { ...m, content: { ...m.content, text: current + text } };
+    });
+  }
+
+  function setConversation(c: Conversation): void {
+    if (conversation.value && conversation.value.updatedAt > c.updatedAt) return;
+    conversation.value = c;
+  }
+
+  function setContactTyping(typing: boolean, name: string | null): void {
+    clearTimeout(typingTimer);
+    contactTyping.value = typing ? (name ?? "") : null;
+    if (typing) typingTimer = setTimeout(() => (contactTyping.value = null), TYPING_TIMEOUT_MS);
+  }
+
+  function setReadUpTo(seq: number): void {
+    const c = conversation.value;
+    if (c && c.readUpTo.agent < seq) conversation.value = { ...c, readUpTo: { ...c.readUpTo, agent: seq } };
+  }
+
+  /** Reports that the agents have read everything shown; answers the seq reported, or null. */
+  async function reportRead(): Promise<number | null> {
+    const c = conversation.value;
+    const seq = lastSeq();
+    if (!c || seq <= c.readUpTo.agent) return null;
+    setReadUpTo(seq);
+    await api.send("POST", `${path}/read`, { seq }).catch(() => {});
+    return seq;
+  }
+
+  async function send(input: TypedMessageInput, uniqueId: string): Promise<Message> {
+    const message = await api.send<Message>("POST", `${path}/messages`, { ...input, uniqueId });
+    receive(message);
+    return message;
+  }
+
+  async function update(patch: PatchConversationBody): Promise<Conversation> {
+    const c = await api.send<Conversation>("PATCH", path, patch);
+    setConversation(c);
+    return c;
+  }
+
+  async function setTag(tag: string, present: boolean): Promise<Conversation> {
+    const c = await api.send<Conversation>(present ? "PUT" : "DELETE", `${path}/tags/${encodeURIComponent(tag)}`);
+    setConversation(c);
+    return c;
+  }
+
+  function sendTyping(typing: boolean): Promise<void> {
+    return api.send<void>("POST", `${path}/typing`, { typing }).catch(() => {});
+  }
+
+  function dispose(): void {
+    disposed = true;
+    clearTimeout(typingTimer);
+  }
+
+  return {
+    id,
+    conversation,
+    messages,
+    hasOlder,
+    loadingOlder,
+    error,
+    contactTyping,
+    load,
+    loadOlder,
+    catchUp,
+    receive,
+    appendText,
+    setConversation,
+    setContactTyping,
+    setReadUpTo,
+    reportRead,
+    send,
+    update,
+    setTag,
+    sendTyping,
+    dispose,
+  };
+}
+
+export type Thread = ReturnType<typeof createThread>;
