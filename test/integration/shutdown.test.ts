@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import readline from "node:readline";
+import { describe, expect, it } from "vitest";
+import { openStore } from "../../server/store/db.ts";
+import { freshDatabaseUrl } from "../helpers/server.ts";
+import { databases } from "../helpers/services.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * Starts the real server as `npm start` and the deployment guide run it (`node --import tsx
+ * server/main.ts`: one process, so SIGTERM reaches the server itself) and resolves once it
+ * printed its URL. (The `tsx` command relays signals to a child process and SIGKILLs it when
+ * the child does not confirm within 30 ms, which a busy server cannot promise.)
+ */
+async function spawnServer(databaseUrl: string, token: string): Promise<{ child: ChildProcess; url: string; lines: string[]; exited: Promise<{ code: number | null; signal: string | null; ms: number }> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, PARLEY_API_TOKEN: token, PARLEY_ADMIN_PASSWORD: "drain test password", LOG_LEVEL: "info", PARLEY_RATE_LIMIT: "1000000" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  let signalledAt = 0;
+  const exited = new Promise<{ code: number | null; signal: string | null; ms: number }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal, ms: signalledAt ? Date.now() - signalledAt : -1 })),
+  );
+  const originalKill = child.kill.bind(child);
+  child.kill = (sig?: NodeJS.Signals | number) => {
+    signalledAt = Date.now();
+    return originalKill(sig);
+  };
+  const url = await new Promise<string>((resolve, reject) => {
+    const rl = readline.createInterface({ input: child.stdout! });
+    rl.on("line", (line) => {
+      lines.push(line);
+      const m = /Parley is running on (http:\/\/\S+)/.exec(line);
+      if (m) resolve(m[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`server exited with ${code} before listening: ${stderr}`)));
+  });
+  return { child, url, lines, exited };
+}
+
+describe.each(databases())("SIGTERM drain of the real server on $name", ({ name, available }) => {
+  it.skipIf(!available)("finishes in-flight writes, logs JSON and exits 0 within 10 s", async () => {
+    const db = await freshDatabaseUrl(name);
+    const token = "sk_drain_test_token_0123456789";
+    const server = await spawnServer(db.url, token);
+    try {
+      const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+      const created = await fetch(`${server.url}/v1/conversations`, { method: "POST", headers, body: JSON.stringify({ topic: "drain" }) });
+      expect(created.status).toBe(201);
+      const conversationId = ((await created.json()) as { id: string }).id;
+
+      // A burst of writes; SIGTERM goes out as soon as the first one is answered, with the rest in flight.
+      const burst = Array.from({ length: 120 }, (_, i) =>
+        fetch(`${server.url}/v1/conversations/${conversationId}/messages`, { method: "POST", headers, body: JSON.stringify({ text: `in flight ${i}`, uniqueId: `drain-${i}` }) }).then(
+          async (res) => ({ i, status: res.status, body: (await res.json().catch(() => null)) as { seq?: number } | null }),
+          () => ({ i, status: 0, body: null }),
+        ),
+      );
+      await Promise.race(burst);
+      server.child.kill("SIGTERM");
+      const outcomes = await Promise.all(burst);
+      const exit = await server.exited;
+
+      expect(exit.code).toBe(0);
+      expect(exit.ms).toBeLessThan(10_000);
+      // Every request either completed (and was stored) or never got in: nothing half-done.
+      for (const o of outcomes) expect([0, 201, 503], `request ${o.i}`).toContain(o.status);
+      const acknowledged = outcomes.filter((o) => o.status === 201);
+      expect(acknowledged.length).toBeGreaterThan(0);
+
+      const store = await openStore(db.url);
+      try {
+        const rows = await store.db.selectFrom("messages").select(["idempotency_key", "seq"]).where("conversation_id", "=", conversationId).orderBy("seq").execute();
+        const stored = new Set(rows.map((r) => r.idempotency_key));
+        for (const o of acknowledged) expect(stored.has(`api:drain-${o.i}`), `acknowledged write ${o.i} is stored`).toBe(true);
+        expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1));
+      } finally {
+        await store.close();
+      }
+
+      // The banner for people, then one JSON object per log line for machines.
+      const logs = server.lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { level: number; msg: string; time: string });
+      expect(logs.length).toBeGreaterThan(0);
+      for (const log of logs) {
+        expect(typeof log.level).toBe("number");
+        expect(typeof log.msg).toBe("string");
+      }
+      expect(logs.some((l) => l.msg === "draining")).toBe(true);
+    } finally {
+      if (server.child.exitCode === null) server.child.kill("SIGKILL");
+      await db.drop();
+    }
+  });
+});
