@@ -32,8 +32,9 @@ function Row({ c, selected, agents }: { c: Conversation; selected: boolean; agen
             <span class="chip tag">#{t}</span>
           ))}
           {unread > 0 && (
-            <span class="badge" aria-label={`${unread} unread`}>
+            <span class="badge">
               {unread}
+              <span class="sr-only"> unread</span>
             </span>
           )}
         </span>

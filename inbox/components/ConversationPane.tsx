@@ -90,7 +90,14 @@ export function ConversationPane({ inbox, thread }: { inbox: Inbox; thread: Thre
             <Composer send={(input) => thread.send(input, crypto.randomUUID())} typing={(on) => void thread.sendTyping(on)} />
           )}
         </div>
-        <aside id="thread-aside" class={`thread-aside${detailsOpen ? " open" : ""}`} aria-label="Conversation details">
+        <aside
+          id="thread-aside"
+          class={`thread-aside${detailsOpen ? " open" : ""}`}
+          aria-label="Conversation details"
+          onKeyDown={(e) => {
+            if (e.key === "Escape" && detailsOpen) setDetailsOpen(false);
+          }}
+        >
           <DetailsPanel thread={thread} conversation={c} agents={inbox.agents.value} me={inbox.me} />
           <ContactPanel inbox={inbox} conversation={c} />
         </aside>
