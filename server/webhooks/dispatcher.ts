@@ -89,13 +89,18 @@ export class Dispatcher {
       this.wakeRequested = false;
       let wait = this.pollMs;
       try {
+        // Let commits that arrive together share one lease.
+        await new Promise((resolve) => setImmediate(resolve));
         const free = this.concurrency - this.inflight.size;
         if (free > 0) {
           const jobs = await lease(this.o.db, this.o.dialect, free, this.leaseMs);
           for (const job of jobs) this.send(job);
           if (jobs.length === free) continue;
-          const next = await nextDueAt(this.o.db);
-          if (next) wait = Math.min(this.pollMs, Math.max(Date.parse(next) - Date.now(), jobs.length ? 0 : 10));
+          // With deliveries in flight, their completion wakes the loop; otherwise sleep until the next retry falls due.
+          if (jobs.length === 0) {
+            const next = await nextDueAt(this.o.db);
+            if (next) wait = Math.min(this.pollMs, Math.max(Date.parse(next) - Date.now(), 10));
+          }
         }
         await this.maybePrune();
       } catch (err) {

@@ -101,40 +101,40 @@ function due(db: Kysely<Database>, now: string) {
  * lease are skipped (`FOR UPDATE SKIP LOCKED`); SQLite has a single writer anyway.
  */
 export async function lease(db: Kysely<Database>, dialect: Dialect, limit: number, leaseMs: number): Promise<Job[]> {
-  return db.transaction().execute(async (trx) => {
-    const now = new Date();
-    let q = due(trx, now.toISOString()).select("d.position").orderBy("d.position").limit(limit);
-    if (dialect === "postgres") q = q.forUpdate().skipLocked();
-    const positions = (await q.execute()).map((r) => r.position);
-    if (positions.length === 0) return [];
-    const leaseId = crypto.randomBytes(9).toString("base64url");
-    await trx
-      .updateTable("webhook_deliveries")
-      .set({ lease_id: leaseId, next_attempt_at: new Date(now.getTime() + leaseMs).toISOString() })
-      .where("position", "in", positions)
-      .execute();
-    const rows = await trx
-      .selectFrom("webhook_deliveries as d")
-      .innerJoin("webhooks as w", "w.id", "d.webhook_id")
-      .innerJoin("webhook_events as ev", "ev.id", "d.event_id")
-      .select(["d.position", "d.id", "d.attempts", "d.first_attempt_at", "w.url", "w.secret", "ev.id as event_id", "ev.type", "ev.created_at", "ev.data"])
-      .where("d.position", "in", positions)
-      .orderBy("d.position")
-      .execute();
-    return rows.map((r) => ({
-      position: Number(r.position),
-      deliveryId: r.id,
-      leaseId,
-      url: r.url,
-      secret: r.secret,
-      eventId: r.event_id,
-      eventType: r.type,
-      eventCreatedAt: r.created_at,
-      data: r.data,
-      attempts: Number(r.attempts),
-      firstAttemptAt: r.first_attempt_at,
-    }));
-  });
+  const now = new Date();
+  const leaseId = crypto.randomBytes(9).toString("base64url");
+  let pick = due(db, now.toISOString()).select("d.position").orderBy("d.position").limit(limit);
+  if (dialect === "postgres") pick = pick.forUpdate().skipLocked();
+  // One statement: choosing and leasing are atomic on both databases.
+  const leased = await db
+    .updateTable("webhook_deliveries")
+    .set({ lease_id: leaseId, next_attempt_at: new Date(now.getTime() + leaseMs).toISOString() })
+    .where("position", "in", pick)
+    .returning("position")
+    .execute();
+  if (leased.length === 0) return [];
+  const rows = await db
+    .selectFrom("webhook_deliveries as d")
+    .innerJoin("webhooks as w", "w.id", "d.webhook_id")
+    .innerJoin("webhook_events as ev", "ev.id", "d.event_id")
+    .select(["d.position", "d.id", "d.attempts", "d.first_attempt_at", "w.url", "w.secret", "ev.id as event_id", "ev.type", "ev.created_at", "ev.data"])
+    .where("d.position", "in", leased.map((r) => r.position))
+    .where("d.lease_id", "=", leaseId)
+    .orderBy("d.position")
+    .execute();
+  return rows.map((r) => ({
+    position: Number(r.position),
+    deliveryId: r.id,
+    leaseId,
+    url: r.url,
+    secret: r.secret,
+    eventId: r.event_id,
+    eventType: r.type,
+    eventCreatedAt: r.created_at,
+    data: r.data,
+    attempts: Number(r.attempts),
+    firstAttemptAt: r.first_attempt_at,
+  }));
 }
 
 /** When the next delivery falls due (leases included), or null when nothing is pending. */
