@@ -63,6 +63,7 @@ export async function startHostSite(relay: string): Promise<HostSite> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://host");
     if (url.pathname.startsWith("/chat/")) return proxy(req, res, url);
+    if (url.pathname === "/favicon.ico") return void res.writeHead(204).end();
     if (url.pathname === "/hostile.css") return void res.writeHead(200, { "content-type": "text/css" }).end(HOSTILE_CSS);
     const p = pages.get(url.pathname);
     if (!p) return void res.writeHead(404).end("not found");

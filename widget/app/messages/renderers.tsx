@@ -100,10 +100,10 @@ export function FileMessage({ content, strings }: RendererProps) {
   const href = safeUrl(content.url);
   const size = typeof content.size === "number" ? formatBytes(content.size) : "";
   return (
-    <a class="pm-file" href={href} target="_blank" rel="noopener noreferrer" download={str(content.name) || true} aria-label={`${strings.download} ${str(content.name)}${size ? `, ${size}` : ""}`}>
+    <a class="pm-file" href={href} target="_blank" rel="noopener noreferrer" download={str(content.name) || true} title={strings.download}>
       <span class="pm-file-icon" aria-hidden="true">⇩</span>
       <span class="pm-file-name">{str(content.name)}</span>
-      <span class="pm-meta">{size}</span>
+      {size && <span class="pm-meta">{`, ${size}`}</span>}
     </a>
   );
 }
