@@ -96,11 +96,9 @@ export class Dispatcher {
           const jobs = await lease(this.o.db, this.o.dialect, free, this.leaseMs);
           for (const job of jobs) this.send(job);
           if (jobs.length === free) continue;
-          // With deliveries in flight, their completion wakes the loop; otherwise sleep until the next retry falls due.
-          if (jobs.length === 0) {
-            const next = await nextDueAt(this.o.db);
-            if (next) wait = Math.min(this.pollMs, Math.max(Date.parse(next) - Date.now(), 10));
-          }
+          // Sleep until the next retry or lease expiry falls due (completions and commits wake us sooner).
+          const next = await nextDueAt(this.o.db);
+          if (next) wait = Math.min(this.pollMs, Math.max(Date.parse(next) - Date.now(), 10));
         }
         await this.maybePrune();
       } catch (err) {
