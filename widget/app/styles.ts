@@ -27,8 +27,8 @@ export const panelCss = `
 .msg[data-sender=contact]{align-self:flex-end;align-items:flex-end}
 .msg[data-sender=system]{align-self:center;max-width:100%;color:var(--_muted);font-size:12px;text-align:center}
 .who{margin:6px 0 2px 4px;color:var(--_muted);font-size:12px}
-.bubble{--pm-accent:var(--p);--pm-on-accent:var(--on);--pm-surface:var(--bg);--pm-text:var(--fg);--pm-border:var(--_border);max-width:100%;padding:9px 13px;border-radius:16px;background:var(--_surface);color:var(--fg);overflow-wrap:anywhere}
-.msg[data-sender=contact] .bubble{--pm-accent:var(--on);--pm-on-accent:var(--p);--pm-surface:var(--p);background:var(--p);color:var(--on);border-bottom-right-radius:4px}
+.bubble{--pm-accent:var(--p);--pm-on-accent:var(--on);--pm-accent-text:var(--fg);--pm-surface:var(--bg);--pm-text:var(--fg);--pm-border:var(--_border);max-width:100%;padding:9px 13px;border-radius:16px;background:var(--_surface);color:var(--fg);overflow-wrap:anywhere}
+.msg[data-sender=contact] .bubble{--pm-accent:var(--on);--pm-on-accent:var(--p);--pm-accent-text:var(--on);--pm-surface:var(--p);background:var(--p);color:var(--on);border-bottom-right-radius:4px}
 .msg[data-sender=agent] .bubble,.msg[data-sender=bot] .bubble{border-bottom-left-radius:4px}
 .msg[data-sender=system] .bubble{padding:2px 8px;background:transparent;color:inherit}
 .msg[data-state=sending] .bubble{opacity:.7}
