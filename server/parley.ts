@@ -19,6 +19,7 @@ import { attachWebhooks } from "./webhooks/index.ts";
 import { attachRealtime, connectRedis } from "./realtime/index.ts";
 import { widgetConfigRoutes } from "./http/routes/widget-config.ts";
 import { inboxSessionRoutes, sessionResolver } from "./http/routes/inbox-session.ts";
+import { fileRoutes } from "./http/routes/files.ts";
 import { demoRoutes } from "./http/routes/demo.ts";
 
 export const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -66,7 +67,7 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
     draining: () => drain.draining,
     publicDir: opts.publicDir ?? path.join(rootDir, "dist", "public"),
     sessions: { resolve: sessionResolver(ctx) },
-    extraRouters: [widgetConfigRoutes(ctx), inboxSessionRoutes(ctx, limiters), webhooks.router, demoRoutes(boot.siteKey)],
+    extraRouters: [widgetConfigRoutes(ctx), inboxSessionRoutes(ctx, limiters), fileRoutes(ctx), webhooks.router, demoRoutes(boot.siteKey)],
   });
   const server = http.createServer(app);
   drain.track(server);

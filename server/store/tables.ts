@@ -142,6 +142,20 @@ export interface WebhookDeliveriesTable {
   created_at: string;
 }
 
+export interface FilesTable {
+  id: string;
+  site_id: string;
+  contact_id: string | null;
+  /** Who uploaded it: an agent, token or visitor id. */
+  uploaded_by: string;
+  key_hash: string;
+  name: string;
+  mime_type: string;
+  size: number;
+  data: Buffer;
+  created_at: string;
+}
+
 export interface Database {
   sites: SitesTable;
   api_tokens: ApiTokensTable;
@@ -152,6 +166,7 @@ export interface Database {
   conversations: ConversationsTable;
   conversation_tags: ConversationTagsTable;
   messages: MessagesTable;
+  files: FilesTable;
   webhooks: WebhooksTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;

@@ -1,6 +1,7 @@
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import { core } from "./0001-core.ts";
 import { webhooks } from "./0002-webhooks.ts";
+import { files } from "./0003-files.ts";
 
 /**
  * Every migration, in order. Each runs once per database; never edit one that has shipped:
@@ -9,6 +10,7 @@ import { webhooks } from "./0002-webhooks.ts";
 const migrations: Record<string, Migration> = {
   "0001_core": core,
   "0002_webhooks": webhooks,
+  "0003_files": files,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

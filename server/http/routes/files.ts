@@ -1,0 +1,74 @@
+import { Router, type Request, type Response } from "express";
+import multer from "multer";
+import { z } from "zod";
+import type { Ctx } from "../../domain/context.ts";
+import { ParleyError } from "../../domain/errors.ts";
+import { allowedFileTypes, MAX_FILE_BYTES, readFile, storeFile } from "../../domain/files.ts";
+import { define } from "../route.ts";
+import { ErrorEnvelope, errorResponses } from "./common.ts";
+
+const StoredFile = z
+  .object({ url: z.string(), name: z.string(), size: z.number().int(), mimeType: z.string() })
+  .meta({ id: "StoredFile", description: "Use as the content of an `image` or `file` message" });
+
+const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, parts: 11, fieldSize: 1024 } }).single("file");
+
+/** Runs multer on the request; its and busboy's failures become the contract's errors. */
+function receive(req: Request, res: Response): Promise<Express.Multer.File | undefined> {
+  return new Promise((resolve, reject) => {
+    upload(req, res, (err: unknown) => {
+      if (!err) return resolve(req.file);
+      if (err instanceof multer.MulterError) {
+        if (err.code === "LIMIT_FILE_SIZE") return reject(new ParleyError("payload_too_large", `A file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`));
+        return reject(new ParleyError("validation_failed", "Request validation failed", [{ path: err.field ?? "file", message: "send exactly one file in the field `file`" }]));
+      }
+      reject(new ParleyError("bad_request", "Malformed multipart body"));
+    });
+  });
+}
+
+/** Attachments: upload (multipart, field `file`) and download from the unguessable URL. */
+export function fileRoutes(ctx: Ctx): Router {
+  const r = Router();
+
+  define(
+    r,
+    {
+      method: "post",
+      path: "/v1/files",
+      tag: "Files",
+      summary: "Upload an attachment",
+      description: `multipart/form-data with the file in the field \`file\`; at most ${MAX_FILE_BYTES / 1024 / 1024} MB, of a type in: ${allowedFileTypes.join(", ")}. The answer's \`url\` (unguessable; anyone holding it can read the file) serves it.`,
+      multipart: true,
+      responses: {
+        201: { description: "Stored", schema: StoredFile },
+        413: { description: "payload_too_large", schema: ErrorEnvelope },
+        415: { description: "unsupported_media_type", schema: ErrorEnvelope },
+        ...errorResponses,
+      },
+    },
+    async ({ req, res, principal }) => {
+      if (!req.is("multipart/form-data")) throw new ParleyError("unsupported_media_type", "Send the file as multipart/form-data in the field `file`");
+      const file = await receive(req, res);
+      if (!file) throw new ParleyError("validation_failed", "Request validation failed", [{ path: "file", message: "required" }]);
+      const stored = await storeFile(ctx, principal, { name: file.originalname, mimeType: file.mimetype, data: file.buffer });
+      return { status: 201, body: stored };
+    },
+  );
+
+  r.get("/v1/files/:key", async (req, res) => {
+    const file = await readFile(ctx, String(req.params.key));
+    if (!file) throw new ParleyError("not_found", "File not found");
+    const inline = file.mime_type.startsWith("image/") || file.mime_type === "application/pdf";
+    res.setHeader("Content-Type", file.mime_type);
+    res.setHeader("Content-Length", String(file.data.length));
+    res.setHeader("Content-Disposition", `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(file.name)}`);
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
+    res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
+    res.setHeader("Cache-Control", "private, max-age=31536000, immutable");
+    res.status(200).end(file.data);
+  });
+
+  return r;
+}
