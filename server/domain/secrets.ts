@@ -5,9 +5,20 @@ import { idPrefix, type IdKind } from "../../shared/ids.ts";
 const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
 const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
+/** Random bytes drawn in blocks: one call per id costs more than the rest of an insert. */
+const pool = { bytes: Buffer.alloc(0), at: 0 };
+function randomBytes(n: number): Buffer {
+  if (pool.at + n > pool.bytes.length) {
+    pool.bytes = crypto.randomBytes(4096);
+    pool.at = 0;
+  }
+  pool.at += n;
+  return pool.bytes.subarray(pool.at - n, pool.at);
+}
+
 /** An opaque id with its kind's prefix: 16 random base64url characters (96 bits). */
 export function newId(kind: IdKind): string {
-  return idPrefix[kind] + crypto.randomBytes(12).toString("base64url");
+  return idPrefix[kind] + randomBytes(12).toString("base64url");
 }
 
 /** A secret to hand out once: prefix + 32 random base64url characters (192 bits). */
