@@ -100,14 +100,12 @@ export async function createConversation(
     if (tags.length) await trx.insertInto("conversation_tags").values(tags.map((tag) => ({ conversation_id: row.id, tag, created_at: now }))).execute();
     const conversation = await conversationView(trx, row);
     emit({ type: "conversation.created", siteId, conversationId: row.id, conversation });
-    const messages: Message[] = [];
     if (firstMessage?.ok) {
       const sender: SenderInput = senderType === "contact" ? { type: "contact", id: contactId, name: null } : senderFor(p, { type: senderType, name: body.sender?.name });
-      const { message } = await insertMessage(ctx, trx, emit, row.id, firstMessage.value, sender, null);
-      messages.push(message);
+      const first = await insertMessage(ctx, trx, emit, row.id, firstMessage.value, sender, null);
+      return { conversation: { ...first.conversation!, messages: [first.message] }, created: true };
     }
-    const fresh = await trx.selectFrom("conversations").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
-    return { conversation: { ...(await conversationView(trx, fresh)), messages }, created: true };
+    return { conversation: { ...conversation, messages: [] as Message[] }, created: true };
   });
 }
 

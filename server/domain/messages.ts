@@ -1,4 +1,4 @@
-import type { HistoryQuery, Message, TypedMessageInput } from "../../shared/schemas/index.ts";
+import type { Conversation, HistoryQuery, Message, TypedMessageInput } from "../../shared/schemas/index.ts";
 import { write, type Ctx, type Emit, type Principal, type Trx } from "./context.ts";
 import { newId } from "./secrets.ts";
 import { closed, invalid, notFound, ParleyError } from "./errors.ts";
@@ -35,22 +35,32 @@ export async function insertMessage(
   input: TypedMessageInput & { streaming?: boolean },
   sender: SenderInput,
   idempotencyKey: string | null,
-): Promise<{ message: Message; created: boolean }> {
+): Promise<{ message: Message; created: boolean; conversation?: Conversation }> {
   if (idempotencyKey) {
     const existing = await trx.selectFrom("messages").selectAll().where("conversation_id", "=", conversationId).where("idempotency_key", "=", idempotencyKey).executeTakeFirst();
     if (existing) return { message: messageView(existing), created: false };
   }
   const now = ctx.now();
+  const id = newId("message");
+  const fromAgentSide = sender.type === "agent" || sender.type === "bot";
+  // One UPDATE takes the next seq (the row lock orders concurrent writers) and moves the
+  // conversation along; its right-hand sides read the row as it was, so last_seq + 1 is this seq.
   const bumped = await trx
     .updateTable("conversations")
-    .set((eb) => ({ last_seq: eb("last_seq", "+", 1), updated_at: now }))
+    .set((eb) => ({
+      last_seq: eb("last_seq", "+", 1),
+      updated_at: now,
+      last_message_id: id,
+      ...(fromAgentSide ? { read_agent: eb("last_seq", "+", 1), first_response_at: eb.fn.coalesce("first_response_at", eb.val(now)) } : {}),
+      ...(sender.type === "contact" ? { read_contact: eb("last_seq", "+", 1) } : {}),
+    }))
     .where("id", "=", conversationId)
     .where("status", "!=", "closed")
     .returningAll()
     .executeTakeFirst();
   if (!bumped) throw closed();
   const row: MessageRow = {
-    id: newId("message"),
+    id,
     conversation_id: conversationId,
     seq: Number(bumped.last_seq),
     sender_type: sender.type,
@@ -64,22 +74,18 @@ export async function insertMessage(
   };
   await trx.insertInto("messages").values(row).execute();
 
-  const set: Partial<ConversationRow> = { last_message_id: row.id };
-  const fromAgentSide = sender.type === "agent" || sender.type === "bot";
-  if (fromAgentSide && !bumped.first_response_at) set.first_response_at = now;
-  if (sender.type === "contact") set.read_contact = row.seq;
-  if (fromAgentSide) set.read_agent = row.seq;
   // A visitor who writes again reopens a solved conversation.
-  const reopened = sender.type === "contact" && bumped.status === "solved";
-  if (reopened) set.status = "open";
-  await trx.updateTable("conversations").set(set).where("id", "=", conversationId).execute();
-
-  const conversationNow = { ...bumped, ...set } as ConversationRow;
+  let reopened = false;
+  if (sender.type === "contact") {
+    const result = await trx.updateTable("conversations").set({ status: "open" }).where("id", "=", conversationId).where("status", "=", "solved").executeTakeFirst();
+    reopened = Number(result.numUpdatedRows) > 0;
+  }
+  const conversationNow: ConversationRow = reopened ? { ...bumped, status: "open" } : bumped;
   const message = messageView(row);
-  const conversation = await conversationView(trx, conversationNow);
+  const conversation = await conversationView(trx, conversationNow, [row]);
   emit({ type: "message.created", siteId: bumped.site_id, conversationId, message, conversation });
   if (reopened) emit({ type: "conversation.updated", siteId: bumped.site_id, conversationId, conversation, changed: ["status"] });
-  return { message, created: true };
+  return { message, created: true, conversation };
 }
 
 /** The one entry for a message from anywhere: REST, inbox or widget. */

@@ -55,18 +55,19 @@ export function agentView(row: AgentRow): Agent {
  * Conversations with their contact, tags and last message, loaded in three batched queries
  * whatever the number of conversations.
  */
-export async function conversationViews(db: Db, rows: ConversationRow[]): Promise<Conversation[]> {
+export async function conversationViews(db: Db, rows: ConversationRow[], knownMessages: MessageRow[] = []): Promise<Conversation[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const contactIds = [...new Set(rows.map((r) => r.contact_id).filter((x): x is string => !!x))];
-  const messageIds = rows.map((r) => r.last_message_id).filter((x): x is string => !!x);
+  const known = new Set(knownMessages.map((m) => m.id));
+  const messageIds = rows.map((r) => r.last_message_id).filter((x): x is string => !!x && !known.has(x));
   const [contacts, tags, messages] = await Promise.all([
     contactIds.length ? db.selectFrom("contacts").selectAll().where("id", "in", contactIds).execute() : [],
     db.selectFrom("conversation_tags").select(["conversation_id", "tag"]).where("conversation_id", "in", ids).orderBy("tag").execute(),
     messageIds.length ? db.selectFrom("messages").selectAll().where("id", "in", messageIds).execute() : [],
   ]);
   const contactById = new Map(contacts.map((c) => [c.id, c]));
-  const messageById = new Map(messages.map((m) => [m.id, m]));
+  const messageById = new Map([...knownMessages, ...messages].map((m) => [m.id, m]));
   const tagsById = new Map<string, string[]>();
   for (const t of tags) tagsById.set(t.conversation_id, [...(tagsById.get(t.conversation_id) ?? []), t.tag]);
   return rows.map((row) => {
@@ -98,7 +99,8 @@ export async function conversationViews(db: Db, rows: ConversationRow[]): Promis
   });
 }
 
-export async function conversationView(db: Db, row: ConversationRow): Promise<Conversation> {
-  const [view] = await conversationViews(db, [row]);
+/** `knownMessages`: rows the caller already holds (the message it just wrote), not read again. */
+export async function conversationView(db: Db, row: ConversationRow, knownMessages: MessageRow[] = []): Promise<Conversation> {
+  const [view] = await conversationViews(db, [row], knownMessages);
   return view!;
 }
