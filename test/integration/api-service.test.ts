@@ -79,7 +79,7 @@ describe("OpenAPI document and /docs", () => {
     // Every $ref points at a component that exists.
     const text = JSON.stringify(doc);
     for (const [, ref] of text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) {
-      expect(doc.components.schemas?.[ref], `$ref ${ref}`).toBeDefined();
+      expect(doc.components.schemas?.[ref!], `$ref ${ref}`).toBeDefined();
     }
     // The request bodies and query parameters come from the same schemas that validate.
     expect(doc.paths["/v1/conversations"]!.post!.requestBody).toBeDefined();

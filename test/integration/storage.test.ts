@@ -162,6 +162,30 @@ describe.each(databases())("storage on $name", ({ name, available }) => {
       }
     });
 
+    it("a message moves the conversation along: read markers, first response, a visitor reopening a solved one", async () => {
+      const { conversation } = await createConversation(ctx, system, { contact: { name: "Re" }, message: { text: "q" }, sender: { type: "contact" } });
+      expect(conversation).toMatchObject({ firstResponseAt: null, readUpTo: { contact: 1, agent: 0 } });
+      const first = await postMessage(ctx, system, conversation.id, { type: "text", content: { text: "a1" } });
+      const afterFirst = await getConversation(ctx, system, conversation.id);
+      expect(afterFirst.firstResponseAt).toBe(first.message.createdAt);
+      expect(afterFirst.readUpTo).toEqual({ contact: 1, agent: 2 });
+      await postMessage(ctx, system, conversation.id, { type: "text", content: { text: "a2" } });
+      expect((await getConversation(ctx, system, conversation.id)).firstResponseAt).toBe(first.message.createdAt);
+
+      await store.db.updateTable("conversations").set({ status: "solved" }).where("id", "=", conversation.id).execute();
+      const visitor: Principal = { kind: "visitor", visitorId: "vis_storage", siteId: conversation.siteId, contactId: conversation.contact!.id };
+      const start = events.length;
+      const again = await postMessage(ctx, visitor, conversation.id, { type: "text", content: { text: "one more thing" } });
+      expect(again.message.sender).toMatchObject({ type: "contact", id: conversation.contact!.id });
+      const reopened = await getConversation(ctx, system, conversation.id);
+      expect(reopened).toMatchObject({ status: "open", readUpTo: { contact: 4, agent: 3 }, lastMessage: { id: again.message.id } });
+      expect(events.slice(start).map((e) => e.type)).toEqual(["message.created", "conversation.updated"]);
+      // An open one stays open, with no extra event.
+      const start2 = events.length;
+      await postMessage(ctx, visitor, conversation.id, { type: "text", content: { text: "still here" } });
+      expect(events.slice(start2).map((e) => e.type)).toEqual(["message.created"]);
+    });
+
     it("stores text exactly: unicode, quotes, long strings, JSON metadata", async () => {
       const text = "Grüße 👋🏽 \"quoted\" 'single' \\backslash\\ 日本語 " + "long ".repeat(3000);
       const metadata = { nested: { list: [1, "two", null, true], emoji: "✓" }, n: 1.5 };
