@@ -40,6 +40,7 @@ function boot(): void {
   let settings = effectiveSettings([site, page]);
   let open = false;
   let unread = 0;
+  let refused = false;
   let app: AppHandle | null = null;
   let loading: Promise<AppHandle | null> | null = null;
   const events = createEvents();
@@ -57,7 +58,7 @@ function boot(): void {
     const cssPrimary = getComputedStyle(host.el).getPropertyValue("--parley-primary").trim();
     applyTheme(host.root, settings.theme, cssPrimary || undefined);
     host.root.dataset.launcher = settings.launcher?.hidden ? "hidden" : "shown";
-    launcher.paint({ ...settings.launcher, open, unread, strings: launcherStrings(settings.locale, settings.strings) });
+    launcher.paint({ ...settings.launcher, hidden: refused || settings.launcher?.hidden, open, unread, strings: launcherStrings(settings.locale, settings.strings) });
     app?.update();
   }
 
@@ -162,15 +163,25 @@ function boot(): void {
   };
   const timer = setTimeout(show, SITE_CONFIG_WAIT_MS);
   fetch(`${baseUrl}/v1/widget/config?siteKey=${encodeURIComponent(siteKey)}`)
-    .then((res) => (res.ok ? res.json() : null))
-    .then((config: { theme?: unknown; greeting?: unknown } | null) => {
-      if (config && typeof config === "object") site = { theme: config.theme as WidgetSettings["theme"], greeting: typeof config.greeting === "string" ? config.greeting : undefined };
+    .then((res) => {
+      // An unknown site key, or a page on an origin the site does not allow: the chat could not work here.
+      if (res.status === 403 || res.status === 404) throw new Error(`the relay refused site ${siteKey} on this page (${res.status})`);
+      return res.ok ? res.json() : null;
     })
-    .catch(() => {})
-    .finally(() => {
-      clearTimeout(timer);
-      show();
-    });
+    .then(
+      (config: { theme?: unknown; greeting?: unknown } | null) => {
+        if (config && typeof config === "object") site = { theme: config.theme as WidgetSettings["theme"], greeting: typeof config.greeting === "string" ? config.greeting : undefined };
+        show();
+      },
+      (err: Error) => {
+        // A network error (offline, a CSP without the relay) still shows the launcher; a refusal does not.
+        if (err instanceof TypeError) return show();
+        console.warn(`[parley] ${err.message}`);
+        refused = true;
+        paint();
+      },
+    )
+    .finally(() => clearTimeout(timer));
 
   let hasConversation = false;
   try {

@@ -199,6 +199,22 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
     await page.context().close();
   });
 
+  it("shows no launcher on a page whose origin the site does not allow", async () => {
+    const strictServer = await startTestServer({ env: { PARLEY_ALLOWED_ORIGINS: "https://shop.example.com" } });
+    try {
+      const url = host.page("refused", { base: strictServer.url, siteKey: strictServer.siteKey });
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const warning = page.waitForEvent("console", (m) => m.type() === "warning" && m.text().includes("[parley]"));
+      await page.goto(url);
+      expect((await warning).text()).toContain("403");
+      expect(await page.getByRole("button", { name: "Open chat" }).count()).toBe(0);
+      await page.context().close();
+    } finally {
+      await strictServer.close();
+    }
+  });
+
   it("has no accessibility violations (axe) with the chat open", async () => {
     const url = host.page("axe", { base: server.url, siteKey: server.siteKey, inline: `window.parleySettings = { greeting: "Hi! How can we help?" };` });
     const { page } = await open(url);
