@@ -25,11 +25,14 @@ export type Fetch = typeof fetch;
 export interface Api {
   get<T>(path: string, query?: Record<string, string | number | undefined | null>): Promise<T>;
   send<T>(method: "POST" | "PATCH" | "PUT" | "DELETE", path: string, body?: unknown): Promise<T>;
+  /** A multipart upload of one file in the field `file`. */
+  upload<T>(path: string, file: Blob, name: string): Promise<T>;
 }
 
 export function createApi(fetcher: Fetch = (...a) => fetch(...a), base: string = relayBase()): Api {
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
+    const multipart = body instanceof FormData;
     try {
       res = await fetcher(base + path, {
         method,
@@ -37,9 +40,9 @@ export function createApi(fetcher: Fetch = (...a) => fetch(...a), base: string =
         headers: {
           accept: "application/json",
           ...(method !== "GET" ? { [csrfHeader]: "1" } : {}),
-          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          ...(body !== undefined && !multipart ? { "content-type": "application/json" } : {}),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : multipart ? body : JSON.stringify(body),
       });
     } catch {
       throw new ApiError(0, "network_error", "The server cannot be reached. Check your connection.");
@@ -65,5 +68,10 @@ export function createApi(fetcher: Fetch = (...a) => fetch(...a), base: string =
       return request("GET", qs ? `${path}?${qs}` : path);
     },
     send: (method, path, body) => request(method, path, body),
+    upload(path, file, name) {
+      const form = new FormData();
+      form.append("file", file, name);
+      return request("POST", path, form);
+    },
   };
 }

@@ -47,6 +47,17 @@ describe("composer", () => {
     expect((screen.getByRole("textbox", { name: "Reply" }) as HTMLTextAreaElement).value).toBe("Hi");
   });
 
+  it("uploads an attached file and sends the message that carries it", async () => {
+    const send = vi.fn(async () => {});
+    const attach = vi.fn(async (file: File) => ({ type: "file" as const, content: { url: "https://relay.example/v1/files/k", name: file.name, size: file.size, mimeType: file.type } }));
+    const { container } = render(<Composer send={send} typing={() => {}} attach={attach} />);
+    expect(screen.getByRole("button", { name: "Attach file" })).toBeTruthy();
+    const file = new File(["a,b\n"], "orders.csv", { type: "text/csv" });
+    await userEvent.upload(container.querySelector('input[type="file"]') as HTMLInputElement, file);
+    expect(attach).toHaveBeenCalledWith(file);
+    expect(send).toHaveBeenCalledWith({ type: "file", content: { url: "https://relay.example/v1/files/k", name: "orders.csv", size: 4, mimeType: "text/csv" } });
+  });
+
   it("sends nothing blank", () => {
     expect(composeInput("   ", ["a"])).toBeNull();
     expect(composeInput(" hi ", [" ", ""])).toEqual({ type: "text", content: { text: "hi" } });

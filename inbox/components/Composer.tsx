@@ -10,6 +10,8 @@ export interface ComposerProps {
   /** Sends one message; rejects with a message to show. */
   send(input: TypedMessageInput): Promise<unknown>;
   typing(on: boolean): void;
+  /** Uploads a chosen file and answers the message that carries it. */
+  attach?(file: File): Promise<TypedMessageInput>;
 }
 
 /** What the composer holds, as a message input, or null when there is nothing to send. */
@@ -22,13 +24,28 @@ export function composeInput(text: string, options: string[]): TypedMessageInput
 }
 
 /** Text (Enter sends, Shift+Enter is a new line) and, optionally, quick-reply options. */
-export function Composer({ send, typing }: ComposerProps) {
+export function Composer({ send, typing, attach }: ComposerProps) {
   const [text, setText] = useState("");
   const [options, setOptions] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const typingSince = useRef(0);
   const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const picker = useRef<HTMLInputElement>(null);
+
+  async function sendFile(file: File) {
+    if (!attach || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await send(await attach(file));
+    } catch (err) {
+      setError((err as Error).message || "The file was not sent.");
+    } finally {
+      setBusy(false);
+      if (picker.current) picker.current.value = "";
+    }
+  }
 
   const stopTyping = () => {
     clearTimeout(idle.current);
@@ -99,9 +116,29 @@ export function Composer({ send, typing }: ComposerProps) {
         </p>
       )}
       <div class="composer-actions">
-        <button type="button" aria-pressed={options !== null} onClick={() => setOptions(options ? null : ["", ""])}>
-          Quick replies
-        </button>
+        <span class="composer-tools">
+          <button type="button" aria-pressed={options !== null} onClick={() => setOptions(options ? null : ["", ""])}>
+            Quick replies
+          </button>
+          {attach && (
+            <>
+              <button type="button" disabled={busy} onClick={() => picker.current?.click()}>
+                Attach file
+              </button>
+              <input
+                ref={picker}
+                type="file"
+                class="sr-only"
+                tabIndex={-1}
+                aria-hidden="true"
+                onChange={(e) => {
+                  const file = (e.currentTarget as HTMLInputElement).files?.[0];
+                  if (file) void sendFile(file);
+                }}
+              />
+            </>
+          )}
+        </span>
         <button type="submit" class="primary" disabled={busy || !text.trim()}>
           Send
         </button>

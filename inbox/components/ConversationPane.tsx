@@ -3,6 +3,7 @@ import type { Thread } from "../state/thread.ts";
 import { conversationName, type Inbox } from "../state/inbox.ts";
 import { MessageLog } from "./MessageLog.tsx";
 import { Composer } from "./Composer.tsx";
+import { uploadAttachment } from "../api/files.ts";
 import { DetailsPanel } from "./DetailsPanel.tsx";
 import { ContactPanel } from "./ContactPanel.tsx";
 import { statusLabels } from "./format.ts";
@@ -87,7 +88,7 @@ export function ConversationPane({ inbox, thread }: { inbox: Inbox; thread: Thre
               This conversation is closed. It can no longer be changed or replied to.
             </p>
           ) : (
-            <Composer send={(input) => thread.send(input, crypto.randomUUID())} typing={(on) => void thread.sendTyping(on)} />
+            <Composer send={(input) => thread.send(input, crypto.randomUUID())} typing={(on) => void thread.sendTyping(on)} attach={(file) => uploadAttachment(inbox.api, file)} />
           )}
         </div>
         <aside

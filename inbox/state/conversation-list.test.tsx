@@ -16,6 +16,9 @@ function pagedApi(pages: { items: Conversation[]; hasMore: boolean; nextCursor: 
     async send<T>() {
       return undefined as T;
     },
+    async upload<T>() {
+      return undefined as T;
+    },
   };
   return { api, asked };
 }

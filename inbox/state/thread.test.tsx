@@ -23,6 +23,9 @@ describe("thread", () => {
       async send<T>() {
         return undefined as T;
       },
+      async upload<T>() {
+        return undefined as T;
+      },
     };
     const thread = createThread(api, "conv_a");
     await thread.load();
@@ -45,7 +48,7 @@ describe("thread", () => {
   });
 
   it("shows the visitor typing until they send, and grows a streamed message by its deltas", () => {
-    const api: Api = { get: async <T,>() => undefined as T, send: async <T,>() => undefined as T };
+    const api: Api = { get: async <T,>() => undefined as T, send: async <T,>() => undefined as T, upload: async <T,>() => undefined as T };
     const thread = createThread(api, "conv_a");
     thread.setContactTyping(true, "Ann");
     expect(thread.contactTyping.value).toBe("Ann");

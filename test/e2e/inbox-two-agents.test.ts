@@ -160,6 +160,20 @@ describe.skipIf(!services.chromium)("inbox: a visitor and two agents", () => {
     await ann.getByRole("log", { name: "Messages" }).getByText("I added a tag for the courier team.").waitFor();
   });
 
+  it("sends an attached image to the visitor", async () => {
+    // A real 1×1 PNG, so that the browser can decode what the relay serves.
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
+    const heard = visitor.next<{ message: { type: string; content: { url: string; alt: string } } }>("message", (e) => e.message.type === "image");
+    await ann.locator('.composer input[type="file"]').setInputFiles({ name: "receipt.png", mimeType: "image/png", buffer: png });
+    const { message } = await heard;
+    expect(message.content.alt).toBe("receipt.png");
+    const served = await fetch(message.content.url);
+    expect(served.headers.get("content-type")).toBe("image/png");
+    const img = ann.getByRole("log", { name: "Messages" }).locator('img[alt="receipt.png"]');
+    await img.waitFor({ state: "attached" });
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(1);
+  });
+
   it("passes axe-core on the conversation view and looks right at 1280 and 768 px", async () => {
     const violations = await axeViolations(ann);
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
