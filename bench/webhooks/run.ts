@@ -16,7 +16,7 @@ import type { TestServer } from "../../test/helpers/server.ts";
 const totalMessages = Number(process.env.BENCH_MESSAGES ?? 2000);
 const conversationsCount = Number(process.env.BENCH_CONVERSATIONS ?? 50);
 const senders = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const pacedRate = Number(process.env.BENCH_RATE ?? 200);
+const pacedRate = Number(process.env.BENCH_RATE ?? 100);
 const pgUrl = process.env.PARLEY_BENCH_PG_URL || process.env.PARLEY_TEST_PG_URL;
 // The test helpers read which services exist when they load.
 if (pgUrl) process.env.PARLEY_TEST_PG_URL = pgUrl;

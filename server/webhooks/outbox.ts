@@ -219,7 +219,7 @@ export async function releaseStaleLeases(db: Kysely<Database>): Promise<void> {
 
 /** Forgets finished deliveries (and their events) created before `before`. */
 export async function prune(db: Kysely<Database>, before: string): Promise<void> {
-  await db.deleteFrom("webhook_deliveries").where("state", "!=", "pending").where("created_at", "<", before).execute();
+  await db.deleteFrom("webhook_deliveries").where("state", "in", ["delivered", "failed"]).where("created_at", "<", before).execute();
   await db
     .deleteFrom("webhook_events")
     .where("created_at", "<", before)

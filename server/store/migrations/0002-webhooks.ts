@@ -3,7 +3,8 @@ import { PostgresAdapter, type Kysely, type Migration } from "kysely";
 /**
  * Webhook subscriptions and the delivery outbox. `webhook_events` holds each announced event's
  * payload once; `webhook_deliveries` holds one row per matching subscription, written in the
- * same transaction as the change. `position` is a monotonic counter that orders deliveries.
+ * same transaction as the change. `position` is a monotonic counter that orders deliveries;
+ * while a node holds a lease (`lease_id`), `next_attempt_at` is when that lease runs out.
  */
 export const webhooks: Migration = {
   async up(db: Kysely<any>) {
@@ -55,5 +56,7 @@ export const webhooks: Migration = {
       .columns(["webhook_id", "ordering_key", "state", "position"])
       .execute();
     await db.schema.createIndex("webhook_deliveries_event").on("webhook_deliveries").columns(["event_id"]).execute();
+    await db.schema.createIndex("webhook_deliveries_listing").on("webhook_deliveries").columns(["webhook_id", "position"]).execute();
+    await db.schema.createIndex("webhook_deliveries_finished").on("webhook_deliveries").columns(["state", "created_at"]).execute();
   },
 };
