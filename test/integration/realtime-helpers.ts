@@ -1,3 +1,4 @@
+import net from "node:net";
 import { io, type Socket } from "socket.io-client";
 import type { Ack, VisitorClientEvents, VisitorServerEvents, Welcome } from "../../shared/protocol.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -124,3 +125,63 @@ let counter = 0;
 export const clientId = () => `c${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
 export const text = (t: string) => ({ type: "text" as const, content: { text: t } });
+
+/** A Storage held in memory, shared like one origin's localStorage between the sessions given it. */
+export function memoryStorage(): Storage & { snapshot(): Storage } {
+  const map = new Map<string, string>();
+  const make = (m: Map<string, string>): Storage & { snapshot(): Storage } => ({
+    get length() {
+      return m.size;
+    },
+    clear: () => m.clear(),
+    getItem: (k) => m.get(k) ?? null,
+    key: (i) => [...m.keys()][i] ?? null,
+    removeItem: (k) => void m.delete(k),
+    setItem: (k, v) => void m.set(k, String(v)),
+    snapshot: () => make(new Map(m)),
+  });
+  return make(map);
+}
+
+/** A TCP relay in front of a server whose link can be cut and restored, as a network drops. */
+export class FlakyLink {
+  private server = net.createServer((client) => this.accept(client));
+  private open = new Set<net.Socket>();
+  private down = false;
+  port = 0;
+
+  constructor(private readonly target: number) {}
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.port = (this.server.address() as net.AddressInfo).port;
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  private accept(client: net.Socket) {
+    if (this.down) return void client.destroy();
+    const upstream = net.connect(this.target, "127.0.0.1");
+    for (const s of [client, upstream]) {
+      this.open.add(s);
+      s.on("close", () => this.open.delete(s));
+      s.on("error", () => {});
+    }
+    client.pipe(upstream).pipe(client);
+    client.on("close", () => upstream.destroy());
+    upstream.on("close", () => client.destroy());
+  }
+
+  cut(): void {
+    this.down = true;
+    for (const s of this.open) s.destroy();
+  }
+
+  restore(): void {
+    this.down = false;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
