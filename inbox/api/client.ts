@@ -1,4 +1,4 @@
-import { csrfHeader } from "../../shared/inbox.ts";
+import { csrfHeader, sessionPath } from "../../shared/inbox.ts";
 import type { ErrorBody, ErrorCode } from "../../shared/errors.ts";
 import { relayBase } from "./base.ts";
 
@@ -27,9 +27,12 @@ export interface Api {
   send<T>(method: "POST" | "PATCH" | "PUT" | "DELETE", path: string, body?: unknown): Promise<T>;
   /** A multipart upload of one file in the field `file`. */
   upload<T>(path: string, file: Blob, name: string): Promise<T>;
+  /** Called when a request answers 401: the session ended (signed out elsewhere or expired). */
+  onUnauthorized?(fn: () => void): void;
 }
 
 export function createApi(fetcher: Fetch = (...a) => fetch(...a), base: string = relayBase()): Api {
+  let unauthorized: (() => void) | undefined;
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
     const multipart = body instanceof FormData;
@@ -56,6 +59,7 @@ export function createApi(fetcher: Fetch = (...a) => fetch(...a), base: string =
     }
     if (!res.ok) {
       const error = (parsed as ErrorBody | undefined)?.error;
+      if (res.status === 401 && !path.startsWith(sessionPath)) unauthorized?.();
       throw new ApiError(res.status, error?.code ?? "internal_error", error?.message ?? `Request failed (${res.status})`, error?.details ?? [], Number(res.headers.get("retry-after")) || null);
     }
     return parsed as T;
@@ -72,6 +76,9 @@ export function createApi(fetcher: Fetch = (...a) => fetch(...a), base: string =
       const form = new FormData();
       form.append("file", file, name);
       return request("POST", path, form);
+    },
+    onUnauthorized(fn) {
+      unauthorized = fn;
     },
   };
 }

@@ -9,6 +9,8 @@ import { InboxScreen } from "./InboxScreen.tsx";
 export function App({ api }: { api: Api }) {
   const [agent, setAgent] = useState<Agent | null | undefined>(undefined);
   useEffect(() => {
+    // A session that ends while the inbox is open (signed out in another tab, expired) leads back to sign-in.
+    api.onUnauthorized?.(() => setAgent(null));
     api
       .get<{ agent: Agent }>(sessionPath)
       .then(({ agent }) => setAgent(agent))

@@ -223,4 +223,11 @@ describe.skipIf(!services.chromium)("inbox: a visitor and two agents", () => {
     await row(bo, conversationId).waitFor({ state: "detached" });
     expect((await server.api("GET", `/v1/conversations/${conversationId}`)).body.status).toBe("closed");
   });
+
+  it("signs out: back to the sign-in form, and a reload stays signed out", async () => {
+    await bo.getByRole("button", { name: "Sign out" }).click();
+    await bo.getByRole("heading", { name: "Sign in to Parley" }).waitFor();
+    await bo.reload();
+    await bo.getByRole("heading", { name: "Sign in to Parley" }).waitFor();
+  });
 });
