@@ -16,10 +16,11 @@ export interface Deployment {
   close(): Promise<void>;
 }
 
-export const topologies: { name: string; available: boolean; start(): Promise<Deployment> }[] = [
+export const topologies: { name: string; available: boolean; redis: boolean; start(): Promise<Deployment> }[] = [
   {
     name: "one node",
     available: true,
+    redis: false,
     async start() {
       const node = await startTestServer({ db: "sqlite" });
       return { visitorNode: node, restNode: node, close: () => node.close() };
@@ -28,6 +29,7 @@ export const topologies: { name: string; available: boolean; start(): Promise<De
   {
     name: "two nodes joined by Redis",
     available: !!services.postgresUrl && !!services.redisUrl,
+    redis: true,
     async start() {
       const env = { REDIS_URL: services.redisUrl! };
       const first = await startTestServer({ db: "postgres", env });

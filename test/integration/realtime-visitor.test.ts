@@ -34,6 +34,14 @@ for (const topology of topologies) {
       await d?.close();
     });
 
+    it("is ready when its database (and Redis, when configured) answer", async () => {
+      for (const node of new Set([d.visitorNode, d.restNode])) {
+        const res = await fetch(`${node.url}/readyz`);
+        expect(res.status).toBe(200);
+        expect((await res.json()).checks).toEqual(topology.redis ? { database: "ok", redis: "ok" } : { database: "ok" });
+      }
+    });
+
     it("refuses the handshake for an unknown site key", async () => {
       const err = await refusedHandshake(url, { siteKey: "pk_nobody" });
       expect(err.message).toMatch(/unknown site key/i);

@@ -12,6 +12,7 @@ export interface ViewMessage {
   /** msg_… once stored; the client id while pending. */
   key: string;
   clientId: string | null;
+  /** The stored message; while not stored yet, a stand-in with `id` = client id, `seq` 0 and the visitor as sender. */
   message: Message;
   /** "sending" until the relay acknowledged it as stored; "failed" only if it was refused (never for offline). */
   delivery: "sending" | "sent" | "failed";
