@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { topologies, type Deployment } from "./realtime-helpers.ts";
 
 async function signInCookie(server: TestServer): Promise<string> {
   const res = await fetch(`${server.url}/v1/inbox/session`, {
@@ -78,3 +79,28 @@ describe("agent socket", () => {
     expect(await typing).toMatchObject({ conversationId: id, typing: true, side: "agent" });
   });
 });
+
+for (const topology of topologies) {
+  describe.skipIf(!topology.available)(`agent socket across a deployment (${topology.name})`, () => {
+    let deployment: Deployment;
+    let socket: Socket | undefined;
+    beforeAll(async () => {
+      deployment = await topology.start();
+    });
+    afterAll(async () => {
+      socket?.disconnect();
+      await deployment?.close();
+    });
+
+    it("hears a message posted through another node", async () => {
+      // The session was made on one node; the socket connects to another: sessions live in the shared database.
+      const cookie = await signInCookie(deployment.restNode);
+      socket = connect(deployment.visitorNode, cookie);
+      await connected(socket);
+      const start = await deployment.restNode.api("POST", "/v1/conversations", { contact: { name: "Cross" }, message: { text: "first" } });
+      const heard = next<{ message: { content: { text: string } } }>(socket, "message.created", (p) => (p.message.content as { text: string }).text === "from the other node");
+      await deployment.restNode.api("POST", `/v1/conversations/${start.body.id}/messages`, { text: "from the other node" });
+      expect((await heard).message.content.text).toBe("from the other node");
+    });
+  });
+}
