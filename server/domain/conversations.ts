@@ -237,7 +237,8 @@ export async function setTyping(ctx: Ctx, p: Principal, id: string, typing: bool
   const row = await conversationRow(ctx.db, p, id);
   if (row.status === "closed") throw closed();
   const side = p.kind === "visitor" ? "contact" : "agent";
-  const name = p.kind === "agent" ? p.name : p.kind === "token" ? p.name : null;
+  // A token's name is an internal label, never shown to visitors.
+  const name = p.kind === "agent" ? p.name : null;
   ctx.bus.publish({ type: "typing", siteId: row.site_id, conversationId: id, side, typing, name });
 }
 
