@@ -73,9 +73,10 @@ async function handshake(socket: VisitorSocket, { ctx, limiters }: RealtimeDeps)
   if (limiters) await consume(limiters.api, `ip:${socket.handshake.address}`);
   let { visitor, token } = await visitors.connectVisitor(ctx, site, auth.data.visitorToken);
   let identified = false;
-  if (auth.data.user) {
+  const user = VisitorUser.safeParse(auth.data.user);
+  if (auth.data.user !== undefined && user.success) {
     try {
-      const result = await visitors.identifyVisitor(ctx, site, visitor, auth.data.user);
+      const result = await visitors.identifyVisitor(ctx, site, visitor, user.data);
       visitor = result.visitor;
       token = result.token ?? token;
       identified = true;
@@ -140,7 +141,7 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
     socket.data.identified = true;
     if (result.token) {
       // Identified as someone else: this socket now belongs to a fresh visitor and follows nothing of the old one.
-      for (const room of socket.rooms) if (room !== socket.id) await socket.leave(room);
+      for (const room of [...socket.rooms]) if (room !== socket.id) await socket.leave(room);
       await socket.join(visitorRoom(result.visitor.id));
       socket.data.token = result.token;
     }

@@ -247,6 +247,13 @@ for (const topology of topologies) {
         expect((await v.call("resync", { conversationId: ack.conversation.id, afterSeq: 0 })).error.code).toBe("not_found");
       });
 
+      it("connects a visitor whose user does not parse, anonymously", async () => {
+        const v = await visitor({ user: { id: "crm-1", email: "not an email" } });
+        expect(v.welcome).toMatchObject({ identified: false, contactId: null });
+        const extra = await visitor({ user: { id: "crm-2", name: "Bo", company: "Acme" } });
+        expect(extra.welcome.identified).toBe(true);
+      });
+
       it("takes id, name and email as given on a site without a secret", async () => {
         const v = await visitor({ user: { id: "crm-42", name: "Ann" } });
         expect(v.welcome.identified).toBe(true);
