@@ -110,8 +110,13 @@ export async function identifyVisitor(ctx: Ctx, site: SiteRow, visitor: VisitorR
   return { ...result, visitor: { ...v, contact_id: linked } };
 }
 
-/** A visitor about to write its first message gets an (anonymous) contact to write as. */
-export async function ensureVisitorContact(ctx: Ctx, visitor: VisitorRow): Promise<VisitorRow> {
+/**
+ * The visitor as stored now (its contact may have been linked by another tab, or erased), with
+ * an (anonymous) contact to write as when it has none yet.
+ */
+export async function ensureVisitorContact(ctx: Ctx, cached: VisitorRow): Promise<VisitorRow> {
+  const visitor = await ctx.db.selectFrom("visitors").selectAll().where("id", "=", cached.id).executeTakeFirst();
+  if (!visitor) throw new ParleyError("unauthorized", "This visitor no longer exists: reconnect without its token");
   if (visitor.contact_id) return visitor;
   const contactId = await write(ctx, async (trx, emit) => {
     const fresh = await trx.selectFrom("visitors").select("contact_id").where("id", "=", visitor.id).executeTakeFirst();

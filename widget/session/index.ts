@@ -160,6 +160,11 @@ export function createSession(opts: SessionOptions): Session {
         retryLater(flush);
         return;
       }
+      // The conversation is gone (erased, or not this visitor's): the message starts a new one.
+      if (!ack.ok && ack.error.code === "not_found" && conversationId.value) {
+        follow(null);
+        continue;
+      }
       outbox.remove(item.clientId);
       if (ack.ok) {
         if (ack.conversation.id !== conversationId.value) historyLoaded = true;
