@@ -12,7 +12,8 @@ import { defineConfig, type UserConfig } from "vite";
  *    the app chunk's path from pass 1's manifest baked in.
  */
 const root = path.dirname(fileURLToPath(import.meta.url));
-const outDir = path.join(root, "dist", "public");
+/** PARLEY_BUILD_DIR builds elsewhere (end-to-end suites build their own copy). */
+const outDir = process.env.PARLEY_BUILD_DIR ? path.resolve(process.env.PARLEY_BUILD_DIR) : path.join(root, "dist", "public");
 
 function appAndDemo(): UserConfig {
   return {

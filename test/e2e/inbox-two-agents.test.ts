@@ -1,29 +1,24 @@
 /**
- * The inbox end to end, in Chromium: a visitor (a socket.io client on the /visitor namespace,
- * speaking shared/protocol.ts) and two agents, each in its own browser context, signed in to
- * /inbox. Live both ways, typing, assignment, tags, close, shortcuts, axe-core and screenshots.
+ * The inbox end to end, in Chromium: a visitor using the real widget on a host page of another
+ * origin, and two agents, each in their own browser context, signed in to /inbox. Live both
+ * ways, typing both ways, read state, assignment, tags, attachments both ways, shortcuts, close
+ * (the widget says so and starts a new conversation), axe-core and screenshots.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { build } from "vite";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { services } from "../helpers/services.ts";
-import { clientId, connectVisitor, text, type Visitor } from "../integration/realtime-helpers.ts";
+import { buildFrontEnd, launchChromium, logLines, pngImage, startHostSite, watchErrors, widget, type HostSite } from "./widget-harness.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const shots = path.join(root, "test-results", "inbox");
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-/** The inbox's production build, made for this run so that no other build can change it underneath. */
-async function buildInbox(): Promise<string> {
-  const publicDir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-inbox-e2e-"));
-  await build({ configFile: path.join(root, "inbox", "vite.config.ts"), logLevel: "silent", build: { outDir: path.join(publicDir, "inbox") } });
-  return publicDir;
-}
+/** Waits for what a live channel delivers (shared CPU): generous, never a sleep. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
 
 async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
   await page.goto(`${url}/inbox`);
@@ -44,38 +39,48 @@ async function axeViolations(page: Page): Promise<{ id: string; help: string; no
   });
 }
 
+/** Is the image loaded and decoded (not a broken or empty box)? */
+const decoded = (img: ReturnType<Page["locator"]>) => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0 && el.getBoundingClientRect().width > 40);
+
 const row = (page: Page, id: string) => page.locator(`[data-conversation-id="${id}"]`);
 
-describe.skipIf(!services.chromium)("inbox: a visitor and two agents", () => {
+describe.skipIf(!services.chromium)("inbox: a visitor on the real widget and two agents", () => {
   let server: TestServer;
+  let host: HostSite;
   let browser: Browser;
   let publicDir: string;
   let contexts: BrowserContext[] = [];
   let ann: Page; // the owner, admin@localhost
   let bo: Page; // a second agent
-  let visitor: Visitor;
+  let visitor: Page; // the host page with the widget
+  let visitorErrors: string[];
   let conversationId: string;
 
   beforeAll(async () => {
-    publicDir = await buildInbox();
+    publicDir = buildFrontEnd();
     server = await startTestServer({ publicDir });
+    host = await startHostSite(server.url);
     const created = await server.api("POST", "/v1/agents", { name: "Bo", email: "bo@example.com", password: "bo-password-1" });
     expect(created.status).toBe(201);
-    browser = await chromium.launch({
-      executablePath: services.chromium!,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    contexts = [await browser.newContext({ viewport: { width: 1280, height: 800 } }), await browser.newContext({ viewport: { width: 1280, height: 800 } })];
+    browser = await launchChromium();
+    contexts = [
+      await browser.newContext({ viewport: { width: 1280, height: 800 } }),
+      await browser.newContext({ viewport: { width: 1280, height: 800 } }),
+      await browser.newContext({ viewport: { width: 1100, height: 800 } }),
+    ];
     ann = await contexts[0]!.newPage();
     bo = await contexts[1]!.newPage();
+    visitor = await contexts[2]!.newPage();
+    visitorErrors = watchErrors(visitor);
     await signIn(ann, server.url, "admin@localhost", server.adminPassword);
     await signIn(bo, server.url, "bo@example.com", "bo-password-1");
+    await visitor.goto(host.page("shop", { base: server.url, siteKey: server.siteKey }));
     fs.mkdirSync(shots, { recursive: true });
   });
 
   afterAll(async () => {
-    visitor?.close();
     await browser?.close();
+    await host?.close();
     await server?.close();
     if (publicDir) fs.rmSync(publicDir, { recursive: true, force: true });
   });
@@ -93,11 +98,16 @@ describe.skipIf(!services.chromium)("inbox: a visitor and two agents", () => {
     await context.close();
   });
 
-  it("shows a new visitor conversation live in both inboxes, with its unread count in the list and the title", async () => {
-    visitor = await connectVisitor(server.url, { siteKey: server.siteKey });
-    const sent = await visitor.call("send", { clientId: clientId(), message: text("Hi, my order #1042 is late") });
-    expect(sent.ok).toBe(true);
-    conversationId = sent.conversation.id;
+  it("shows a conversation the visitor starts in the widget live in both inboxes, with its unread count in the list and the title", async () => {
+    await visitor.getByRole("button", { name: "Open chat" }).click();
+    const box = widget(visitor).getByRole("textbox", { name: "Message" });
+    await box.fill("Hi, my order #1042 is late");
+    await box.press("Enter");
+    await poll(() => widget(visitor).locator('[data-sender="contact"]').last().getAttribute("data-state")).toBe("sent");
+    const list = await server.api("GET", "/v1/conversations");
+    expect(list.body.items).toHaveLength(1);
+    conversationId = list.body.items[0].id;
+    expect(list.body.items[0].channel).toBe("widget");
 
     for (const page of [ann, bo]) {
       await row(page, conversationId).getByText("Hi, my order #1042 is late").waitFor();
@@ -109,32 +119,32 @@ describe.skipIf(!services.chromium)("inbox: a visitor and two agents", () => {
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
   });
 
-  it("opens the conversation, reports it read, and shows the visitor typing and writing live", async () => {
+  it("opens the conversation and reports it read (the widget shows Seen); shows the visitor typing and writing live", async () => {
     await row(ann, conversationId).click();
     const log = ann.getByRole("log", { name: "Messages" });
     await log.getByText("Hi, my order #1042 is late").waitFor();
     expect(await log.locator('[data-sender="contact"]').count()).toBe(1);
-    const read = await visitor.next<{ side: string; seq: number }>("read", (e) => e.side === "agent");
-    expect(read.seq).toBe(1);
+    await widget(visitor).getByText("Seen", { exact: true }).waitFor();
     await ann.waitForFunction(() => document.title === "Parley Inbox");
 
-    await visitor.call("typing", { conversationId, typing: true });
+    const box = widget(visitor).getByRole("textbox", { name: "Message" });
+    await box.pressSequentially("It was due on Mon");
     await ann.getByText("is typing…").waitFor();
-    await visitor.call("send", { clientId: clientId(), conversationId, message: text("It was due on Monday") });
+    await box.pressSequentially("day");
+    await box.press("Enter");
     await log.getByText("It was due on Monday").waitFor();
     await ann.getByText("is typing…").waitFor({ state: "detached" });
   });
 
-  it("sends the agent's typing and reply to the visitor, and the reply shows in the other agent's inbox", async () => {
-    const typing = visitor.next<{ typing: boolean; name: string }>("typing", (e) => e.typing);
+  it("shows the agent typing in the widget, delivers the reply there, and the reply shows in the other agent's inbox", async () => {
     await ann.keyboard.press("r");
     await expect(ann.evaluate(() => document.activeElement?.getAttribute("aria-label"))).resolves.toBe("Reply");
     await ann.keyboard.type("Sorry about that, ");
-    expect((await typing).name).toBe("Admin");
+    await widget(visitor).getByText("Admin is typing…").waitFor();
     await ann.keyboard.type("checking now.");
-    const heard = visitor.next<{ message: { content: { text: string }; sender: { type: string } } }>("message", (e) => e.message.sender.type === "agent");
     await ann.keyboard.press("Enter");
-    expect((await heard).message.content.text).toBe("Sorry about that, checking now.");
+    await poll(async () => (await logLines(visitor)).at(-1)).toBe("agent: Sorry about that, checking now.");
+    await widget(visitor).getByText("Admin is typing…").waitFor({ state: "detached" });
     await expect(ann.getByRole("textbox", { name: "Reply" }).inputValue()).resolves.toBe("");
 
     await row(bo, conversationId).getByText("Admin: Sorry about that, checking now.").waitFor();
@@ -158,26 +168,26 @@ describe.skipIf(!services.chromium)("inbox: a visitor and two agents", () => {
     await bo.getByRole("textbox", { name: "Reply" }).fill("I added a tag for the courier team.");
     await bo.getByRole("button", { name: "Send" }).click();
     await ann.getByRole("log", { name: "Messages" }).getByText("I added a tag for the courier team.").waitFor();
+    await poll(async () => (await logLines(visitor)).at(-1)).toBe("agent: I added a tag for the courier team.");
   });
 
-  it("sends an attached image to the visitor", async () => {
-    // A real 1×1 PNG, so that the browser can decode what the relay serves.
-    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
-    const heard = visitor.next<{ message: { type: string; content: { url: string; alt: string } } }>("message", (e) => e.message.type === "image");
-    await ann.locator('.composer input[type="file"]').setInputFiles({ name: "receipt.png", mimeType: "image/png", buffer: png });
-    const { message } = await heard;
-    expect(message.content.alt).toBe("receipt.png");
-    const served = await fetch(message.content.url);
+  it("sends an image the agent attaches to the visitor's widget, where it shows decoded", async () => {
+    await ann.locator('.composer input[type="file"]').setInputFiles({ name: "receipt.png", mimeType: "image/png", buffer: pngImage(320, 200) });
+    const inWidget = widget(visitor).locator('[data-sender="agent"] img[alt="receipt.png"]');
+    await inWidget.waitFor();
+    await poll(() => decoded(inWidget)).toBe(true);
+    const src = await inWidget.getAttribute("src");
+    const served = await fetch(src!);
     expect(served.headers.get("content-type")).toBe("image/png");
-    const img = ann.getByRole("log", { name: "Messages" }).locator('img[alt="receipt.png"]');
-    await img.waitFor({ state: "attached" });
-    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(1);
+    const inInbox = ann.getByRole("log", { name: "Messages" }).locator('img[alt="receipt.png"]');
+    await poll(() => decoded(inInbox)).toBe(true);
   });
 
   it("passes axe-core on the conversation view and looks right at 1280 and 768 px", async () => {
     const violations = await axeViolations(ann);
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
     await ann.screenshot({ path: path.join(shots, "conversation-1280.png") });
+    await visitor.screenshot({ path: path.join(shots, "visitor-widget.png") });
     await ann.setViewportSize({ width: 768, height: 900 });
     await ann.screenshot({ path: path.join(shots, "conversation-768.png") });
     await ann.getByRole("button", { name: "Details" }).click();
@@ -208,12 +218,10 @@ describe.skipIf(!services.chromium)("inbox: a visitor and two agents", () => {
     await ann.waitForFunction((id) => location.hash === `#/conversations/${id}`, conversationId);
   });
 
-  it("closes the conversation with e: read-only for both agents, and the visitor is told", async () => {
-    const closed = visitor.next<{ conversation: { status: string } }>("conversation", (e) => e.conversation.status === "closed");
+  it("closes the conversation with e: read-only for both agents; the widget says it is closed and starts a new one", async () => {
     await ann.getByRole("heading", { level: 2, name: "Visitor", exact: true }).waitFor();
     await ann.locator("body").click({ position: { x: 5, y: 5 } });
     await ann.keyboard.press("e");
-    await closed;
     for (const page of [ann, bo]) {
       await page.getByText("This conversation is closed.").waitFor();
       await expect(page.getByRole("textbox", { name: "Reply" }).count()).resolves.toBe(0);
@@ -222,6 +230,20 @@ describe.skipIf(!services.chromium)("inbox: a visitor and two agents", () => {
     // The open-conversations list no longer holds it.
     await row(bo, conversationId).waitFor({ state: "detached" });
     expect((await server.api("GET", `/v1/conversations/${conversationId}`)).body.status).toBe("closed");
+
+    const dialog = widget(visitor).getByRole("dialog", { name: "Chat with us" });
+    await dialog.getByText("This conversation is closed.").waitFor();
+    await dialog.getByRole("button", { name: "Start a new conversation" }).click();
+    await poll(() => logLines(visitor)).toEqual([]);
+    await expect(visitor.evaluate(() => document.querySelector("parley-widget")!.shadowRoot!.activeElement?.getAttribute("aria-label"))).resolves.toBe("Message");
+    await visitor.keyboard.type("One more question about a new order");
+    await visitor.keyboard.press("Enter");
+    await poll(() => widget(visitor).locator('[data-sender="contact"]').last().getAttribute("data-state")).toBe("sent");
+    const open = await server.api("GET", "/v1/conversations?status=open");
+    const started = open.body.items.find((c: { channel: string }) => c.channel === "widget");
+    expect(started.id).not.toBe(conversationId);
+    await row(ann, started.id).getByText("One more question about a new order").waitFor();
+    expect(visitorErrors).toEqual([]);
   });
 
   it("signs out: back to the sign-in form, and a reload stays signed out", async () => {

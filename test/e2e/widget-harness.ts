@@ -5,7 +5,9 @@
  */
 import http from "node:http";
 import net from "node:net";
+import zlib from "node:zlib";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import type { AddressInfo } from "node:net";
@@ -19,6 +21,22 @@ export function ensureBuilt(): void {
   if (fs.existsSync(path.join(publicDir, "widget.js"))) return;
   const res = spawnSync("npm", ["run", "--silent", "build"], { stdio: "inherit", cwd: path.resolve(import.meta.dirname, "../..") });
   if (res.status !== 0) throw new Error("npm run build failed");
+}
+
+/**
+ * The whole front end (widget, demo page, inbox) built into a fresh temporary directory for one
+ * suite, so that no other build can change it underneath. Pass the answer as `publicDir`.
+ */
+export function buildFrontEnd(): string {
+  const root = path.resolve(import.meta.dirname, "../..");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-e2e-"));
+  const env = { ...process.env, PARLEY_BUILD_DIR: dir };
+  const steps = [["vite", "build", "--logLevel", "error"], ["vite", "build", "--mode", "loader", "--logLevel", "error"], ["vite", "build", "--config", "inbox/vite.config.ts", "--outDir", path.join(dir, "inbox"), "--logLevel", "error"]];
+  for (const args of steps) {
+    const res = spawnSync("npx", args, { cwd: root, env, encoding: "utf8" });
+    if (res.status !== 0) throw new Error(`npx ${args.join(" ")} failed:\n${res.stdout}${res.stderr}`);
+  }
+  return dir;
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -134,4 +152,29 @@ export function watchErrors(page: Page): string[] {
   });
   page.on("pageerror", (e) => errors.push(e.message));
   return errors;
+}
+
+/** A real PNG of `width`×`height` (a diagonal gradient), so that browsers decode and show something. */
+export function pngImage(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(zlib.crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * (width * 3 + 1) + 1 + x * 3;
+      rows.set([Math.round((255 * x) / width), 120, Math.round((255 * y) / height)], i);
+    }
+  }
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
 }

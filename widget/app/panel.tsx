@@ -86,7 +86,21 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
           </>
         )}
       </p>
-      {status === "closed" && <p class="notice">{t.conversationClosed}</p>}
+      {status === "closed" && (
+        <p class="notice ended">
+          {t.conversationClosed}{" "}
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              session.startNew();
+              input.current?.focus();
+            }}
+          >
+            {t.startNew}
+          </button>
+        </p>
+      )}
       {needsPreChat ? (
         <PreChat
           fields={fields}

@@ -21,6 +21,7 @@ export const panelCss = `
 .head .close:focus-visible{outline-color:var(--on)}
 .close svg,.send svg{width:22px;height:22px;fill:currentColor}
 .notice{margin:0;padding:8px 16px;background:var(--_surface);color:var(--fg);font-size:13px}
+.link{margin:0;padding:0;border:0;background:none;color:inherit;font:inherit;font-weight:600;text-decoration:underline;cursor:pointer}
 .log{flex:1;display:flex;flex-direction:column;gap:6px;min-height:0;overflow-y:auto;padding:16px;overscroll-behavior:contain}
 .greeting{margin:0 0 6px;padding:10px 14px;align-self:flex-start;max-width:85%;border-radius:16px;background:var(--_surface);white-space:pre-wrap}
 .msg{display:flex;flex-direction:column;align-items:flex-start;max-width:85%}

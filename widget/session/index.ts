@@ -285,6 +285,9 @@ export function createSession(opts: SessionOptions): Session {
           }),
       );
     },
+    startNew() {
+      if (conversationStatus.value === "closed") follow(null);
+    },
     send(input: TypedMessageInput) {
       outbox.add(input);
       pending.value = outbox.items();

@@ -43,6 +43,8 @@ export interface Session {
   readonly unread: ReadonlySignal<number>;
   /** Opens the socket (idempotent). The loader calls it when the panel opens or a conversation exists. */
   connect(): void;
+  /** Leaves a closed conversation: the panel is empty and the next send starts a new one. */
+  startNew(): void;
   /** Sends a message; it shows at once as "sending" and survives offline and reloads. */
   send(input: TypedMessageInput): void;
   setTyping(typing: boolean): void;
