@@ -40,7 +40,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookBackoffMs: positive(env.PARLEY_WEBHOOK_BACKOFF_MS, 10_000),
     webhookRetryWindowMs: positive(env.PARLEY_WEBHOOK_RETRY_WINDOW_MS, 24 * 3600_000),
     logLevel: env.LOG_LEVEL ?? "info",
-    rateLimitPerMinute: Number(env.PARLEY_RATE_LIMIT ?? 6000),
+    rateLimitPerMinute: rateLimit(env.PARLEY_RATE_LIMIT),
     publicUrl: (env.PARLEY_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ""),
     bodyLimit: env.PARLEY_BODY_LIMIT ?? "1mb",
   };
@@ -49,4 +49,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function positive(value: string | undefined, fallback: number): number {
   const n = Number(value);
   return value && Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+/** PARLEY_RATE_LIMIT: API requests per minute per token, agent or address (default 6000). */
+function rateLimit(value: string | undefined): number {
+  if (value === undefined || value === "") return 6000;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`PARLEY_RATE_LIMIT must be a whole number of requests per minute, got ${value}`);
+  return n;
 }
