@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { CreatedWebhook, Webhook, WebhookEventType, WebhookInput } from "../../shared/schemas/index.ts";
 import { json, siteScope, write, type Ctx, type Principal } from "../domain/context.ts";
 import { invalid, notFound, ParleyError } from "../domain/errors.ts";
@@ -5,7 +6,6 @@ import { newId, newSecret } from "../domain/secrets.ts";
 import { siteRow } from "../domain/sites.ts";
 import type { WebhooksTable } from "../store/tables.ts";
 import { targetProblem } from "./ssrf-guard.ts";
-import { z } from "zod";
 
 export const webhookSecretPrefix = "whsec_";
 
