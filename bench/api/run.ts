@@ -1,5 +1,6 @@
 /**
  * npm run bench:api [-- --postgres[=URL]] [--duration=5] [--concurrency=50]
+ * (PostgreSQL URL: the option, else PARLEY_BENCH_PG_URL, else the test suite's PARLEY_TEST_PG_URL)
  *
  * Over real HTTP at concurrency 50, beside a bare Express handler measured in the same run:
  * conversations created per second and messages posted per second, with p50/p99 latency.
@@ -28,7 +29,7 @@ const args = Object.fromEntries(
   }),
 );
 const usePostgres = args.postgres !== undefined;
-const pgUrl = args.postgres && args.postgres !== "true" ? args.postgres : process.env.PARLEY_TEST_PG_URL || "postgres://root@127.0.0.1:5432/test";
+const pgUrl = args.postgres && args.postgres !== "true" ? args.postgres : process.env.PARLEY_BENCH_PG_URL || process.env.PARLEY_TEST_PG_URL || "postgres://root@127.0.0.1:5432/test";
 const durationMs = Number(args.duration ?? 5) * 1000;
 const concurrency = Number(args.concurrency ?? 50);
 const historyRequests = Number(args.history ?? 2000);
