@@ -51,7 +51,7 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
   const ctx: Ctx = { db: store.db, dialect: store.dialect, bus, now: isoNow, publicUrl: config.publicUrl };
   const metrics = new Metrics(bus);
   const drain = new Drain();
-  const webhooks = attachWebhooks(ctx, log, config);
+  const webhooks = attachWebhooks(ctx, log, config, metrics.registry);
 
   const boot = await bootstrap(ctx, config);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : null;
@@ -67,7 +67,7 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
     draining: () => drain.draining,
     publicDir: opts.publicDir ?? path.join(rootDir, "dist", "public"),
     sessions: { resolve: sessionResolver(ctx) },
-    extraRouters: [widgetConfigRoutes(ctx), inboxSessionRoutes(ctx, limiters), fileRoutes(ctx), webhooks.router, demoRoutes(boot.siteKey)],
+    extraRouters: [widgetConfigRoutes(ctx), inboxSessionRoutes(ctx, limiters), fileRoutes(ctx, limiters), webhooks.router, demoRoutes(boot.siteKey)],
   });
   const server = http.createServer(app);
   drain.track(server);

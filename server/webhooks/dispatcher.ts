@@ -9,6 +9,7 @@ import { retryDelayMs } from "./backoff.ts";
 import { deliveryBody, lease, markAttemptFailed, markDelivered, nextDueAt, prune, release, releaseStaleLeases, type Job } from "./outbox.ts";
 import { postWebhook } from "./post-webhook.ts";
 import { signatureHeader } from "./sign-webhook.ts";
+import type { WebhookMetrics } from "./metrics.ts";
 
 export interface DispatcherOptions {
   db: Kysely<Database>;
@@ -27,6 +28,7 @@ export interface DispatcherOptions {
   pollMs?: number;
   /** Finished deliveries are kept this long for the deliveries listing. */
   retentionMs?: number;
+  metrics?: WebhookMetrics;
 }
 
 /**
@@ -144,10 +146,16 @@ export class Dispatcher {
     const at = new Date().toISOString();
     if (outcome.aborted) return release(this.o.db, job);
     if (outcome.status !== null && outcome.status >= 200 && outcome.status < 300) {
-      return markDelivered(this.o.db, job, outcome, at);
+      await markDelivered(this.o.db, job, outcome, at);
+      this.o.metrics?.attempts.inc({ result: "delivered" });
+      this.o.metrics?.lag.observe(Math.max(0, Date.parse(at) - Date.parse(job.eventCreatedAt)) / 1000);
+      return;
     }
-    this.o.log.info({ delivery: job.deliveryId, event: job.eventId, status: outcome.status, error: outcome.error, attempt: job.attempts + 1 }, "webhook attempt failed");
-    await markAttemptFailed(this.o.db, job, outcome, at, { retryInMs: retryDelayMs(job.attempts + 1, this.o.backoffMs), retryWindowMs: this.o.retryWindowMs });
+    const result = await markAttemptFailed(this.o.db, job, outcome, at, { retryInMs: retryDelayMs(job.attempts + 1, this.o.backoffMs), retryWindowMs: this.o.retryWindowMs });
+    this.o.metrics?.attempts.inc({ result });
+    const entry = { delivery: job.deliveryId, event: job.eventId, status: outcome.status, error: outcome.error, attempt: job.attempts + 1 };
+    if (result === "failed") this.o.log.warn(entry, "webhook delivery failed: retries ran out");
+    else this.o.log.info(entry, "webhook attempt failed; will retry");
   }
 
   private async maybePrune(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import type { Router } from "express";
 import type { Config } from "../config.ts";
 import type { Ctx } from "../domain/context.ts";
@@ -6,6 +7,7 @@ import type { DomainEvent } from "../events/bus.ts";
 import { webhookRoutes } from "../http/routes/webhooks.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { outboxHook } from "./outbox.ts";
+import { webhookMetrics } from "./metrics.ts";
 
 export interface Webhooks {
   router: Router;
@@ -17,7 +19,12 @@ export interface Webhooks {
 }
 
 /** Wires webhooks into a Parley: the outbox hook on the write path, the API routes and the dispatcher. */
-export function attachWebhooks(ctx: Ctx, log: Logger, config: Pick<Config, "webhookAllowPrivate" | "webhookTimeoutMs" | "webhookBackoffMs" | "webhookRetryWindowMs">): Webhooks {
+export function attachWebhooks(
+  ctx: Ctx,
+  log: Logger,
+  config: Pick<Config, "webhookAllowPrivate" | "webhookTimeoutMs" | "webhookBackoffMs" | "webhookRetryWindowMs">,
+  registry?: Registry,
+): Webhooks {
   const enqueued = new WeakSet<DomainEvent>();
   ctx.bus.addTransactionHook(outboxHook(ctx.now, enqueued));
   const dispatcher = new Dispatcher({
@@ -30,6 +37,7 @@ export function attachWebhooks(ctx: Ctx, log: Logger, config: Pick<Config, "webh
     backoffMs: config.webhookBackoffMs,
     retryWindowMs: config.webhookRetryWindowMs,
     allowPrivate: config.webhookAllowPrivate,
+    metrics: registry ? webhookMetrics(registry) : undefined,
   });
   return {
     router: webhookRoutes(ctx, { allowPrivate: config.webhookAllowPrivate, wake: () => dispatcher.wake() }),

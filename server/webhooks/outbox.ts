@@ -174,7 +174,7 @@ export async function markDelivered(db: Kysely<Database>, job: Job, outcome: Out
  * Records a failed attempt: due again after `retryInMs`, or failed for good once retries have
  * gone on for `retryWindowMs` since the first attempt.
  */
-export async function markAttemptFailed(db: Kysely<Database>, job: Job, outcome: Outcome, at: string, retry: { retryInMs: number; retryWindowMs: number }): Promise<void> {
+export async function markAttemptFailed(db: Kysely<Database>, job: Job, outcome: Outcome, at: string, retry: { retryInMs: number; retryWindowMs: number }): Promise<"retry" | "failed"> {
   const first = job.firstAttemptAt ?? at;
   const givesUp = Date.parse(at) - Date.parse(first) >= retry.retryWindowMs;
   await db
@@ -192,6 +192,7 @@ export async function markAttemptFailed(db: Kysely<Database>, job: Job, outcome:
     .where("position", "=", job.position)
     .where("lease_id", "=", job.leaseId)
     .execute();
+  return givesUp ? "failed" : "retry";
 }
 
 /** Gives a lease back unused (shutdown): the delivery is due again at once, its attempts unchanged. */

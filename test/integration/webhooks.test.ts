@@ -133,6 +133,10 @@ for (const db of databases()) {
           );
           expect(listed.body.items[0]).toMatchObject({ state: "delivered", attempts: 3, statusCode: 200, nextAttemptAt: null });
           expect(listed.body.items[0].event.id).toBe(attempts[0]!.body.id);
+
+          const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
+          expect(metrics).toMatch(/parley_webhook_attempts_total\{result="retry"\} [1-9]/);
+          expect(metrics).toMatch(/parley_webhook_attempts_total\{result="delivered"\} [1-9]/);
         },
         (_req, n) => (n < 2 ? 500 : 200),
       ));
