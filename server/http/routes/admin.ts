@@ -6,8 +6,9 @@ import * as sites from "../../domain/sites.ts";
 import * as tokens from "../../domain/tokens.ts";
 import * as agents from "../../domain/agents.ts";
 import * as contacts from "../../domain/contacts.ts";
+import { eraseContact } from "../../domain/erasure.ts";
 import { define } from "../route.ts";
-import { errorResponses } from "./common.ts";
+import { ErrorEnvelope, errorResponses } from "./common.ts";
 
 const IdParam = z.object({ id: z.string() });
 
@@ -62,6 +63,23 @@ export function adminRoutes(ctx: Ctx): Router {
     status: 200,
     body: await contacts.patchContact(ctx, principal, params.id!, body),
   }));
+  define(
+    r,
+    {
+      method: "delete",
+      path: "/v1/contacts/:id",
+      tag: "Contacts",
+      summary: "Erase a contact with its conversations, messages and files",
+      description:
+        "Permanent. Also forgets the contact's widget visitors (their tokens stop resolving to this person) and finished webhook deliveries about it, then announces `contact.deleted`. Admin tokens, tokens of the contact's site and owner agents only (other agents: 403).",
+      params: IdParam,
+      responses: { 204: { description: "Erased" }, 403: { description: "forbidden: not an owner, an admin token or a token of the contact's site", schema: ErrorEnvelope }, ...errorResponses },
+    },
+    async ({ params, principal }) => {
+      await eraseContact(ctx, principal, params.id!);
+      return { status: 204 };
+    },
+  );
 
   return r;
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Ctx } from "../../domain/context.ts";
 import { ParleyError } from "../../domain/errors.ts";
 import { allowedFileTypes, MAX_FILE_BYTES, readFile, storeFile } from "../../domain/files.ts";
-import { define } from "../route.ts";
+import { define, registry } from "../route.ts";
 import { ErrorEnvelope, errorResponses } from "./common.ts";
 
 const StoredFile = z
@@ -56,6 +56,18 @@ export function fileRoutes(ctx: Ctx): Router {
     },
   );
 
+  // Documentation only: the download answers the file's bytes, not JSON, so it is routed by hand below.
+  registry.push({
+    method: "get",
+    path: "/v1/files/:key",
+    tag: "Files",
+    summary: "Download an attachment",
+    description:
+      "The `url` an upload answered. The unguessable key is the permission: no token needed. Answers the bytes with the file's type as Content-Type, `Content-Disposition` inline for images and PDF (attachment otherwise), `X-Content-Type-Options: nosniff` and a sandboxing Content-Security-Policy. Erasing the contact that uploaded the file, or in whose conversation it was sent, makes it 404.",
+    params: z.object({ key: z.string().meta({ description: "The key in the file's URL" }) }),
+    auth: "none",
+    responses: { 200: { description: "The file's bytes" }, 404: { description: "not_found: no file has this key (or it was erased)", schema: ErrorEnvelope } },
+  });
   r.get("/v1/files/:key", async (req, res) => {
     const file = await readFile(ctx, String(req.params.key));
     if (!file) throw new ParleyError("not_found", "File not found");
