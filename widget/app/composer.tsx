@@ -7,15 +7,24 @@ export interface ComposerProps {
   label: string;
   sendLabel: string;
   placeholder: string;
+  attachLabel: string;
   inputRef: Ref<HTMLTextAreaElement>;
   onSend(text: string): void;
   onTyping(typing: boolean): void;
+  onAttach(file: File): void;
 }
 
-/** A textarea named "Message" (Enter sends, Shift+Enter is a newline) and a "Send" button. */
-export function Composer({ label, sendLabel, placeholder, inputRef, onSend, onTyping }: ComposerProps) {
+/** The types POST /v1/files accepts, for the file picker (the relay checks them anyway). */
+const accept = "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,.zip,.docx,.xlsx,.pptx";
+
+/**
+ * A textarea named "Message" (Enter sends, Shift+Enter is a newline), a button "Attach a file"
+ * that opens the file picker, and a "Send" button.
+ */
+export function Composer({ label, sendLabel, placeholder, attachLabel, inputRef, onSend, onTyping, onAttach }: ComposerProps) {
   const [text, setText] = useState("");
   const typing = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const picker = useRef<HTMLInputElement>(null);
 
   const stopTyping = () => {
     if (typing.current === null) return;
@@ -39,6 +48,24 @@ export function Composer({ label, sendLabel, placeholder, inputRef, onSend, onTy
         submit();
       }}
     >
+      <button type="button" class="attach" aria-label={attachLabel} onClick={() => picker.current?.click()}>
+        <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path d="M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z" />
+        </svg>
+      </button>
+      <input
+        ref={picker}
+        type="file"
+        accept={accept}
+        hidden
+        tabIndex={-1}
+        onChange={(e) => {
+          const input = e.currentTarget;
+          const file = input.files?.[0];
+          input.value = "";
+          if (file) onAttach(file);
+        }}
+      />
       <textarea
         ref={inputRef}
         rows={1}

@@ -20,6 +20,8 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
   const t = uiStrings(s.locale, s.strings);
   const input = useRef<HTMLTextAreaElement>(null);
   const prechatDone = useSignal(false);
+  /** The upload under way or the last one that failed: shown above the composer. */
+  const upload = useSignal<{ failed: boolean; text: string } | null>(null);
   const isOpen = open.value;
   const conversationId = session.conversationId.value;
   const typing = session.agentTyping.value;
@@ -101,6 +103,11 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
           </button>
         </p>
       )}
+      {upload.value && (
+        <p class={upload.value.failed ? "notice failed" : "notice"} role={upload.value.failed ? "alert" : "status"}>
+          {upload.value.text}
+        </p>
+      )}
       {needsPreChat ? (
         <PreChat
           fields={fields}
@@ -116,7 +123,18 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
           label={t.message}
           sendLabel={t.send}
           placeholder={s.placeholder || t.placeholder}
+          attachLabel={t.attach}
           inputRef={input}
+          onAttach={(file) => {
+            upload.value = { failed: false, text: format(t.uploading, { name: file.name }) };
+            session.upload(file).then(
+              () => (upload.value = null),
+              (err: Error) => {
+                const reason = err.message === "too_large" ? t.tooLarge : err.message || t.tryAgain;
+                upload.value = { failed: true, text: format(t.uploadFailed, { name: file.name, reason }) };
+              },
+            );
+          }}
           onSend={(text) => session.send({ type: "text", content: { text } })}
           onTyping={(on) => session.setTyping(on)}
         />

@@ -19,7 +19,10 @@ export const panelCss = `
 .close{display:flex;flex:none;align-items:center;justify-content:center;width:36px;height:36px;margin:-4px 0;padding:0;border:0;border-radius:50%;background:transparent;color:inherit;cursor:pointer}
 .close:hover{background:rgba(127,127,127,.25)}
 .head .close:focus-visible{outline-color:var(--on)}
-.close svg,.send svg{width:22px;height:22px;fill:currentColor}
+.close svg,.send svg,.attach svg{width:22px;height:22px;fill:currentColor}
+.attach{display:flex;flex:none;align-items:center;justify-content:center;width:36px;height:40px;padding:0;border:0;border-radius:10px;background:transparent;color:var(--_muted);cursor:pointer}
+.attach:hover{color:var(--fg)}
+.notice.failed{color:#b91c1c;background:#fef2f2}
 .notice{margin:0;padding:8px 16px;background:var(--_surface);color:var(--fg);font-size:13px}
 .link{margin:0;padding:0;border:0;background:none;color:inherit;font:inherit;font-weight:600;text-decoration:underline;cursor:pointer}
 .log{flex:1;display:flex;flex-direction:column;gap:6px;min-height:0;overflow-y:auto;padding:16px;overscroll-behavior:contain}

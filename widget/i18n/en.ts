@@ -26,6 +26,8 @@ export const ui = {
   attach: "Attach a file",
   uploading: "Uploading {name}…",
   uploadFailed: "{name} was not sent: {reason}",
+  tooLarge: "files may be at most 10 MB.",
+  tryAgain: "please try again.",
   you: "You",
   agent: "Agent",
   bot: "Bot",

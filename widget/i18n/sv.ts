@@ -27,6 +27,8 @@ export const ui: Omit<UiStrings, keyof typeof launcher> = {
   attach: "Bifoga en fil",
   uploading: "Laddar upp {name}…",
   uploadFailed: "{name} skickades inte: {reason}",
+  tooLarge: "filer får vara högst 10 MB.",
+  tryAgain: "försök igen.",
   you: "Du",
   agent: "Agent",
   bot: "Bot",

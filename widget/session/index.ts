@@ -7,6 +7,7 @@ import { defaultStorage, siteStorage } from "./storage.ts";
 import { Outbox, type OutboxItem } from "./outbox.ts";
 import { applyDelta, contiguousSeq, mergeMessages, unreadCount, viewOf } from "./timeline.ts";
 import { openRelay, withLock, type RelaySocket } from "./connection.ts";
+import { UploadError, uploadFile } from "./upload.ts";
 
 export type { Session, SessionOptions, ViewMessage, VisitorUser, ConnectionState } from "./types.ts";
 
@@ -248,6 +249,12 @@ export function createSession(opts: SessionOptions): Session {
     });
   }
 
+  function send(input: TypedMessageInput) {
+    outbox.add(input);
+    pending.value = outbox.items();
+    void flush();
+  }
+
   const onStorage = (e: StorageEvent) => {
     if (e.key === store.keys.outbox) pending.value = outbox.items();
     if (e.key === store.keys.conversation && e.newValue && e.newValue !== conversationId.value) {
@@ -288,10 +295,11 @@ export function createSession(opts: SessionOptions): Session {
     startNew() {
       if (conversationStatus.value === "closed") follow(null);
     },
-    send(input: TypedMessageInput) {
-      outbox.add(input);
-      pending.value = outbox.items();
-      void flush();
+    send,
+    async upload(file: File) {
+      const token = store.get("visitor");
+      if (!token) throw new UploadError("");
+      send(await uploadFile(opts.baseUrl, opts.siteKey, token, file));
     },
     setTyping(typing: boolean) {
       const id = conversationId.value;

@@ -45,6 +45,11 @@ export interface Session {
   connect(): void;
   /** Leaves a closed conversation: the panel is empty and the next send starts a new one. */
   startNew(): void;
+  /**
+   * Uploads a file with the visitor's token and then sends it as an image or file message.
+   * Rejects with an UploadError (upload.ts) and sends nothing when the upload fails.
+   */
+  upload(file: File): Promise<void>;
   /** Sends a message; it shows at once as "sending" and survives offline and reloads. */
   send(input: TypedMessageInput): void;
   setTyping(typing: boolean): void;

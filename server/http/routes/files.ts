@@ -6,6 +6,8 @@ import { ParleyError } from "../../domain/errors.ts";
 import { allowedFileTypes, MAX_FILE_BYTES, readFile, storeFile } from "../../domain/files.ts";
 import { define, registry } from "../route.ts";
 import { ErrorEnvelope, errorResponses } from "./common.ts";
+import type { Limiters } from "../rate-limit.ts";
+import { siteHeader, visitorAuth } from "../visitor-auth.ts";
 
 const StoredFile = z
   .object({ url: z.string(), name: z.string(), size: z.number().int(), mimeType: z.string() })
@@ -27,9 +29,13 @@ function receive(req: Request, res: Response): Promise<Express.Multer.File | und
   });
 }
 
-/** Attachments: upload (multipart, field `file`) and download from the unguessable URL. */
-export function fileRoutes(ctx: Ctx): Router {
+/**
+ * Attachments: upload (multipart, field `file`) and download from the unguessable URL. Uploads
+ * take an API token, an inbox session, or the widget's visitor credentials.
+ */
+export function fileRoutes(ctx: Ctx, limiters: Limiters): Router {
   const r = Router();
+  r.post("/v1/files", visitorAuth(ctx, limiters));
 
   define(
     r,
@@ -38,7 +44,7 @@ export function fileRoutes(ctx: Ctx): Router {
       path: "/v1/files",
       tag: "Files",
       summary: "Upload an attachment",
-      description: `multipart/form-data with the file in the field \`file\`; at most ${MAX_FILE_BYTES / 1024 / 1024} MB, of a type in: ${allowedFileTypes.join(", ")}. The answer's \`url\` (unguessable; anyone holding it can read the file) serves it.`,
+      description: `multipart/form-data with the file in the field \`file\`; at most ${MAX_FILE_BYTES / 1024 / 1024} MB, of a type in: ${allowedFileTypes.join(", ")}. The answer's \`url\` (unguessable; anyone holding it can read the file) serves it.\n\nThe widget uploads with its visitor credentials instead of a token: \`Authorization: Visitor vt_…\` and \`${siteHeader}: pk_…\` (the visitor token must belong to that site; the page's Origin must be one the site allows, else 403).`,
       multipart: true,
       responses: {
         201: { description: "Stored", schema: StoredFile },
