@@ -1,7 +1,8 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../store/tables.ts";
 import type { Dialect } from "../store/db.ts";
-import { isUniqueViolation } from "../store/db.ts";
+import { isForeignKeyViolation, isUniqueViolation } from "../store/db.ts";
+import { ParleyError } from "./errors.ts";
 import type { DomainEvent, EventBus } from "../events/bus.ts";
 
 /** What every domain function works with. Nothing here knows of HTTP or sockets. */
@@ -63,7 +64,10 @@ export async function write<T>(ctx: Ctx, fn: (trx: Trx, emit: Emit) => Promise<T
       for (const event of events) ctx.bus.publish(event);
       return result;
     } catch (err) {
-      if (attempt < 2 && isUniqueViolation(err)) continue;
+      // A unique-index race, or a row that referred to something deleted meanwhile (an erased
+      // contact): run again, and the domain's own checks answer (found twin, or 404/422).
+      if (attempt < 2 && (isUniqueViolation(err) || isForeignKeyViolation(err))) continue;
+      if (isForeignKeyViolation(err)) throw new ParleyError("conflict", "Something this change refers to was deleted meanwhile");
       throw err;
     }
   }

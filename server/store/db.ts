@@ -104,3 +104,9 @@ export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string } | null;
   return e?.code === "23505" || e?.code === "SQLITE_CONSTRAINT_UNIQUE" || e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
+
+/** A row referred to something that another transaction deleted meanwhile (a contact being erased). */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const e = err as { code?: string } | null;
+  return e?.code === "23503" || e?.code === "SQLITE_CONSTRAINT_FOREIGNKEY";
+}

@@ -262,6 +262,23 @@ for (const db of databases()) {
       expect((await server.api("GET", `/v1/contacts/${here.contactId}`)).status).toBe(404);
     });
 
+    it("answers writes racing the erasure with 2xx or 4xx, never 5xx, and leaves nothing of the contact behind", async () => {
+      const answers = new Set<number>();
+      for (let round = 0; round < 5; round++) {
+        const started = await server.api("POST", "/v1/conversations", { contact: { name: `Racer ${round}` }, message: { text: "first" } });
+        const contactId = started.body.contact.id as string;
+        const newConversation = () => server.api("POST", "/v1/conversations", { contactId, message: { text: "another" } });
+        const reply = () => server.api("POST", `/v1/conversations/${started.body.id}/messages`, { text: "a reply" });
+        const all = await Promise.all([newConversation(), reply(), newConversation(), server.api("DELETE", `/v1/contacts/${contactId}`), newConversation(), reply(), newConversation()]);
+        for (const res of all) answers.add(res.status);
+        expect(all[3]!.status).toBe(204);
+        const db = server.parley.store.db;
+        expect(await db.selectFrom("conversations").select("id").where("contact_id", "=", contactId).execute()).toEqual([]);
+        expect(await db.selectFrom("messages").select("id").where("conversation_id", "=", started.body.id).execute()).toEqual([]);
+      }
+      expect([...answers].filter((s) => s >= 500)).toEqual([]);
+    });
+
     it("is described in the OpenAPI document, with the file download URL", async () => {
       const doc = await (await fetch(`${server.url}/v1/openapi.json`)).json();
       expect(doc.paths["/v1/contacts/{id}"].delete.responses).toHaveProperty("204");
