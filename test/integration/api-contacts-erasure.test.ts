@@ -5,8 +5,6 @@ import { databases } from "../helpers/services.ts";
 import { clientId, connectVisitor, text, type Visitor } from "./realtime-helpers.ts";
 import { startReceiver, type Receiver } from "./webhooks-receiver.ts";
 import { hashToken } from "../../server/domain/secrets.ts";
-import { storeFile } from "../../server/domain/files.ts";
-import { visitorPrincipal } from "../../server/domain/visitors.ts";
 
 /**
  * DELETE /v1/contacts/{id}: the contact is erased with its conversations, messages, tags, files
@@ -62,10 +60,12 @@ for (const db of databases()) {
       await receiver?.close();
     });
 
-    async function upload(): Promise<{ url: string; name: string; size: number; mimeType: string }> {
+    /** Uploads as the agent side (API token), or as the widget does (its visitor credentials). */
+    async function upload(visitorToken?: string): Promise<{ url: string; name: string; size: number; mimeType: string }> {
       const form = new FormData();
       form.append("file", new Blob([new Uint8Array(PNG)], { type: "image/png" }), "receipt.png");
-      const res = await fetch(`${server.url}/v1/files`, { method: "POST", headers: { authorization: `Bearer ${server.token}` }, body: form });
+      const headers: Record<string, string> = visitorToken ? { authorization: `Visitor ${visitorToken}`, "x-parley-site": server.siteKey } : { authorization: `Bearer ${server.token}` };
+      const res = await fetch(`${server.url}/v1/files`, { method: "POST", headers, body: form });
       expect(res.status).toBe(201);
       return res.json();
     }
@@ -92,9 +92,7 @@ for (const db of databases()) {
       const agentFile = await upload();
       expect((await server.api("POST", `/v1/conversations/${widgetConversationId}/messages`, { type: "file", content: agentFile })).status).toBe(201);
 
-      // The widget's upload path: the same domain function, acting as the visitor.
-      const row = await server.parley.store.db.selectFrom("visitors").selectAll().where("id", "=", visitor.welcome.visitorId).executeTakeFirstOrThrow();
-      const visitorFile = await storeFile(server.parley.ctx, visitorPrincipal(row), { name: "id.png", mimeType: "image/png", data: PNG });
+      const visitorFile = await upload(visitor.welcome.visitorToken);
 
       const byRest = await server.api("POST", "/v1/conversations", { contactId, message: { text: secretText }, tags: ["vip"] });
       expect(byRest.status).toBe(201);
