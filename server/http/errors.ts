@@ -27,6 +27,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     } else if (err instanceof URIError || (err && err.status === 400)) {
       code = "bad_request";
       message = "Malformed request";
+    } else if (isStoreUnavailable(err)) {
+      code = "unavailable";
+      message = "The database is unreachable: try again shortly";
+      res.setHeader("Retry-After", "5");
+      log.error({ err, requestId: req.requestId }, "database unavailable");
     } else {
       code = "internal_error";
       message = "Internal error";
@@ -38,6 +43,14 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     res.status(errorCodes[code]).json(errorBody(code, message, details));
   };
+}
+
+/** A lost or refused database connection (not a bad request): 503, so that clients and balancers retry. */
+function isStoreUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return false;
+  // Node socket errors, PostgreSQL class 08 (connection) and 57P0x (shutdown), SQLite busy/locked.
+  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH)$/.test(code) || /^08/.test(code) || /^57P0/.test(code) || /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
