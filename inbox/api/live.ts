@@ -12,6 +12,12 @@ export interface Live {
   on(handlers: LiveHandlers): () => void;
   /** Called after a reconnect, when events may have been missed: reload what is shown. */
   onResync(fn: () => void): () => void;
+  /**
+   * Called when the relay cut this socket (the session ended: signed out in another tab, or
+   * expired; or the node is shutting down). socket.io does not reconnect by itself then.
+   */
+  onCut(fn: () => void): () => void;
+  reconnect(): void;
   close(): void;
 }
 
@@ -32,6 +38,7 @@ export function connectLive(base: string = relayBase()): Live {
   const online = signal(false);
   const handlers = new Set<LiveHandlers>();
   const resyncs = new Set<() => void>();
+  const cuts = new Set<() => void>();
   const socket: Socket<AgentServerToClient> = io(`${location.origin}${agentNamespace}`, {
     path: `${base}/socket.io`,
     withCredentials: true,
@@ -43,8 +50,9 @@ export function connectLive(base: string = relayBase()): Live {
     if (wasOnline) for (const fn of resyncs) fn();
     wasOnline = true;
   });
-  socket.on("disconnect", () => {
+  socket.on("disconnect", (reason) => {
     online.value = false;
+    if (reason === "io server disconnect") for (const fn of cuts) fn();
   });
   socket.on("connect_error", () => {
     online.value = false;
@@ -64,6 +72,11 @@ export function connectLive(base: string = relayBase()): Live {
       resyncs.add(fn);
       return () => resyncs.delete(fn);
     },
+    onCut(fn) {
+      cuts.add(fn);
+      return () => cuts.delete(fn);
+    },
+    reconnect: () => void socket.connect(),
     close: () => socket.disconnect(),
   };
 }

@@ -78,6 +78,14 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
     void list.reload();
     void thread.value?.catchUp();
   });
+  // The relay cut the live feed. Still signed in (a node restarted): reconnect. Signed out: the
+  // request answers 401, and the API client's unauthorized hook shows the sign-in form.
+  const uncut = live.onCut(() => {
+    api.get("/v1/agents").then(
+      () => live.reconnect(),
+      () => {},
+    );
+  });
 
   async function loadAgents(): Promise<void> {
     try {
@@ -97,6 +105,7 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
   function dispose(): void {
     unsubscribe();
     unresync();
+    uncut();
     thread.value?.dispose();
     live.close();
   }

@@ -31,8 +31,20 @@ export async function signIn(ctx: Ctx, email: string, password: string): Promise
   return { token, agent, expiresAt };
 }
 
-/** The signed-in agent for a session token, or null when unknown or expired. */
-export async function resolveSession(ctx: Ctx, token: string): Promise<{ agent: Agent; principal: Principal } | null> {
+export interface ResolvedSession {
+  agent: Agent;
+  principal: Principal;
+  /** The stored id of the session (the token's hash): names it in events and socket rooms. */
+  sessionId: string;
+  expiresAt: string;
+}
+
+/**
+ * The signed-in agent for a session token, or null when unknown or expired. A use in the last
+ * half of the session's life extends it, unless `extend` is false (live sockets: an open socket
+ * alone does not keep a session alive).
+ */
+export async function resolveSession(ctx: Ctx, token: string, opts: { extend?: boolean } = {}): Promise<ResolvedSession | null> {
   if (!token || token.length > 200) return null;
   const id = hashToken(token);
   const row = await ctx.db
@@ -45,18 +57,25 @@ export async function resolveSession(ctx: Ctx, token: string): Promise<{ agent: 
   if (!row) return null;
   const now = ctx.now();
   if (row.expires_at <= now) {
-    await ctx.db.deleteFrom("agent_sessions").where("id", "=", id).execute();
+    await deleteSession(ctx, id);
     return null;
   }
-  if (Date.parse(row.expires_at) - Date.parse(now) < SESSION_TTL_MS / 2) {
-    await ctx.db.updateTable("agent_sessions").set({ expires_at: new Date(Date.parse(now) + SESSION_TTL_MS).toISOString() }).where("id", "=", id).execute();
+  let expiresAt = row.expires_at;
+  if (opts.extend !== false && Date.parse(row.expires_at) - Date.parse(now) < SESSION_TTL_MS / 2) {
+    expiresAt = new Date(Date.parse(now) + SESSION_TTL_MS).toISOString();
+    await ctx.db.updateTable("agent_sessions").set({ expires_at: expiresAt }).where("id", "=", id).execute();
   }
   const agent = agentView(row);
-  return { agent, principal: { kind: "agent", agentId: agent.id, name: agent.name, role: agent.role } };
+  return { agent, principal: { kind: "agent", agentId: agent.id, name: agent.name, role: agent.role }, sessionId: id, expiresAt };
 }
 
-/** Signs out: the session token stops working at once. */
+/** Signs out: the session token stops working at once, and its live sockets are cut. */
 export async function endSession(ctx: Ctx, token: string): Promise<void> {
   if (!token || token.length > 200) return;
-  await ctx.db.deleteFrom("agent_sessions").where("id", "=", hashToken(token)).execute();
+  await deleteSession(ctx, hashToken(token));
+}
+
+async function deleteSession(ctx: Ctx, sessionId: string): Promise<void> {
+  const gone = await ctx.db.deleteFrom("agent_sessions").where("id", "=", sessionId).returning("agent_id").executeTakeFirst();
+  if (gone) ctx.bus.publish({ type: "agent.session.ended", agentId: gone.agent_id, sessionId });
 }

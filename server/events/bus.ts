@@ -18,7 +18,9 @@ export type DomainEvent =
   // ephemeral: live only
   | { type: "message.appended"; siteId: string; conversationId: string; messageId: string; offset: number; text: string }
   | { type: "typing"; siteId: string; conversationId: string; side: "agent" | "contact"; typing: boolean; name: string | null }
-  | { type: "read"; siteId: string; conversationId: string; side: "agent" | "contact"; seq: number };
+  | { type: "read"; siteId: string; conversationId: string; side: "agent" | "contact"; seq: number }
+  // an inbox session ended (signed out, or found expired): its live sockets are cut on every node
+  | { type: "agent.session.ended"; agentId: string; sessionId: string };
 
 export type DomainEventType = DomainEvent["type"];
 export const durableEventTypes = [

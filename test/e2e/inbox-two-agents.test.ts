@@ -274,9 +274,13 @@ describe.skipIf(!services.chromium)("inbox: a visitor on the real widget and two
     expect(visitorErrors.filter((e) => !/status of 415/.test(e))).toEqual([]);
   });
 
-  it("signs out: back to the sign-in form, and a reload stays signed out", async () => {
+  it("signs out: back to the sign-in form, also in the agent's other tab (its live socket is cut), and a reload stays signed out", async () => {
+    const otherTab = await contexts[1]!.newPage();
+    await otherTab.goto(`${server.url}/inbox`);
+    await otherTab.getByText("Live", { exact: true }).waitFor();
     await bo.getByRole("button", { name: "Sign out" }).click();
     await bo.getByRole("heading", { name: "Sign in to Parley" }).waitFor();
+    await otherTab.getByRole("heading", { name: "Sign in to Parley" }).waitFor();
     await bo.reload();
     await bo.getByRole("heading", { name: "Sign in to Parley" }).waitFor();
   });
