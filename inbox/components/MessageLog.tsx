@@ -52,6 +52,13 @@ export function MessageLog({ thread, contactName }: { thread: Thread; contactNam
     if (el.scrollHeight <= el.clientHeight && thread.hasOlder.value) void thread.loadOlder();
   }, [messages, thread]);
 
+  /** An image that finished loading grew its message: stay at the bottom if the view was there. */
+  function onImageLoad() {
+    const el = box.current!;
+    if (nearBottom.current) el.scrollTop = el.scrollHeight;
+    fromBottom.current = el.scrollHeight - el.scrollTop;
+  }
+
   function onScroll() {
     const el = box.current!;
     fromBottom.current = el.scrollHeight - el.scrollTop;
@@ -60,7 +67,7 @@ export function MessageLog({ thread, contactName }: { thread: Thread; contactNam
   }
 
   return (
-    <div class="log" ref={box} onScroll={onScroll} role="log" aria-label="Messages" tabIndex={0}>
+    <div class="log" ref={box} onScroll={onScroll} onLoadCapture={onImageLoad} role="log" aria-label="Messages" tabIndex={0}>
       {thread.hasOlder.value ? (
         <p class="log-older">
           <button type="button" class="link" onClick={() => void thread.loadOlder()} disabled={thread.loadingOlder.value}>

@@ -172,15 +172,24 @@ describe.skipIf(!services.chromium)("inbox: a visitor on the real widget and two
   });
 
   it("sends an image the agent attaches to the visitor's widget, where it shows decoded", async () => {
-    await ann.locator('.composer input[type="file"]').setInputFiles({ name: "receipt.png", mimeType: "image/png", buffer: pngImage(320, 200) });
+    await ann.locator('.composer input[type="file"]').setInputFiles({ name: "receipt.png", mimeType: "image/png", buffer: pngImage(800, 500) });
     const inWidget = widget(visitor).locator('[data-sender="agent"] img[alt="receipt.png"]');
     await inWidget.waitFor();
     await poll(() => decoded(inWidget)).toBe(true);
     const src = await inWidget.getAttribute("src");
     const served = await fetch(src!);
     expect(served.headers.get("content-type")).toBe("image/png");
-    const inInbox = ann.getByRole("log", { name: "Messages" }).locator('img[alt="receipt.png"]');
+    const log = ann.getByRole("log", { name: "Messages" });
+    const inInbox = log.locator('img[alt="receipt.png"]');
     await poll(() => decoded(inInbox)).toBe(true);
+    // Shown inside the log at a sensible size, scaled down with its proportions, and scrolled into view.
+    const box = (await inInbox.boundingBox())!;
+    expect(box.width).toBeLessThanOrEqual(360);
+    expect(box.height).toBeLessThanOrEqual(280);
+    expect(box.width / box.height).toBeCloseTo(800 / 500, 1);
+    await poll(() => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2)).toBe(true);
+    const frame = await inInbox.evaluate((el) => getComputedStyle(el.closest(".msg-bubble")!).backgroundColor);
+    expect(frame).not.toBe(await ann.locator('.msg[data-sender="agent"] .msg-bubble').first().evaluate((el) => getComputedStyle(el).backgroundColor));
   });
 
   it("lets the visitor attach an image from the widget by keyboard; the agents see it decoded", async () => {

@@ -32,6 +32,8 @@ export function MessageList({ messages, greeting, t, onChoice }: MessageListProp
       role="log"
       ref={log}
       tabIndex={0}
+      // An image that finished loading grew the log: follow it while at the bottom.
+      onLoadCapture={(e) => atBottom.current && (e.currentTarget.scrollTop = e.currentTarget.scrollHeight)}
       onScroll={(e) => {
         const el = e.currentTarget;
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;

@@ -38,6 +38,7 @@ export const panelCss = `
 .msg[data-state=sending] .bubble{opacity:.7}
 .msg[data-state=failed] .bubble{outline:2px solid #dc2626}
 .bubble:has(.pm-cards){max-width:300px;padding:8px}
+.bubble:has(.pm-image){padding:3px}
 .status{margin:2px 4px 0;color:var(--_muted);font-size:11px}
 .typing{display:flex;align-items:center;gap:6px;min-height:20px;margin:0;padding:0 16px 4px;color:var(--_muted);font-size:12px}
 .dots{display:inline-flex;gap:3px}

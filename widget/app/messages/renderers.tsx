@@ -91,7 +91,7 @@ export function ImageMessage({ content }: RendererProps) {
   if (!src) return null;
   return (
     <a class="pm-image" href={src} target="_blank" rel="noopener noreferrer">
-      <img src={src} alt={str(content.alt)} width={content.width} height={content.height} loading="lazy" />
+      <img src={src} alt={str(content.alt)} width={content.width} height={content.height} />
     </a>
   );
 }

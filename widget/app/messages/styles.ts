@@ -16,7 +16,8 @@ export const messageCss = `
 .pm-card-image { display: block; width: 100%; height: 110px; object-fit: cover; }
 .pm-card-body { padding: 10px; }
 .pm-card-title { margin: 0 0 4px; font-weight: 600; }
-.pm-image img { display: block; max-width: 100%; height: auto; border-radius: 8px; }
+.pm-image { display: block; }
+.pm-image img { display: block; box-sizing: border-box; min-width: 48px; min-height: 48px; max-width: 100%; max-height: 320px; width: auto; height: auto; object-fit: contain; border-radius: 10px; }
 .pm-file { display: flex; align-items: center; gap: 8px; }
 .pm-file-name { font-weight: 600; overflow-wrap: anywhere; }
 .pm-meta { opacity: .75; font-size: 12px; white-space: nowrap; }
