@@ -20,11 +20,16 @@ export function openApiDocument(serverUrl = "/"): ReturnType<typeof createDocume
         "Conversations, messages, contacts, sites, tokens and agents. Authenticate with `Authorization: Bearer sk_…`. Every error is `{ error: { code, message, details } }`.",
     },
     servers: [{ url: serverUrl }],
+    // The order a reader meets them in /docs: the conversation API first, administration after.
+    tags: [...new Set(registry.map((spec) => spec.tag))].sort((a, b) => rank(a) - rank(b)).map((name) => ({ name })),
     components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API token, sk_…" } } },
     security: [{ bearer: [] }],
     paths: paths as never,
   });
 }
+
+const rank = (tag: string) => (tagOrder.indexOf(tag) + tagOrder.length + 1) % (tagOrder.length + 1);
+const tagOrder = ["Conversations", "Messages", "Contacts", "Files", "Webhooks", "Sites", "Tokens", "Agents", "Inbox session", "Widget"];
 
 function operation(spec: RouteSpec) {
   const op: Record<string, unknown> = {
