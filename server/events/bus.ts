@@ -1,6 +1,7 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../store/tables.ts";
 import type { Conversation, Message, Contact } from "../../shared/schemas/index.ts";
+import { webhookEventTypes } from "../../shared/schemas/webhook.ts";
 
 /**
  * What happened, told once by the domain after its transaction commits.
@@ -23,15 +24,8 @@ export type DomainEvent =
   | { type: "agent.session.ended"; agentId: string; sessionId: string };
 
 export type DomainEventType = DomainEvent["type"];
-export const durableEventTypes = [
-  "conversation.created",
-  "conversation.updated",
-  "conversation.closed",
-  "message.created",
-  "message.completed",
-  "contact.updated",
-  "contact.deleted",
-] as const satisfies readonly DomainEventType[];
+/** The durable events are exactly those a webhook can subscribe to: one list, in shared/. */
+export const durableEventTypes = webhookEventTypes satisfies readonly DomainEventType[];
 
 export type TransactionHook = (trx: Transaction<Database>, events: DomainEvent[]) => Promise<void>;
 export type Listener = (event: DomainEvent) => void;
