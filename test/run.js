@@ -52,6 +52,14 @@ else delete env.PARLEY_TEST_CHROMIUM;
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: "inherit", env }).status ?? 1;
 if (run("npm", ["run", "--silent", "typecheck"]) !== 0) process.exit(1);
 if (run("npm", ["run", "--silent", "build"]) !== 0) process.exit(1);
-const status = run("npx", ["vitest", "run", ...process.argv.slice(2)]);
+const resultsFile = "test-results/vitest.json";
+fs.rmSync(resultsFile, { force: true });
+const status = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${resultsFile}`, ...process.argv.slice(2)]);
 if (missing.length) console.error(`\n!! Reminder: suites needing ${missing.join(", ")} were skipped.\n`);
+// One plain closing line that any CI reader understands, counted from vitest's own report.
+if (fs.existsSync(resultsFile)) {
+  const r = JSON.parse(fs.readFileSync(resultsFile, "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ""}`);
+}
 process.exit(status);
