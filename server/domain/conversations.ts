@@ -54,7 +54,8 @@ export async function createConversation(
     if (existing) return { conversation: await withFirstMessages(ctx.db, existing), created: false };
   }
   if (body.assignee && !(await agentExists(ctx, body.assignee))) throw invalid("assignee", "no agent with this id");
-  const senderType = body.sender?.type ?? "agent";
+  const askedSender = body.sender ?? body.message?.sender;
+  const senderType = askedSender?.type ?? "agent";
   if (senderType === "contact" && !body.contact && !body.contactId && !opts.contactId) throw invalid("sender.type", "a contact message needs a contact");
 
   return write(ctx, async (trx, emit) => {
@@ -101,7 +102,7 @@ export async function createConversation(
     const conversation = await conversationView(trx, row);
     emit({ type: "conversation.created", siteId, conversationId: row.id, conversation });
     if (firstMessage?.ok) {
-      const sender: SenderInput = senderType === "contact" ? { type: "contact", id: contactId, name: null } : senderFor(p, { type: senderType, name: body.sender?.name });
+      const sender: SenderInput = senderType === "contact" ? { type: "contact", id: contactId, name: null } : senderFor(p, { type: senderType, name: askedSender?.name });
       const first = await insertMessage(ctx, trx, emit, row.id, firstMessage.value, sender, null);
       return { conversation: { ...first.conversation!, messages: [first.message] }, created: true };
     }

@@ -44,6 +44,11 @@ export const FirstMessageSender = z
   .object({ type: z.enum(senderTypes).exclude(["system"]), name: line(100).optional() })
   .meta({ id: "FirstMessageSender" });
 
+/** The first message: a message input, optionally naming its `sender` inside it (as POST …/messages takes it). */
+export const FirstMessageInput = z
+  .intersection(MessageInput, z.object({ sender: FirstMessageSender.optional() }))
+  .meta({ id: "FirstMessageInput", description: "A message input; from an agent unless `sender` (here or beside `message`) says otherwise" });
+
 export const CreateConversationBody = z
   .object({
     siteId: idOf("site_").optional().meta({ description: "Which site; defaults to the token's site, else the default site" }),
@@ -57,8 +62,8 @@ export const CreateConversationBody = z
     assignee: AgentId.nullable().optional(),
     tags: z.array(Tag).max(50).optional(),
     metadata: Metadata.optional(),
-    message: MessageInput.optional(),
-    sender: FirstMessageSender.optional(),
+    message: FirstMessageInput.optional(),
+    sender: FirstMessageSender.optional().meta({ description: "Who sent the first message; defaults to an agent" }),
     uniqueId: UniqueId.optional(),
   })
   .strict()

@@ -81,11 +81,15 @@ export const ApiSender = z
 
 const streamingField = z.boolean().optional().meta({ description: "With a text input: start a streamed message (append, then complete)" });
 
-/** What the API accepts as a message: `{ type, content }` or the `{ text }` shorthand. */
+/**
+ * What the API accepts as a message: `{ type, content }` or the `{ text }` shorthand. Loose, so
+ * that the input reaches parseMessageInput whole (a union of stripping objects would turn
+ * `{ type: "image", content, text }` into a text message before it is read).
+ */
 export const MessageInput = z
   .union([
-    z.object({ text: line(20_000), streaming: streamingField }),
-    z.object({ type: z.enum(messageTypes), content: z.record(z.string(), z.unknown()), streaming: streamingField }),
+    z.looseObject({ text: line(20_000), streaming: streamingField }),
+    z.looseObject({ type: z.enum(messageTypes), content: z.record(z.string(), z.unknown()), streaming: streamingField }),
   ])
   .meta({ id: "MessageInput", description: "`{ type, content }` with content by type, or `{ text }` for a text message" });
 
@@ -101,7 +105,9 @@ export function parseMessageInput(
   if (streaming !== undefined && typeof streaming !== "boolean") {
     return { ok: false, issues: [{ code: "custom", path: ["streaming"], message: "must be a boolean", input: streaming } as z.core.$ZodIssue] };
   }
-  const candidate = raw.type === undefined && raw.content === undefined && "text" in raw ? { type: "text", content: { text: raw.text } } : { type: raw.type, content: raw.content };
+  // `{ text }`, and `{ type: "text", text }` without content, are the text shorthand.
+  const shorthand = raw.content === undefined && "text" in raw && (raw.type === undefined || raw.type === "text");
+  const candidate = shorthand ? { type: "text", content: { text: raw.text } } : { type: raw.type, content: raw.content };
   // A streamed message may start empty: its text arrives through append.
   if (streaming === true && candidate.type === "text" && (candidate.content as { text?: unknown } | undefined)?.text === "") {
     return { ok: true, value: { type: "text", content: { text: "" }, streaming: true } };

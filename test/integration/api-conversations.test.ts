@@ -78,6 +78,21 @@ describe.each(databases())("conversations API on $name", ({ name, available }) =
       expect(fromBot.messages[0].sender).toMatchObject({ type: "bot", name: "Helper" });
     });
 
+    it("the first message's sender may also be given inside message, and the input is read whole", async () => {
+      const fromContact = await create({ contact: { name: "Di" }, message: { text: "Help me", sender: { type: "contact" } } });
+      expect(fromContact.messages[0].sender).toMatchObject({ type: "contact", id: fromContact.contact.id });
+      expect(fromContact.readUpTo).toEqual({ contact: 1, agent: 0 });
+      const fromBot = await create({ message: { text: "Beep", sender: { type: "bot", name: "Helper" } } });
+      expect(fromBot.messages[0].sender).toMatchObject({ type: "bot", name: "Helper" });
+      const noContact = await s.api("POST", "/v1/conversations", { message: { text: "Who am I?", sender: { type: "contact" } } });
+      expect(noContact.status).toBe(422);
+      // An image input that also carries text stays an image, as it does on POST …/messages.
+      const image = await create({ message: { type: "image", content: { url: "https://example.com/a.png" }, text: "a caption" } });
+      expect(image.messages[0]).toMatchObject({ type: "image", content: { url: "https://example.com/a.png" } });
+      const shorthand = await create({ message: { type: "text", text: "typed shorthand" } });
+      expect(shorthand.messages[0]).toMatchObject({ type: "text", content: { text: "typed shorthand" } });
+    });
+
     it("reuses a contact by contactId and by externalId", async () => {
       const first = await create({ contact: { externalId: "ext-reuse", name: "Cy" } });
       const byId = await create({ contactId: first.contact.id });

@@ -26,6 +26,13 @@ describe.each(databases())("messages API on $name", ({ name, available }) => {
       expect(conv.body.lastMessage).toEqual(res.body);
     });
 
+    it("{ type: \"text\", text } is the text shorthand too", async () => {
+      const c = await conversation();
+      const res = await post(c.id, { type: "text", text: "Typed" });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body).toMatchObject({ type: "text", content: { text: "Typed" } });
+    });
+
     it("a bot sender keeps its name", async () => {
       const c = await conversation();
       const res = await post(c.id, { text: "Beep", sender: { type: "bot", name: "Robo" } });
