@@ -16,18 +16,25 @@ export async function listDeliveries(ctx: Ctx, p: Principal, webhookId: string, 
   return { items: page.map(deliveryView), hasMore, nextCursor: hasMore ? String(page.at(-1)!.position) : null };
 }
 
-/** Sends a failed delivery again, with a fresh retry window. */
+/**
+ * Sends a failed delivery again now: one whose retries ran out (with a fresh retry window), or one
+ * still waiting out its backoff after a failed attempt. A delivered one, one not tried yet and one
+ * being posted right now cannot be retried (409).
+ */
 export async function retryDelivery(ctx: Ctx, p: Principal, webhookId: string, deliveryId: string): Promise<WebhookDelivery> {
   await webhookRow(ctx, p, webhookId);
-  const row = await ctx.db.selectFrom("webhook_deliveries").select(["state"]).where("id", "=", deliveryId).where("webhook_id", "=", webhookId).executeTakeFirst();
+  const row = await ctx.db.selectFrom("webhook_deliveries").select(["state", "attempts", "lease_id"]).where("id", "=", deliveryId).where("webhook_id", "=", webhookId).executeTakeFirst();
   if (!row) throw notFound("Delivery");
-  if (row.state !== "failed") throw new ParleyError("conflict", `Only a failed delivery can be retried; this one is ${row.state}`);
-  const result = await ctx.db
-    .updateTable("webhook_deliveries")
-    .set({ state: "pending", next_attempt_at: ctx.now(), first_attempt_at: null, lease_id: null })
-    .where("id", "=", deliveryId)
-    .where("state", "=", "failed")
-    .executeTakeFirst();
+  if (row.state === "delivered") throw new ParleyError("conflict", "This delivery was delivered: there is nothing to retry");
+  if (row.state === "pending" && Number(row.attempts) === 0) throw new ParleyError("conflict", "This delivery has not been tried yet: it goes out as soon as it is due");
+  if (row.state === "pending" && row.lease_id !== null) throw new ParleyError("conflict", "This delivery is being sent right now");
+  const now = ctx.now();
+  let q = ctx.db.updateTable("webhook_deliveries").where("id", "=", deliveryId);
+  q =
+    row.state === "failed"
+      ? q.set({ state: "pending", next_attempt_at: now, first_attempt_at: null, lease_id: null }).where("state", "=", "failed")
+      : q.set({ next_attempt_at: now }).where("state", "=", "pending").where("lease_id", "is", null).where("attempts", "=", Number(row.attempts));
+  const result = await q.executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw new ParleyError("conflict", "The delivery changed meanwhile; try again");
   return deliveryView(await selectDeliveries(ctx).where("d.id", "=", deliveryId).executeTakeFirstOrThrow());
 }

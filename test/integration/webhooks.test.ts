@@ -225,6 +225,37 @@ for (const db of databases()) {
       }
     });
 
+    it("retries by hand a delivery that is waiting out its backoff after a failed attempt", async () => {
+      const slow = await startTestServer({ db: db.name, env: { ...fast, PARLEY_WEBHOOK_BACKOFF_MS: "3600000" } });
+      const flaky = await startReceiver((_req, n) => (n === 0 ? 500 : 200));
+      try {
+        const hook = (await slow.api("POST", "/v1/webhooks", { url: flaky.url, events: ["conversation.created"] })).body;
+        await slow.api("POST", "/v1/conversations", { topic: "try me again" });
+        const waiting = await eventually(
+          () => slow.api("GET", `/v1/webhooks/${hook.id}/deliveries`),
+          (res) => res.body.items[0]?.attempts === 1,
+        );
+        const delivery = waiting.body.items[0];
+        expect(delivery).toMatchObject({ state: "pending", attempts: 1, statusCode: 500 });
+        expect(Date.parse(delivery.nextAttemptAt)).toBeGreaterThan(Date.now() + 60_000);
+
+        const retried = await slow.api("POST", `/v1/webhooks/${hook.id}/deliveries/${delivery.id}/retry`);
+        expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+        expect(retried.body).toMatchObject({ id: delivery.id, state: "pending" });
+        await flaky.waitFor((r) => r.length === 2, "the manual retry");
+        expect(flaky.received[1]!.body.id).toBe(delivery.event.id);
+        const done = await eventually(
+          () => slow.api("GET", `/v1/webhooks/${hook.id}/deliveries`),
+          (res) => res.body.items[0].state === "delivered",
+        );
+        expect(done.body.items[0]).toMatchObject({ attempts: 2, statusCode: 200, nextAttemptAt: null });
+        expect((await slow.api("POST", `/v1/webhooks/${hook.id}/deliveries/${delivery.id}/retry`)).status).toBe(409);
+      } finally {
+        await flaky.close();
+        await slow.close();
+      }
+    });
+
     it("scopes subscriptions and events to a site", () =>
       withReceiver(async () => {
         const site = await server.api("POST", "/v1/sites", { name: "Other shop" });

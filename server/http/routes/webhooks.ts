@@ -64,8 +64,9 @@ export function webhookRoutes(ctx: Ctx, opts: { allowPrivate: boolean; /** A del
       method: "post",
       path: "/v1/webhooks/:id/deliveries/:deliveryId/retry",
       tag: "Webhooks",
-      summary: "Send a failed delivery again",
-      description: "Only a delivery in state `failed` can be retried (409 `conflict` otherwise); it gets a fresh retry window.",
+      summary: "Send a failed delivery again, now",
+      description:
+        "A delivery whose retries ran out (`failed`) goes out again with a fresh retry window; one still `pending` after a failed attempt is tried now instead of after its backoff. A delivered one, one not tried yet or one being sent at this moment answers 409 `conflict`.",
       params: DeliveryParams,
       responses: { 200: { description: "The delivery, pending again", schema: WebhookDelivery }, ...errorResponses },
     },
