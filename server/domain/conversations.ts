@@ -258,7 +258,9 @@ export async function markRead(ctx: Ctx, p: Principal, id: string, seq: number):
 }
 
 /** Conversations by contact phone or email: one entry per identifier asked for, in order. */
-export async function findLinks(ctx: Ctx, p: Principal, asked: { kind: "phone" | "email"; value: string }[]) {
+export async function findLinks(ctx: Ctx, p: Principal, askedFor: { kind: "phone" | "email"; value: string }[]) {
+  // A blank `phone=` or `email=` names nobody: it is no identifier.
+  const asked = askedFor.filter((a) => a.value.trim() !== "");
   if (asked.length === 0) throw new ParleyError("bad_request", "Give at least one phone or email");
   const scope = siteScope(p);
   const lookup = async (column: "phone" | "email", value: string) => {

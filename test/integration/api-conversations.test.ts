@@ -246,6 +246,14 @@ describe.each(databases())("conversations API on $name", ({ name, available }) =
       const none = await s.api("GET", "/v1/conversations/links");
       expect(none.status).toBe(400);
       expect(none.body.error.code).toBe("bad_request");
+      for (const blank of ["phone=", "email=", "phone=&email=%20"]) {
+        const res = await s.api("GET", `/v1/conversations/links?${blank}`);
+        expect(res.status, blank).toBe(400);
+        expect(res.body.error.code).toBe("bad_request");
+      }
+      const withBlank = await s.api("GET", "/v1/conversations/links?phone=&email=LINKS-A@example.com");
+      expect(withBlank.status).toBe(200);
+      expect(withBlank.body.map((e: { email?: string; phone?: string }) => e.email ?? e.phone)).toEqual(["LINKS-A@example.com"]);
       const unrelated = await s.api("GET", "/v1/conversations/links?foo=bar");
       expect(unrelated.status).toBeGreaterThanOrEqual(400);
       expect(unrelated.status).toBeLessThan(500);
