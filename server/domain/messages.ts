@@ -45,13 +45,16 @@ export async function insertMessage(
   const fromAgentSide = sender.type === "agent" || sender.type === "bot";
   // One UPDATE takes the next seq (the row lock orders concurrent writers) and moves the
   // conversation along; its right-hand sides read the row as it was, so last_seq + 1 is this seq.
+  // The agent side has read what it sends; only a human agent's message is a first response
+  // (a bot's answer before routing to a person is not, as in Intercom's and Chatwoot's reports).
   const bumped = await trx
     .updateTable("conversations")
     .set((eb) => ({
       last_seq: eb("last_seq", "+", 1),
       updated_at: now,
       last_message_id: id,
-      ...(fromAgentSide ? { read_agent: eb("last_seq", "+", 1), first_response_at: eb.fn.coalesce("first_response_at", eb.val(now)) } : {}),
+      ...(fromAgentSide ? { read_agent: eb("last_seq", "+", 1) } : {}),
+      ...(sender.type === "agent" ? { first_response_at: eb.fn.coalesce("first_response_at", eb.val(now)) } : {}),
       ...(sender.type === "contact" ? { read_contact: eb("last_seq", "+", 1) } : {}),
     }))
     .where("id", "=", conversationId)

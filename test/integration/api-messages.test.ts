@@ -40,6 +40,19 @@ describe.each(databases())("messages API on $name", ({ name, available }) => {
       expect((await post(c.id, { text: "x", sender: { type: "contact" } })).status).toBe(422);
     });
 
+    it("firstResponseAt is the first human agent's answer: a bot's answer does not count", async () => {
+      const c = (await s.api("POST", "/v1/conversations", { contact: { name: "Ed" }, message: { text: "Hello?" }, sender: { type: "contact" } })).body;
+      expect(c.firstResponseAt).toBeNull();
+      await post(c.id, { text: "I am a bot, let me find someone", sender: { type: "bot", name: "Robo" } });
+      const afterBot = (await s.api("GET", `/v1/conversations/${c.id}`)).body;
+      expect(afterBot.firstResponseAt).toBeNull();
+      expect(afterBot.readUpTo.agent).toBe(2);
+      const human = (await post(c.id, { text: "Hi, Sam here" })).body;
+      expect((await s.api("GET", `/v1/conversations/${c.id}`)).body.firstResponseAt).toBe(human.createdAt);
+      await post(c.id, { text: "Anything else?" });
+      expect((await s.api("GET", `/v1/conversations/${c.id}`)).body.firstResponseAt).toBe(human.createdAt);
+    });
+
     const valid: [string, unknown][] = [
       ["text", { text: "plain <b>not html</b>" }],
       ["quick_replies", { text: "Pick one", options: [{ title: "Yes", payload: "y" }, { title: "No", payload: "n" }] }],
