@@ -178,6 +178,21 @@ describe("the chat panel", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("names the pre-chat phone field Phone, not the Call action", async () => {
+    const { calls } = setup({ preChat: { fields: ["phone"], required: true } });
+    const phone = screen.getByRole("textbox", { name: "Phone" });
+    expect(phone.getAttribute("type")).toBe("tel");
+    await userEvent.type(phone, "+46 70 123 45 67");
+    await userEvent.click(screen.getByRole("button", { name: "Start chat" }));
+    expect(calls).toContain('identify:{"phone":"+46 70 123 45 67"}');
+  });
+
+  it("names the pre-chat phone field in Swedish", () => {
+    setup({ locale: "sv", preChat: { fields: ["name", "phone"] } });
+    expect(screen.getByRole("textbox", { name: "Telefon" })).toBeTruthy();
+    expect(screen.getByRole("textbox", { name: "Namn" })).toBeTruthy();
+  });
+
   it("is hidden while closed", () => {
     const { open } = setup();
     act(() => {

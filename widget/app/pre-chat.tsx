@@ -4,7 +4,7 @@ import type { UiStrings } from "../i18n/index.ts";
 const INPUT: Record<string, { type: "text" | "email" | "tel"; autocomplete: string; label: keyof UiStrings }> = {
   name: { type: "text", autocomplete: "name", label: "name" },
   email: { type: "email", autocomplete: "email", label: "email" },
-  phone: { type: "tel", autocomplete: "tel", label: "call" },
+  phone: { type: "tel", autocomplete: "tel", label: "phone" },
 };
 
 export interface PreChatProps {

@@ -37,6 +37,7 @@ export const ui = {
   email: "Email",
   carousel: "Cards",
   preChatIntro: "Please tell us who you are before we start.",
+  phone: "Phone",
   name: "Name",
   start: "Start chat",
   required: "Required",

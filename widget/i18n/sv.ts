@@ -38,6 +38,7 @@ export const ui: Omit<UiStrings, keyof typeof launcher> = {
   email: "E-post",
   carousel: "Kort",
   preChatIntro: "Berätta vem du är innan vi börjar.",
+  phone: "Telefon",
   name: "Namn",
   start: "Starta chatten",
   required: "Obligatoriskt",
