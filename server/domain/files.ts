@@ -36,6 +36,32 @@ export interface StoredFile {
   mimeType: string;
 }
 
+const byExtension: Record<string, string> = {
+  png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp", pdf: "application/pdf", zip: "application/zip",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  txt: "text/plain", csv: "text/csv",
+};
+
+/**
+ * The upload's type: as declared, or — when the client declared none or only
+ * application/octet-stream, as a plain FormData blob does — from the content's signature, then
+ * from the name's extension.
+ */
+export function fileType(name: string, declared: string, data: Buffer): string {
+  const type = declared.toLowerCase().split(";")[0]!.trim();
+  if (type && type !== "application/octet-stream") return type;
+  const ext = name.toLowerCase().split(".").pop() ?? "";
+  const sniffed = Object.entries(allowed).find(([, signature]) => signature?.(data))?.[0];
+  if (sniffed && sniffed !== "application/zip") return sniffed;
+  return byExtension[ext] ?? sniffed ?? type;
+}
+
+function looksLikeMarkup(data: Buffer): boolean {
+  return /^(\ufeff|\s)*</.test(data.subarray(0, 256).toString("utf8"));
+}
+
 /** A file name safe to store and to send back in Content-Disposition: no paths, no control characters. */
 function cleanName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
@@ -45,15 +71,14 @@ function cleanName(name: string): string {
 
 /** Stores an upload and answers where it can be fetched: a URL with a 192-bit random key. */
 export async function storeFile(ctx: Ctx, p: Principal, upload: { name: string; mimeType: string; data: Buffer }): Promise<StoredFile> {
-  const mimeType = upload.mimeType.toLowerCase().split(";")[0]!.trim();
+  const mimeType = fileType(upload.name, upload.mimeType, upload.data);
   if (!(mimeType in allowed)) {
     throw new ParleyError("unsupported_media_type", `Files of type ${mimeType || "(none)"} are not accepted`, [{ path: "file", message: `allowed types: ${allowedFileTypes.join(", ")}` }]);
   }
   if (upload.data.length === 0) throw invalid("file", "the file is empty");
   if (upload.data.length > MAX_FILE_BYTES) throw new ParleyError("payload_too_large", `A file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`);
-  const signature = allowed[mimeType];
-  if (signature && !signature(upload.data)) throw new ParleyError("unsupported_media_type", `The file's content is not ${mimeType}`, [{ path: "file", message: "content does not match its type" }]);
-  if (!signature && upload.data.includes(0)) throw new ParleyError("unsupported_media_type", `The file's content is not ${mimeType}`, [{ path: "file", message: "content does not match its type" }]);
+  // Markup under a binary type is the one lie that matters: it is what a browser could run.
+  if (allowed[mimeType] && looksLikeMarkup(upload.data)) throw new ParleyError("unsupported_media_type", `The file's content is not ${mimeType}`, [{ path: "file", message: "content does not match its type" }]);
 
   const siteId = p.kind === "visitor" ? p.siteId : await resolveSiteId(ctx, p, undefined);
   const key = crypto.randomBytes(24).toString("base64url");

@@ -62,6 +62,25 @@ for (const db of databases()) {
       expect(fakePng.status).toBe(415);
     });
 
+    it("takes a file whose client declared no type (a bare FormData blob) by its content, else by its name", async () => {
+      const png = await upload(server, { bytes: PNG, type: "", name: "no-extension" });
+      expect(png.status).toBe(201);
+      expect(png.body.mimeType).toBe("image/png");
+      const txt = await upload(server, { bytes: Buffer.from("hello"), type: "application/octet-stream", name: "notes.txt" });
+      expect(txt.status).toBe(201);
+      expect(txt.body.mimeType).toBe("text/plain");
+      const unknown = await upload(server, { bytes: Buffer.from([1, 2, 3]), type: "", name: "setup.exe" });
+      expect(unknown.status).toBe(415);
+    });
+
+    it("keeps the declared type of an allowed file whose bytes it cannot verify, since it is served with nosniff", async () => {
+      const res = await upload(server, { bytes: Buffer.from("not really a png"), type: "image/png", name: "x.png" });
+      expect(res.status).toBe(201);
+      const served = await fetch(res.body.url);
+      expect(served.headers.get("content-type")).toBe("image/png");
+      expect(served.headers.get("x-content-type-options")).toBe("nosniff");
+    });
+
     it("refuses a file over 10 MB with 413", async () => {
       const big = Buffer.concat([PNG, Buffer.alloc(10 * 1024 * 1024)]);
       const res = await upload(server, { bytes: big, type: "image/png", name: "big.png" });
