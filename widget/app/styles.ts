@@ -9,7 +9,7 @@ export const panelCss = `
 .w[data-launcher=hidden] .panel{bottom:var(--_oy)}
 @keyframes pw-in{from{opacity:0;transform:translateY(12px)}}
 @media (prefers-reduced-motion:reduce){.panel{animation:none}}
-@media (max-width:479px){.panel{top:0;right:0;bottom:0;left:0;width:100%;max-width:none;height:100%;max-height:none;border:0;border-radius:0}.w[data-side=left] .panel{left:0}.launcher[aria-expanded=true]{display:none}}
+@media (max-width:479px){.panel{top:0;right:0;bottom:0;left:0;width:100%;max-width:none;height:100%;max-height:none;border:0;border-radius:0}.w[data-side=left] .panel{left:0}.launcher[aria-expanded=true]{display:none}.w .composer textarea,.w .prechat input{font-size:16px}}
 .panel *{box-sizing:border-box}
 .panel :focus-visible{outline:2px solid var(--p);outline-offset:2px}
 .head{display:flex;align-items:flex-start;gap:8px;padding:16px 12px 16px 18px;background:var(--p);color:var(--on)}
