@@ -41,6 +41,8 @@ function boot(): void {
   let open = false;
   let unread = 0;
   let refused = false;
+  /** The page element that had focus when the chat opened: where focus goes back when there is no launcher to return to. */
+  let opener: HTMLElement | null = null;
   let app: AppHandle | null = null;
   let loading: Promise<AppHandle | null> | null = null;
   const events = createEvents();
@@ -76,8 +78,9 @@ function boot(): void {
           settings: () => settings,
           isOpen: () => open,
           requestClose: () => {
+            const back = launcher.el.hidden ? opener : launcher.el;
             setOpen(false);
-            if (!launcher.el.hidden) launcher.el.focus();
+            back?.focus();
           },
           setUnread(count) {
             if (count === unread) return;
@@ -100,6 +103,8 @@ function boot(): void {
   function setOpen(next: boolean) {
     if (next === open) return;
     open = next;
+    const active = document.activeElement;
+    if (open) opener = active instanceof HTMLElement && active !== host.el && active !== document.body ? active : null;
     paint();
     if (open) void ensureApp().then((a) => open && a?.setOpen(true));
     else app?.setOpen(false);
