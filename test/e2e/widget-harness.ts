@@ -64,6 +64,8 @@ export interface PageOptions {
   inline?: string;
   /** Extra CSS for the host page (plain pages only, inline). */
   css?: string;
+  /** How the page loads widget.js: the printed snippet (default), the tag without `data-site` (the key then comes from parleySettings.site), or not at all (the inline script loads it). */
+  tag?: "snippet" | "no-data-site" | "none";
 }
 
 export interface HostSite {
@@ -118,7 +120,8 @@ export async function startHostSite(relay: string): Promise<HostSite> {
     origin,
     page(name, opts) {
       const relayOrigin = new URL(opts.base).origin;
-      const script = `<script src="${opts.base}/widget.js" data-site="${opts.siteKey}" async></script>`;
+      const tag = opts.tag ?? "snippet";
+      const script = tag === "none" ? "" : `<script src="${opts.base}/widget.js"${tag === "snippet" ? ` data-site="${opts.siteKey}"` : ""} async></script>`;
       const html = opts.strict
         ? `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Strict host</title><link rel="stylesheet" href="/hostile.css"></head><body><h1>Host page</h1><p>Some content.</p><button>Host button</button>${script}</body></html>`
         : `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host</title>${opts.css ? `<style>${opts.css}</style>` : ""}</head><body><main><h1>Host page</h1><p>Some content.</p></main>${opts.inline ? `<script>${opts.inline}</script>` : ""}${script}</body></html>`;
