@@ -105,12 +105,13 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
           Sign out
         </button>
       </header>
-      <div class={`columns${selectedId ? " has-thread" : ""}`}>
+      {/* One main landmark holds list and conversation, so that a narrow screen showing only the list still has one. */}
+      <main class={`columns${selectedId ? " has-thread" : ""}`}>
         <nav class="sidebar" aria-label="Conversations">
           <ListFilters list={inbox.list} />
           <ConversationList list={inbox.list} selectedId={selectedId} agents={inbox.agents.value} />
         </nav>
-        <main class="pane">
+        <section class="pane" aria-label="Conversation">
           {thread ? (
             <ConversationPane key={thread.id} inbox={inbox} thread={thread} />
           ) : (
@@ -121,8 +122,8 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
               </p>
             </div>
           )}
-        </main>
-      </div>
+        </section>
+      </main>
       <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
   );
