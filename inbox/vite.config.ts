@@ -13,7 +13,8 @@ export default defineConfig({
   publicDir: false,
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   build: {
-    outDir: fileURLToPath(new URL("../dist/public/inbox", import.meta.url)),
+    // PARLEY_BUILD_DIR builds the whole front end elsewhere (test suites build their own copy).
+    outDir: process.env.PARLEY_BUILD_DIR ? `${process.env.PARLEY_BUILD_DIR}/inbox` : fileURLToPath(new URL("../dist/public/inbox", import.meta.url)),
     emptyOutDir: true,
     target: "es2022",
     sourcemap: true,

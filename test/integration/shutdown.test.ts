@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { describe, expect, it } from "vitest";
@@ -94,6 +96,41 @@ describe.each(databases())("SIGTERM drain of the real server on $name", ({ name,
       expect(logs.some((l) => l.msg === "draining")).toBe(true);
     } finally {
       if (server.child.exitCode === null) server.child.kill("SIGKILL");
+      await db.drop();
+    }
+  });
+});
+
+/**
+ * `npm start` as a user (or a process manager) runs it: npm runs the build, then a shell that
+ * execs the server, so the SIGTERM npm forwards reaches the server itself. Before, the shell
+ * died and left the server running, orphaned, on its port.
+ */
+describe("npm start", () => {
+  it("stops on SIGTERM: the server drains, npm exits 0 and the port is free", { timeout: 120_000 }, async () => {
+    const db = await freshDatabaseUrl("sqlite");
+    const buildDir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-start-"));
+    const child = spawn("npm", ["start", "--silent"], {
+      cwd: root,
+      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: db.url, PARLEY_BUILD_DIR: buildDir, LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+          const m = /Parley is running on (http:\/\/\S+)/.exec(line);
+          if (m) resolve(m[1]!);
+        });
+        child.on("exit", (code) => reject(new Error(`npm start exited with ${code} before listening`)));
+      });
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    } finally {
+      child.kill("SIGKILL");
+      fs.rmSync(buildDir, { recursive: true, force: true });
       await db.drop();
     }
   });
