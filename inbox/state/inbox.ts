@@ -7,9 +7,16 @@ import { createConversationList } from "./conversation-list.ts";
 import { createThread, type Thread } from "./thread.ts";
 import type { Alert } from "./notifier.ts";
 
-/** A conversation's name in lists, titles and alerts. */
+/**
+ * A conversation's name in lists, titles and alerts. An anonymous visitor gets a short tag from
+ * its contact (or conversation) id, so that two of them can be told apart in the list.
+ */
 export function conversationName(c: Pick<Conversation, "contact" | "topic" | "id">): string {
-  return c.contact?.name || c.contact?.email || c.contact?.phone || c.topic || "Visitor";
+  return c.contact?.name || c.contact?.email || c.contact?.phone || c.topic || `Visitor #${shortTag(c.contact?.id ?? c.id)}`;
+}
+
+function shortTag(id: string): string {
+  return id.replace(/[^A-Za-z0-9]/g, "").slice(-4).toUpperCase();
 }
 
 /**
