@@ -177,12 +177,55 @@ describe.skipIf(!services.chromium)("widget end to end: strict CSP, hostile CSS,
     await box.fill("Sent from the second tab");
     await box.press("Enter");
     await poll(async () => (await logLines(page)).at(-1)).toBe("contact: Sent from the second tab");
+    // The first tab shows it at once from the shared outbox, as sending; it turns sent when the stored copy arrives live.
+    // Only then does the agent answer: earlier, the answer could be stored first, and both tabs would rightly show it above.
+    await poll(() => page.locator('parley-widget [data-sender="contact"]').last().getAttribute("data-state")).toBe("sent");
     await server.api("POST", `/v1/conversations/${conversationId}/messages`, { text: "Both tabs see this" });
     await poll(async () => (await logLines(second)).at(-1)).toBe("agent: Both tabs see this");
     await poll(async () => (await logLines(page)).at(-1)).toBe("agent: Both tabs see this");
     expect(secondErrors.filter((e) => /Content Security Policy|Refused/.test(e))).toEqual([]);
     await second.close();
   });
+
+  it("keeps showing what another tab delivered while this tab is cut off, then shows it sent, once", async () => {
+    const second = await context.newPage();
+    await second.goto(pageUrl);
+    await second.getByRole("button", { name: "Open chat" }).click();
+    await poll(async () => (await logLines(second)).length).toBe((await logLines(page)).length);
+    // This tab notes when another tab empties the shared outbox (after the widget's own listener has seen it).
+    await page.evaluate(() => addEventListener("storage", (e) => e.key?.endsWith(":outbox") && !e.newValue && ((window as any).outboxEmptied = true)));
+    // The first tab loses the relay: its send fails, and so does every reconnect until the route is lifted.
+    await page.route("**/socket.io/**", (route) => route.abort("internetdisconnected"));
+    try {
+      await cutOffAndCatchUp(second);
+    } finally {
+      await page.unroute("**/socket.io/**");
+      await second.close();
+    }
+  });
+
+  async function cutOffAndCatchUp(second: Page) {
+    const box = page.getByRole("textbox", { name: "Message" });
+    await box.fill("Typed while cut off");
+    await box.press("Enter");
+    await widget(page).getByText(/^Offline:/).waitFor();
+    await poll(async () => (await logLines(second)).at(-1)).toBe("contact: Typed while cut off");
+    // The second tab sends its own message, and with it, first, what waits in the shared outbox.
+    const other = second.getByRole("textbox", { name: "Message" });
+    await other.fill("And one from the second tab");
+    await other.press("Enter");
+    const sent = (p: Page) => p.locator('parley-widget [data-sender="contact"]').evaluateAll((els) => els.slice(-2).map((el) => `${el.querySelector(".bubble")?.textContent}: ${el.getAttribute("data-state")}`));
+    await poll(() => sent(second)).toEqual(["Typed while cut off: sent", "And one from the second tab: sent"]);
+    await poll(() => page.evaluate(() => (window as any).outboxEmptied === true)).toBe(true);
+    // Both left the outbox through the other tab; this tab has no stored copy yet, so they stay as they were.
+    expect(await sent(page)).toEqual(["Typed while cut off: sending", "And one from the second tab: sending"]);
+    await page.unroute("**/socket.io/**");
+    await poll(() => sent(page)).toEqual(["Typed while cut off: sent", "And one from the second tab: sent"]);
+    const lines = await logLines(page);
+    expect(lines.filter((l) => l === "contact: Typed while cut off")).toHaveLength(1);
+    expect(lines.filter((l) => l === "contact: And one from the second tab")).toHaveLength(1);
+    expect((await conversationMessages()).filter((m) => m.content.text === "Typed while cut off")).toHaveLength(1);
+  }
 
   it("delivers what was typed offline exactly once when the connection returns", async () => {
     await context.setOffline(true);

@@ -4,7 +4,7 @@ import type { Message, TypedMessageInput } from "../../shared/schemas/message.ts
 import type { PublicSiteConfig } from "../../shared/schemas/site.ts";
 import type { ConnectionState, Session, SessionOptions, VisitorUser } from "./types.ts";
 import { defaultStorage, siteStorage } from "./storage.ts";
-import { Outbox, type OutboxItem } from "./outbox.ts";
+import { handOver, Outbox, type HandedOver, type OutboxItem } from "./outbox.ts";
 import { applyDelta, contiguousSeq, mergeMessages, unreadCount, viewOf } from "./timeline.ts";
 import { openRelay, withLock, type RelaySocket } from "./connection.ts";
 import { UploadError, uploadFile } from "./upload.ts";
@@ -33,10 +33,12 @@ export function createSession(opts: SessionOptions): Session {
   const conversationStatus = signal<VisitorConversation["status"] | null>(null);
   const stored = signal<VisitorMessage[]>([]);
   const pending = signal<OutboxItem[]>(outbox.items());
+  /** Sent by another tab, not held here yet: still shown as sending (see handOver). */
+  const handedOver = signal<HandedOver[]>([]);
   const failed = signal<OutboxItem[]>([]);
   const readUpTo = signal({ contact: 0, agent: 0 });
   const agentTyping = signal<string | null>(null);
-  const messages = computed(() => viewOf(stored.value, pending.value, failed.value, readUpTo.value.agent, conversationId.value));
+  const messages = computed(() => viewOf(stored.value, [...handedOver.value.map((h) => h.item), ...pending.value], failed.value, readUpTo.value.agent, conversationId.value));
   const unread = computed(() => unreadCount(stored.value, readUpTo.value.contact));
 
   const handlers = new Set<(m: Message) => void>();
@@ -50,6 +52,8 @@ export function createSession(opts: SessionOptions): Session {
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let releaseTokenLock: (() => void) | undefined;
   let lastTyping = { typing: false, at: 0 };
+  /** Resync requests started so far: a hand-over noticed after round r is settled by a resync of a later round. */
+  let syncRound = 0;
 
   const call = <E extends keyof VisitorClientEvents>(event: E, payload: Parameters<VisitorClientEvents[E]>[0]): Promise<Ack<any>> =>
     (socket!.timeout(ACK_TIMEOUT_MS) as any).emitWithAck(event, payload);
@@ -90,6 +94,7 @@ export function createSession(opts: SessionOptions): Session {
       stored.value = [];
       readUpTo.value = { contact: 0, agent: 0 };
       agentTyping.value = null;
+      if (!id) handedOver.value = [];
     });
     store.set("conversation", id);
   }
@@ -114,6 +119,7 @@ export function createSession(opts: SessionOptions): Session {
         for (;;) {
           const id = conversationId.value;
           if (!id || !online()) return;
+          const round = ++syncRound;
           const ack = await call("resync", { conversationId: id, afterSeq: contiguousSeq(stored.value) }).catch(() => null);
           if (!ack || id !== conversationId.value) return;
           if (!ack.ok) {
@@ -122,7 +128,12 @@ export function createSession(opts: SessionOptions): Session {
           }
           merge(ack.messages);
           applyState(ack.conversation);
-          if (!ack.hasMore) break;
+          if (!ack.hasMore) {
+            // Everything stored is held now: a handed-over item still missing was refused by the tab that sent it.
+            const held = new Set(stored.value.map((m) => m.clientId));
+            handedOver.value = handedOver.value.filter((h) => h.round >= round && !held.has(h.item.clientId));
+            break;
+          }
         }
         historyLoaded = true;
       } while (resyncAgain);
@@ -149,9 +160,26 @@ export function createSession(opts: SessionOptions): Session {
     }
   }
 
+  /**
+   * Re-reads the shared outbox. What another tab took out of it stays shown as sending until
+   * this tab holds the stored copy (live, or by the resync started here), so that it never
+   * vanishes from this tab while this tab's socket catches up.
+   */
+  function refreshPending() {
+    const now = outbox.items();
+    const settled = new Set([...stored.value.flatMap((m) => (m.clientId ? [m.clientId] : [])), ...failed.value.map((i) => i.clientId)]);
+    const before = handedOver.value;
+    const next = handOver(before, pending.value, now, settled, syncRound);
+    batch(() => {
+      handedOver.value = next;
+      pending.value = now;
+    });
+    if (next.some((h) => !before.includes(h))) void resync();
+  }
+
   async function drainOutbox(): Promise<void> {
     for (;;) {
-      pending.value = outbox.items();
+      refreshPending();
       const item = pending.value[0];
       if (!item || !online()) return;
       const ack = await call("send", { clientId: item.clientId, conversationId: conversationId.value, message: item.message }).catch(() => null);
@@ -251,12 +279,12 @@ export function createSession(opts: SessionOptions): Session {
 
   function send(input: TypedMessageInput) {
     outbox.add(input);
-    pending.value = outbox.items();
+    refreshPending();
     void flush();
   }
 
   const onStorage = (e: StorageEvent) => {
-    if (e.key === store.keys.outbox) pending.value = outbox.items();
+    if (e.key === store.keys.outbox) refreshPending();
     if (e.key === store.keys.conversation && e.newValue && e.newValue !== conversationId.value) {
       follow(e.newValue);
       void resync();

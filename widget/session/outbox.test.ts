@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Outbox, newClientId } from "./outbox.ts";
+import { handOver, Outbox, newClientId } from "./outbox.ts";
 import { siteStorage } from "./storage.ts";
 
 /** A Storage held in memory, shared like one origin's localStorage. */
@@ -53,6 +53,26 @@ describe("the outbox", () => {
     const outbox = new Outbox(siteStorage(blocked, "pk_a"));
     outbox.add(text("kept in memory"));
     expect(outbox.items()).toHaveLength(1);
+  });
+
+  it("keeps showing what another tab sent until this tab holds it, and never what this tab settled itself", () => {
+    const storage = memoryStorage();
+    const first = new Outbox(siteStorage(storage, "pk_a"));
+    const second = new Outbox(siteStorage(storage, "pk_a"));
+    const a = first.add(text("typed in the first tab"));
+    const b = first.add(text("typed next"));
+    const shown = first.items();
+    // The second tab delivered `a` while the first tab's socket was still reconnecting.
+    second.remove(a.clientId);
+    let held = handOver([], shown, first.items(), new Set(), 3);
+    expect(held).toEqual([{ item: a, round: 3 }]);
+    // Nothing new left: the same list, so the session starts no second resync.
+    expect(handOver(held, first.items(), first.items(), new Set(), 4)).toBe(held);
+    // The first tab acknowledged `b` itself (it is stored here): not handed over; `a` arrived live: settled.
+    first.remove(b.clientId);
+    held = handOver(held, [b], first.items(), new Set([b.clientId]), 4);
+    expect(held).toEqual([{ item: a, round: 3 }]);
+    expect(handOver(held, [], first.items(), new Set([a.clientId]), 4)).toEqual([]);
   });
 
   it("makes client ids that do not repeat", () => {

@@ -50,3 +50,23 @@ export class Outbox {
     this.storage.set("outbox", items.length ? JSON.stringify(items) : null);
   }
 }
+
+/** An item another tab took out of the shared outbox, with the resync round current when this tab noticed. */
+export interface HandedOver {
+  item: OutboxItem;
+  round: number;
+}
+
+/**
+ * Tabs share one outbox, and whichever tab holds the outbox lock sends and removes an item. A
+ * tab that showed an item as sending and sees it leave the outbox without holding its stored
+ * copy (the other tab's acknowledgement came first, or this tab is reconnecting) keeps showing
+ * it as sending, instead of dropping it until its own socket catches up. `settled` are the
+ * client ids this tab holds as stored or refused.
+ */
+export function handOver(held: HandedOver[], shown: OutboxItem[], now: OutboxItem[], settled: Set<string>, round: number): HandedOver[] {
+  const inOutbox = new Set(now.map((i) => i.clientId));
+  const kept = held.filter((h) => !settled.has(h.item.clientId));
+  const left = shown.filter((i) => !inOutbox.has(i.clientId) && !settled.has(i.clientId)).map((item) => ({ item, round }));
+  return left.length || kept.length !== held.length ? [...kept, ...left] : held;
+}
