@@ -206,6 +206,8 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
         window.heard = []; var h = function (m) { heard.push(m.content.text) }; Parley("on", "message", h); Parley("off", "message", h);`,
     });
     const { page, errors } = await open(url);
+    // widget.js is an async script: the launcher exists once it has run.
+    await page.getByRole("button", { name: "Open chat" }).waitFor();
     await page.keyboard.press("Tab");
     expect(await focused(page)).toBe("launcher");
     await page.keyboard.press("Enter");
