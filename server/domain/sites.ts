@@ -6,7 +6,7 @@ import { notFound, ParleyError } from "./errors.ts";
 import { siteView } from "./views.ts";
 import type { SiteRow } from "../store/tables.ts";
 
-export async function createSite(ctx: Ctx, p: Principal, input: SiteInput, opts: { siteKey?: string; isDefault?: boolean } = {}): Promise<Site> {
+export async function createSite(ctx: Ctx, p: Principal, input: SiteInput, opts: { siteKey?: string; isDefault?: boolean; originsFromEnv?: boolean } = {}): Promise<Site> {
   if (p.kind === "token" && p.siteId !== null) throw new ParleyError("forbidden", "A site-scoped token cannot create sites");
   if (p.kind === "visitor") throw new ParleyError("forbidden", "Not allowed");
   const now = ctx.now();
@@ -19,6 +19,7 @@ export async function createSite(ctx: Ctx, p: Principal, input: SiteInput, opts:
     greeting: input.greeting ?? null,
     identity_secret: input.identitySecret ?? null,
     is_default: opts.isDefault ? 1 : 0,
+    origins_from_env: opts.originsFromEnv ? 1 : 0,
     created_at: now,
     updated_at: now,
   };
@@ -49,6 +50,8 @@ export async function updateSite(ctx: Ctx, p: Principal, id: string, patch: Site
     ...row,
     name: patch.name ?? row.name,
     allowed_origins: patch.allowedOrigins !== undefined ? json.stringify(patch.allowedOrigins) : row.allowed_origins,
+    // Origins set through the API are the admin's: a restart without PARLEY_ALLOWED_ORIGINS keeps them.
+    origins_from_env: patch.allowedOrigins !== undefined ? 0 : row.origins_from_env,
     theme: patch.theme !== undefined ? json.stringify(patch.theme) : row.theme,
     greeting: patch.greeting !== undefined ? patch.greeting : row.greeting,
     identity_secret: patch.identitySecret !== undefined ? patch.identitySecret : row.identity_secret,
@@ -60,6 +63,7 @@ export async function updateSite(ctx: Ctx, p: Principal, id: string, patch: Site
       .set({
         name: next.name,
         allowed_origins: next.allowed_origins,
+        origins_from_env: next.origins_from_env,
         theme: next.theme,
         greeting: next.greeting,
         identity_secret: next.identity_secret,
@@ -110,13 +114,22 @@ export async function ensureDefaultSite(ctx: Ctx, opts: { siteKey?: string; allo
   if (existing) {
     const set: Partial<SiteRow> = {};
     if (opts.siteKey && existing.site_key !== opts.siteKey) set.site_key = opts.siteKey;
-    if (opts.allowedOrigins) set.allowed_origins = json.stringify(opts.allowedOrigins);
-    if (Object.keys(set).length) {
+    if (opts.allowedOrigins) {
+      set.allowed_origins = json.stringify(opts.allowedOrigins);
+      set.origins_from_env = 1;
+    } else if (existing.origins_from_env) {
+      // The variable is gone: its origins go with it (unset means any origin), but origins an
+      // admin set through the API stay.
+      set.allowed_origins = json.stringify([]);
+      set.origins_from_env = 0;
+    }
+    const changed = (Object.keys(set) as (keyof SiteRow)[]).filter((k) => set[k] !== existing[k]);
+    if (changed.length) {
       await ctx.db.updateTable("sites").set({ ...set, updated_at: ctx.now() }).where("id", "=", existing.id).execute();
       return { ...existing, ...set };
     }
     return existing;
   }
-  await createSite(ctx, { kind: "system" }, { name: "Default site", allowedOrigins: opts.allowedOrigins ?? [], greeting: "Hi! How can we help?" }, { siteKey: opts.siteKey, isDefault: true });
+  await createSite(ctx, { kind: "system" }, { name: "Default site", allowedOrigins: opts.allowedOrigins ?? [], greeting: "Hi! How can we help?" }, { siteKey: opts.siteKey, isDefault: true, originsFromEnv: !!opts.allowedOrigins });
   return (await defaultSiteRow(ctx))!;
 }

@@ -13,6 +13,8 @@ export interface SitesTable {
   greeting: string | null;
   identity_secret: string | null;
   is_default: number;
+  /** 1 while allowed_origins is what PARLEY_ALLOWED_ORIGINS set on the default site. */
+  origins_from_env: number;
   created_at: string;
   updated_at: string;
 }

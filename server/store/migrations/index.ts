@@ -2,6 +2,7 @@ import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type Migra
 import { core } from "./0001-core.ts";
 import { webhooks } from "./0002-webhooks.ts";
 import { files } from "./0003-files.ts";
+import { originsFromEnv } from "./0004-origins-from-env.ts";
 
 /**
  * Every migration, in order. Each runs once per database; never edit one that has shipped:
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   "0001_core": core,
   "0002_webhooks": webhooks,
   "0003_files": files,
+  "0004_origins_from_env": originsFromEnv,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
