@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
  * `npm test` runs all three through test/run.js, which checks the services first.
  */
 export default defineConfig({
-  esbuild: { jsx: "automatic", jsxImportSource: "preact" },
+  oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   test: {
     projects: [
       {
