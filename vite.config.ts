@@ -13,7 +13,9 @@ import { defineConfig, type UserConfig } from "vite";
  */
 const root = path.dirname(fileURLToPath(import.meta.url));
 /** PARLEY_BUILD_DIR builds elsewhere (end-to-end suites build their own copy). */
-const outDir = process.env.PARLEY_BUILD_DIR ? path.resolve(process.env.PARLEY_BUILD_DIR) : path.join(root, "dist", "public");
+const outDir = process.env.PARLEY_BUILD_DIR
+  ? path.resolve(process.env.PARLEY_BUILD_DIR)
+  : path.join(root, "dist", "public");
 
 function appAndDemo(): UserConfig {
   return {
@@ -37,7 +39,10 @@ function appAndDemo(): UserConfig {
 }
 
 function loader(): UserConfig {
-  const manifest = JSON.parse(fs.readFileSync(path.join(outDir, ".vite", "manifest.json"), "utf8")) as Record<string, { file: string }>;
+  const manifest = JSON.parse(fs.readFileSync(path.join(outDir, ".vite", "manifest.json"), "utf8")) as Record<
+    string,
+    { file: string }
+  >;
   const app = Object.entries(manifest).find(([src]) => src.endsWith("widget/app/main.tsx"))?.[1].file;
   if (!app) throw new Error("build the app first: `vite build` before `vite build --mode loader`");
   return {
@@ -48,7 +53,12 @@ function loader(): UserConfig {
       emptyOutDir: false,
       target: "es2020",
       copyPublicDir: false,
-      lib: { entry: path.join(root, "widget", "loader.ts"), formats: ["iife"], name: "ParleyWidget", fileName: () => "widget.js" },
+      lib: {
+        entry: path.join(root, "widget", "loader.ts"),
+        formats: ["iife"],
+        name: "ParleyWidget",
+        fileName: () => "widget.js",
+      },
     },
   };
 }

@@ -31,7 +31,9 @@ function showSnippet() {
 }
 
 // The standard stub: calls made before widget.js has loaded are queued and replayed.
-window.Parley = window.Parley || Object.assign((...args: unknown[]) => void (window.Parley!.q = window.Parley!.q || []).push(args), {});
+window.Parley =
+  window.Parley ||
+  Object.assign((...args: unknown[]) => void (window.Parley!.q = window.Parley!.q || []).push(args), {});
 
 form.addEventListener("input", () => {
   window.Parley!("update", values());

@@ -14,7 +14,9 @@ export default defineConfig({
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   build: {
     // PARLEY_BUILD_DIR builds the whole front end elsewhere (test suites build their own copy).
-    outDir: process.env.PARLEY_BUILD_DIR ? `${process.env.PARLEY_BUILD_DIR}/inbox` : fileURLToPath(new URL("../dist/public/inbox", import.meta.url)),
+    outDir: process.env.PARLEY_BUILD_DIR
+      ? `${process.env.PARLEY_BUILD_DIR}/inbox`
+      : fileURLToPath(new URL("../dist/public/inbox", import.meta.url)),
     emptyOutDir: true,
     target: "es2022",
     sourcemap: true,

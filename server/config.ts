@@ -24,8 +24,11 @@ export interface Config {
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
-  const origins = env.PARLEY_ALLOWED_ORIGINS?.split(",").map((s) => s.trim().replace(/\/$/, "")).filter(Boolean);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const origins = env.PARLEY_ALLOWED_ORIGINS?.split(",")
+    .map((s) => s.trim().replace(/\/$/, ""))
+    .filter(Boolean);
   return {
     port,
     host: env.HOST ?? "0.0.0.0",
@@ -35,7 +38,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: env.PARLEY_ADMIN_PASSWORD || undefined,
     siteKey: env.PARLEY_SITE_KEY || undefined,
     allowedOrigins: origins && origins.length ? origins : undefined,
-    webhookAllowPrivate: !!env.PARLEY_WEBHOOK_ALLOW_PRIVATE && env.PARLEY_WEBHOOK_ALLOW_PRIVATE !== "0" && env.PARLEY_WEBHOOK_ALLOW_PRIVATE !== "false",
+    webhookAllowPrivate:
+      !!env.PARLEY_WEBHOOK_ALLOW_PRIVATE &&
+      env.PARLEY_WEBHOOK_ALLOW_PRIVATE !== "0" &&
+      env.PARLEY_WEBHOOK_ALLOW_PRIVATE !== "false",
     webhookTimeoutMs: positive(env.PARLEY_WEBHOOK_TIMEOUT_MS, 10_000),
     webhookBackoffMs: positive(env.PARLEY_WEBHOOK_BACKOFF_MS, 10_000),
     webhookRetryWindowMs: positive(env.PARLEY_WEBHOOK_RETRY_WINDOW_MS, 24 * 3600_000),
@@ -55,6 +61,7 @@ function positive(value: string | undefined, fallback: number): number {
 function rateLimit(value: string | undefined): number {
   if (value === undefined || value === "") return 6000;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`PARLEY_RATE_LIMIT must be a whole number of requests per minute, got ${value}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`PARLEY_RATE_LIMIT must be a whole number of requests per minute, got ${value}`);
   return n;
 }

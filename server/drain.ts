@@ -21,7 +21,10 @@ export class Drain {
       res.on("finish", () => {
         const left = (this.active.get(socket) ?? 1) - 1;
         this.active.set(socket, left);
-        if (this.draining && left === 0) socket.destroySoon?.() ?? socket.end();
+        if (this.draining && left === 0) {
+          if (socket.destroySoon) socket.destroySoon();
+          else socket.end();
+        }
       });
       if (this.draining) res.setHeader("Connection", "close");
     });

@@ -17,8 +17,13 @@ const lines = [
   `  Site key      ${parley.boot.siteKey}`,
 ];
 if (parley.boot.apiToken) lines.push(`  API token     ${parley.boot.apiToken}   (shown once: keep it)`);
-if (parley.boot.ownerPassword) lines.push(`  Inbox sign-in admin@localhost / ${parley.boot.ownerPassword}   (shown once: keep it)`);
-lines.push("", `  Embed:  <script src="${parley.url}/widget.js" data-site="${parley.boot.siteKey}" async></script>`, "");
+if (parley.boot.ownerPassword)
+  lines.push(`  Inbox sign-in admin@localhost / ${parley.boot.ownerPassword}   (shown once: keep it)`);
+lines.push(
+  "",
+  `  Embed:  <script src="${parley.url}/widget.js" data-site="${parley.boot.siteKey}" async></script>`,
+  "",
+);
 process.stdout.write(lines.join("\n") + "\n");
 
 let stopping = false;

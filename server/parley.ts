@@ -67,7 +67,13 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
     draining: () => drain.draining,
     publicDir: opts.publicDir ?? path.join(rootDir, "dist", "public"),
     sessions: { resolve: sessionResolver(ctx) },
-    extraRouters: [widgetConfigRoutes(ctx), inboxSessionRoutes(ctx, limiters), fileRoutes(ctx, limiters), webhooks.router, demoRoutes(boot.siteKey)],
+    extraRouters: [
+      widgetConfigRoutes(ctx),
+      inboxSessionRoutes(ctx, limiters),
+      fileRoutes(ctx, limiters),
+      webhooks.router,
+      demoRoutes(boot.siteKey),
+    ],
   });
   const server = http.createServer(app);
   drain.track(server);
@@ -103,7 +109,8 @@ async function bootstrap(ctx: Ctx, config: Config): Promise<BootInfo> {
   const site = await ensureDefaultSite(ctx, { siteKey: config.siteKey, allowedOrigins: config.allowedOrigins });
   const boot: BootInfo = { siteKey: site.site_key, siteId: site.id };
   if (config.apiToken) await ensurePinnedToken(ctx, config.apiToken);
-  if ((await tokenCount(ctx)) === 0) boot.apiToken = (await createToken(ctx, { kind: "system" }, { name: "admin" })).secret;
+  if ((await tokenCount(ctx)) === 0)
+    boot.apiToken = (await createToken(ctx, { kind: "system" }, { name: "admin" })).secret;
   const owner = await ensureOwner(ctx, config.adminPassword, () => crypto.randomBytes(12).toString("base64url"));
   if (owner.created && !config.adminPassword) boot.ownerPassword = owner.password;
   return boot;

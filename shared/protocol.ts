@@ -19,14 +19,13 @@ export const resyncPageSize = 100 as const;
 /** A client-generated message id: 8–64 URL-safe characters, unique per message. */
 export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 characters of A–Z a–z 0–9 _ -");
 
-export const VisitorUser = z
-  .object({
-    id: text(200).optional(),
-    name: text(200).nullable().optional(),
-    email: Email.nullable().optional(),
-    phone: Phone.nullable().optional(),
-    hash: text(200).optional(),
-  });
+export const VisitorUser = z.object({
+  id: text(200).optional(),
+  name: text(200).nullable().optional(),
+  email: Email.nullable().optional(),
+  phone: Phone.nullable().optional(),
+  hash: text(200).optional(),
+});
 export type VisitorUser = z.infer<typeof VisitorUser>;
 
 /**
@@ -96,8 +95,14 @@ export interface IdentifyResult {
 
 /** Widget → relay. Each takes an acknowledgement callback. */
 export interface VisitorClientEvents {
-  send(payload: SendPayload, ack: (res: Ack<{ message: VisitorMessage; conversation: VisitorConversation }>) => void): void;
-  resync(payload: ResyncPayload, ack: (res: Ack<{ conversation: VisitorConversation; messages: VisitorMessage[]; hasMore: boolean }>) => void): void;
+  send(
+    payload: SendPayload,
+    ack: (res: Ack<{ message: VisitorMessage; conversation: VisitorConversation }>) => void,
+  ): void;
+  resync(
+    payload: ResyncPayload,
+    ack: (res: Ack<{ conversation: VisitorConversation; messages: VisitorMessage[]; hasMore: boolean }>) => void,
+  ): void;
   typing(payload: TypingPayload, ack?: (res: Ack) => void): void;
   read(payload: ReadPayload, ack?: (res: Ack<{ conversation: VisitorConversation }>) => void): void;
   identify(payload: VisitorUser, ack: (res: Ack<IdentifyResult>) => void): void;

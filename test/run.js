@@ -31,10 +31,14 @@ const found = {
   Redis: await reachable(redisUrl),
   Chromium: fs.existsSync(chromiumPath),
 };
-const missing = Object.entries(found).filter(([, ok]) => !ok).map(([name]) => name);
+const missing = Object.entries(found)
+  .filter(([, ok]) => !ok)
+  .map(([name]) => name);
 if (missing.length) {
   const banner = "!".repeat(78);
-  console.error(`\n${banner}\n!! ${missing.join(", ")} not available: the suites that need ${missing.length > 1 ? "them" : "it"} ${ci ? "cannot run" : "are SKIPPED"}.\n${banner}\n`);
+  console.error(
+    `\n${banner}\n!! ${missing.join(", ")} not available: the suites that need ${missing.length > 1 ? "them" : "it"} ${ci ? "cannot run" : "are SKIPPED"}.\n${banner}\n`,
+  );
   if (ci) {
     console.error("CI=true: a missing service is a failure.");
     process.exit(1);
@@ -50,16 +54,26 @@ if (found.Chromium) env.PARLEY_TEST_CHROMIUM = chromiumPath;
 else delete env.PARLEY_TEST_CHROMIUM;
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: "inherit", env }).status ?? 1;
+if (run("npm", ["run", "--silent", "lint"]) !== 0) process.exit(1);
 if (run("npm", ["run", "--silent", "typecheck"]) !== 0) process.exit(1);
 if (run("npm", ["run", "--silent", "build"]) !== 0) process.exit(1);
 const resultsFile = "test-results/vitest.json";
 fs.rmSync(resultsFile, { force: true });
-const status = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${resultsFile}`, ...process.argv.slice(2)]);
+const status = run("npx", [
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${resultsFile}`,
+  ...process.argv.slice(2),
+]);
 if (missing.length) console.error(`\n!! Reminder: suites needing ${missing.join(", ")} were skipped.\n`);
 // One plain closing line that any CI reader understands, counted from vitest's own report.
 if (fs.existsSync(resultsFile)) {
   const r = JSON.parse(fs.readFileSync(resultsFile, "utf8"));
   const skipped = r.numPendingTests + r.numTodoTests;
-  console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ""}`);
+  console.log(
+    `\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ""}`,
+  );
 }
 process.exit(status);

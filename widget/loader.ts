@@ -28,7 +28,7 @@ function boot(): void {
   const page: WidgetSettings = w.parleySettings && typeof w.parleySettings === "object" ? w.parleySettings : {};
   const script = readScript(document, page);
   if (!script?.siteKey) {
-    console.warn("[parley] no site key: add data-site=\"pk_…\" to the widget.js script tag or set parleySettings.site");
+    console.warn('[parley] no site key: add data-site="pk_…" to the widget.js script tag or set parleySettings.site');
     return;
   }
   w[INSTANCE] = true;
@@ -60,12 +60,19 @@ function boot(): void {
     const cssPrimary = getComputedStyle(host.el).getPropertyValue("--parley-primary").trim();
     applyTheme(host.root, settings.theme, cssPrimary || undefined);
     host.root.dataset.launcher = settings.launcher?.hidden ? "hidden" : "shown";
-    launcher.paint({ ...settings.launcher, hidden: refused || settings.launcher?.hidden, open, unread, strings: launcherStrings(settings.locale, settings.strings) });
+    launcher.paint({
+      ...settings.launcher,
+      hidden: refused || settings.launcher?.hidden,
+      open,
+      unread,
+      strings: launcherStrings(settings.locale, settings.strings),
+    });
     app?.update();
   }
 
   let appModule: Promise<{ mount: MountApp }> | null = null;
-  const importApp = (): Promise<{ mount: MountApp }> => (appModule ??= import(/* @vite-ignore */ `${baseUrl}/${__PARLEY_APP__}`));
+  const importApp = (): Promise<{ mount: MountApp }> =>
+    (appModule ??= import(/* @vite-ignore */ `${baseUrl}/${__PARLEY_APP__}`));
 
   function ensureApp(): Promise<AppHandle | null> {
     loading ??= importApp().then(
@@ -111,6 +118,7 @@ function boot(): void {
     events.emit(open ? "open" : "close");
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the public API takes whatever the page passes; each command checks it
   const commands: Record<string, (...args: any[]) => void> = {
     open: () => setOpen(true),
     close: () => setOpen(false),
@@ -170,12 +178,17 @@ function boot(): void {
   fetch(`${baseUrl}/v1/widget/config?siteKey=${encodeURIComponent(siteKey)}`)
     .then((res) => {
       // An unknown site key, or a page on an origin the site does not allow: the chat could not work here.
-      if (res.status === 403 || res.status === 404) throw new Error(`the relay refused site ${siteKey} on this page (${res.status})`);
+      if (res.status === 403 || res.status === 404)
+        throw new Error(`the relay refused site ${siteKey} on this page (${res.status})`);
       return res.ok ? res.json() : null;
     })
     .then(
       (config: { theme?: unknown; greeting?: unknown } | null) => {
-        if (config && typeof config === "object") site = { theme: config.theme as WidgetSettings["theme"], greeting: typeof config.greeting === "string" ? config.greeting : undefined };
+        if (config && typeof config === "object")
+          site = {
+            theme: config.theme as WidgetSettings["theme"],
+            greeting: typeof config.greeting === "string" ? config.greeting : undefined,
+          };
         show();
       },
       (err: Error) => {

@@ -14,9 +14,17 @@ function request(slot, n) {
     case "bare":
       return { method: "POST", path: "/bare", body: JSON.stringify({ text: `hello ${n}` }) };
     case "conversations":
-      return { method: "POST", path: "/v1/conversations", body: JSON.stringify({ contact: { name: `Visitor ${slot}-${n}` }, message: { text: `hello ${n}` } }) };
+      return {
+        method: "POST",
+        path: "/v1/conversations",
+        body: JSON.stringify({ contact: { name: `Visitor ${slot}-${n}` }, message: { text: `hello ${n}` } }),
+      };
     case "messages":
-      return { method: "POST", path: `/v1/conversations/${conversations[slot % conversations.length]}/messages`, body: JSON.stringify({ text: `message ${n} from ${slot}` }) };
+      return {
+        method: "POST",
+        path: `/v1/conversations/${conversations[slot % conversations.length]}/messages`,
+        body: JSON.stringify({ text: `message ${n} from ${slot}` }),
+      };
     case "history":
       return { method: "GET", path: `/v1/conversations/${conversations[0]}/messages` };
     default:
@@ -28,7 +36,17 @@ function send({ method, path, body }) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const req = http.request(
-      { host: target.hostname, port: target.port, method, path, agent, headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}) } },
+      {
+        host: target.hostname,
+        port: target.port,
+        method,
+        path,
+        agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}),
+        },
+      },
       (res) => {
         res.resume();
         res.on("end", () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }));

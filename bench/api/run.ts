@@ -29,16 +29,21 @@ const args = Object.fromEntries(
   }),
 );
 const usePostgres = args.postgres !== undefined;
-const pgUrl = args.postgres && args.postgres !== "true" ? args.postgres : process.env.PARLEY_BENCH_PG_URL || process.env.PARLEY_TEST_PG_URL || "postgres://root@127.0.0.1:5432/test";
+const pgUrl =
+  args.postgres && args.postgres !== "true"
+    ? args.postgres
+    : process.env.PARLEY_BENCH_PG_URL || process.env.PARLEY_TEST_PG_URL || "postgres://root@127.0.0.1:5432/test";
 const durationMs = Number(args.duration ?? 5) * 1000;
 const concurrency = Number(args.concurrency ?? 50);
-const historyRequests = Number(args.history ?? 2000);
 
 /** A fresh database for this run, and how to remove it afterwards. */
 async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   if (!usePostgres) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-bench-"));
-    return { url: `sqlite:${path.join(dir, "parley.sqlite")}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${path.join(dir, "parley.sqlite")}`,
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const schema = `bench_${crypto.randomBytes(4).toString("hex")}`;
   const url = new URL(pgUrl);
@@ -61,12 +66,25 @@ async function startBare(): Promise<{ url: string; close(): Promise<void> }> {
   app.post("/bare", (_req, res) => void res.status(201).json({ ok: true }));
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
-function load(data: { url: string; token: string; kind: string; conversations?: string[]; concurrency: number; durationMs: number; warmupMs?: number }): Promise<Measured> {
+function load(data: {
+  url: string;
+  token: string;
+  kind: string;
+  conversations?: string[];
+  concurrency: number;
+  durationMs: number;
+  warmupMs?: number;
+}): Promise<Measured> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./load-worker.mjs", import.meta.url), { workerData: { warmupMs: 1000, conversations: [], ...data } });
+    const worker = new Worker(new URL("./load-worker.mjs", import.meta.url), {
+      workerData: { warmupMs: 1000, conversations: [], ...data },
+    });
     worker.once("message", (m: Measured) => resolve(m));
     worker.once("error", reject);
   });
@@ -75,7 +93,15 @@ function load(data: { url: string; token: string; kind: string; conversations?: 
 const db = await freshDatabase();
 const token = `sk_bench_${crypto.randomBytes(12).toString("hex")}`;
 const parley = await startParley(
-  readConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: db.url, PARLEY_API_TOKEN: token, PARLEY_ADMIN_PASSWORD: "bench password", PARLEY_RATE_LIMIT: "1000000000", LOG_LEVEL: "silent" }),
+  readConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATABASE_URL: db.url,
+    PARLEY_API_TOKEN: token,
+    PARLEY_ADMIN_PASSWORD: "bench password",
+    PARLEY_RATE_LIMIT: "1000000000",
+    LOG_LEVEL: "silent",
+  }),
   { logger: pino({ level: "silent" }) },
 );
 const bare = await startBare();
@@ -87,25 +113,72 @@ try {
   const created = summarise(await load({ url: parley.url, token, kind: "conversations", concurrency, durationMs }));
   const targets: string[] = [];
   for (let i = 0; i < concurrency; i++) {
-    const res = await fetch(`${parley.url}/v1/conversations`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: "{}" });
+    const res = await fetch(`${parley.url}/v1/conversations`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: "{}",
+    });
     targets.push(((await res.json()) as { id: string }).id);
   }
-  const posted = summarise(await load({ url: parley.url, token, kind: "messages", conversations: targets, concurrency, durationMs }));
+  const posted = summarise(
+    await load({ url: parley.url, token, kind: "messages", conversations: targets, concurrency, durationMs }),
+  );
 
   console.error("Seeding a conversation of 100,000 messages through the store…");
   const short = await seedConversation(parley.ctx, 10);
   const long = await seedConversation(parley.ctx, 100_000);
   // One caller at a time: latency of the read itself, not of a queue.
-  const historyShort = summarise(await load({ url: parley.url, token, kind: "history", conversations: [short], concurrency: 1, durationMs: Math.max(2000, durationMs / 2) }));
-  const historyLong = summarise(await load({ url: parley.url, token, kind: "history", conversations: [long], concurrency: 1, durationMs: Math.max(2000, durationMs / 2) }));
+  const historyShort = summarise(
+    await load({
+      url: parley.url,
+      token,
+      kind: "history",
+      conversations: [short],
+      concurrency: 1,
+      durationMs: Math.max(2000, durationMs / 2),
+    }),
+  );
+  const historyLong = summarise(
+    await load({
+      url: parley.url,
+      token,
+      kind: "history",
+      conversations: [long],
+      concurrency: 1,
+      durationMs: Math.max(2000, durationMs / 2),
+    }),
+  );
 
   const ratio = (a: number, b: number) => `${fmt(a / b, 2)}×`;
   const rows = [
-    ["bare Express handler (baseline)", fmt(baseline.perSecond, 0), fmt(baseline.p50, 2), fmt(baseline.p99, 2), "1.00×", String(baseline.errors)],
-    ["POST /v1/conversations (with contact and first message)", fmt(created.perSecond, 0), fmt(created.p50, 2), fmt(created.p99, 2), ratio(created.perSecond, baseline.perSecond), String(created.errors)],
-    [`POST /v1/conversations/{id}/messages (${concurrency} conversations)`, fmt(posted.perSecond, 0), fmt(posted.p50, 2), fmt(posted.p99, 2), ratio(posted.perSecond, baseline.perSecond), String(posted.errors)],
+    [
+      "bare Express handler (baseline)",
+      fmt(baseline.perSecond, 0),
+      fmt(baseline.p50, 2),
+      fmt(baseline.p99, 2),
+      "1.00×",
+      String(baseline.errors),
+    ],
+    [
+      "POST /v1/conversations (with contact and first message)",
+      fmt(created.perSecond, 0),
+      fmt(created.p50, 2),
+      fmt(created.p99, 2),
+      ratio(created.perSecond, baseline.perSecond),
+      String(created.errors),
+    ],
+    [
+      `POST /v1/conversations/{id}/messages (${concurrency} conversations)`,
+      fmt(posted.perSecond, 0),
+      fmt(posted.p50, 2),
+      fmt(posted.p99, 2),
+      ratio(posted.perSecond, baseline.perSecond),
+      String(posted.errors),
+    ],
   ];
-  console.log(`\nThroughput over HTTP, ${dbName}, concurrency ${concurrency}, ${durationMs / 1000} s each, ${os.cpus().length} cores\n`);
+  console.log(
+    `\nThroughput over HTTP, ${dbName}, concurrency ${concurrency}, ${durationMs / 1000} s each, ${os.cpus().length} cores\n`,
+  );
   console.log(table(["operation", "req/s", "p50 ms", "p99 ms", "of baseline", "errors"], rows));
   const historyRatio = historyLong.p50 / historyShort.p50;
   console.log(`\nHistory (GET /v1/conversations/{id}/messages, newest 10), one caller\n`);
@@ -118,7 +191,9 @@ try {
       ],
     ),
   );
-  console.log(`\nhistory p50 ratio 100,000 / 10 = ${fmt(historyRatio, 2)} (must be ≤ 1.5): ${historyRatio <= 1.5 ? "ok" : "TOO SLOW"}`);
+  console.log(
+    `\nhistory p50 ratio 100,000 / 10 = ${fmt(historyRatio, 2)} (must be ≤ 1.5): ${historyRatio <= 1.5 ? "ok" : "TOO SLOW"}`,
+  );
   if (historyRatio > 1.5) process.exitCode = 1;
 } finally {
   await bare.close();

@@ -32,7 +32,11 @@ export async function seedConversation(ctx: Ctx, count: number): Promise<string>
       }
       await trx.insertInto("messages").values(rows).execute();
     }
-    await trx.updateTable("conversations").set({ last_seq: count, last_message_id: lastId }).where("id", "=", conversation.id).execute();
+    await trx
+      .updateTable("conversations")
+      .set({ last_seq: count, last_message_id: lastId })
+      .where("id", "=", conversation.id)
+      .execute();
   });
   return conversation.id;
 }

@@ -73,7 +73,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function postMessages(server: TestServer, conversations: string[], count: number, ratePerSecond: number | null): Promise<void> {
+async function postMessages(
+  server: TestServer,
+  conversations: string[],
+  count: number,
+  ratePerSecond: number | null,
+): Promise<void> {
   let next = 0;
   const started = Date.now();
   const worker = async () => {
@@ -85,7 +90,9 @@ async function postMessages(server: TestServer, conversations: string[], count: 
         const wait = due - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
-      const res = await server.api("POST", `/v1/conversations/${conversations[i % conversations.length]}/messages`, { text: `message ${i}` });
+      const res = await server.api("POST", `/v1/conversations/${conversations[i % conversations.length]}/messages`, {
+        text: `message ${i}`,
+      });
       if (res.status !== 201) throw new Error(`posting a message answered ${res.status}: ${JSON.stringify(res.body)}`);
     }
   };
@@ -98,12 +105,21 @@ async function run(database: "sqlite" | "postgres"): Promise<Row[]> {
   const rows: Row[] = [];
   try {
     const conversations: string[] = [];
-    for (let i = 0; i < conversationsCount; i++) conversations.push((await server.api("POST", "/v1/conversations", { topic: `bench ${i}` })).body.id);
+    for (let i = 0; i < conversationsCount; i++)
+      conversations.push((await server.api("POST", "/v1/conversations", { topic: `bench ${i}` })).body.id);
     // Warm-up (connections, JIT, caches), then the same burst without any subscription: what the API alone does.
     await postMessages(server, conversations, 200, null);
     const bare = Date.now();
     await postMessages(server, conversations, totalMessages, null);
-    rows.push({ database, load: "burst, no subscription (API alone)", events: totalMessages, perSecond: totalMessages / ((Date.now() - bare) / 1000), p50: NaN, p99: NaN, max: NaN });
+    rows.push({
+      database,
+      load: "burst, no subscription (API alone)",
+      events: totalMessages,
+      perSecond: totalMessages / ((Date.now() - bare) / 1000),
+      p50: NaN,
+      p99: NaN,
+      max: NaN,
+    });
 
     const sub = await server.api("POST", "/v1/webhooks", { url: hook.url, events: ["message.created"] });
     if (sub.status !== 201) throw new Error(`subscribing answered ${sub.status}`);
@@ -120,7 +136,15 @@ async function run(database: "sqlite" | "postgres"): Promise<Row[]> {
       await hook.until(totalMessages);
       const seconds = (Date.now() - started) / 1000;
       const sorted = [...hook.lags].sort((a, b) => a - b);
-      rows.push({ database, load, events: totalMessages, perSecond: totalMessages / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1)! });
+      rows.push({
+        database,
+        load,
+        events: totalMessages,
+        perSecond: totalMessages / seconds,
+        p50: percentile(sorted, 50),
+        p99: percentile(sorted, 99),
+        max: sorted.at(-1)!,
+      });
     }
   } finally {
     await server.close();
@@ -139,10 +163,20 @@ if (pgUrl) {
 
 const header = ["database", "load", "messages", "delivered/s", "lag p50 ms", "lag p99 ms", "lag max ms"];
 const ms = (n: number) => (Number.isNaN(n) ? "–" : String(n));
-const table = rows.map((r) => [r.database, r.load, String(r.events), Number.isNaN(r.p50) ? `(${r.perSecond.toFixed(0)} stored/s)` : r.perSecond.toFixed(0), ms(r.p50), ms(r.p99), ms(r.max)]);
+const table = rows.map((r) => [
+  r.database,
+  r.load,
+  String(r.events),
+  Number.isNaN(r.p50) ? `(${r.perSecond.toFixed(0)} stored/s)` : r.perSecond.toFixed(0),
+  ms(r.p50),
+  ms(r.p99),
+  ms(r.max),
+]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
-console.log(`\nWebhooks: ${conversationsCount} conversations, message.created to one local receiver; ${os.cpus().length} cores, Node ${process.versions.node}\n`);
+console.log(
+  `\nWebhooks: ${conversationsCount} conversations, message.created to one local receiver; ${os.cpus().length} cores, Node ${process.versions.node}\n`,
+);
 console.log(line(header));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const row of table) console.log(line(row));

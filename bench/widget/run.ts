@@ -40,18 +40,30 @@ const visit = (file: string) => {
   if (chat.has(file)) return;
   chat.add(file);
   const code = fs.readFileSync(path.join(dir, file), "utf8");
-  for (const m of code.matchAll(/(?:\bimport|\bfrom)\s*["'](\.{1,2}\/[^"']+)["']/g)) visit(path.posix.join(path.posix.dirname(file), m[1]!));
+  for (const m of code.matchAll(/(?:\bimport|\bfrom)\s*["'](\.{1,2}\/[^"']+)["']/g))
+    visit(path.posix.join(path.posix.dirname(file), m[1]!));
 };
 chat.add("widget.js");
 visit(/assets\/app-[\w-]+\.js/.exec(fs.readFileSync(path.join(dir, "widget.js"), "utf8"))![0]);
 const sum = (k: "raw" | "gzip" | "brotli") => rows.filter((r) => chat.has(r.file)).reduce((n, r) => n + r[k], 0);
-console.log(`${"= up to an open chat (budget 40 KB gz)".padEnd(36)}${pad(sum("raw"), 10)}${pad(sum("gzip"), 10)}${pad(sum("brotli"), 10)}`);
+console.log(
+  `${"= up to an open chat (budget 40 KB gz)".padEnd(36)}${pad(sum("raw"), 10)}${pad(sum("gzip"), 10)}${pad(sum("brotli"), 10)}`,
+);
 
 // 2. Click → usable composer.
 const server = await startTestServer();
 const browser = await chromium.launch({
   executablePath: chromiumPath,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
 });
 const times: number[] = [];
 try {
@@ -79,4 +91,6 @@ try {
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)]!;
 console.log(`\n${"measure".padEnd(46)}${pad("median", 10)}${pad("min", 10)}${pad("max", 10)}`);
-console.log(`${`click → focused composer, cold cache (${runs} runs), ms`.padEnd(46)}${pad(median.toFixed(1), 10)}${pad(times[0]!.toFixed(1), 10)}${pad(times.at(-1)!.toFixed(1), 10)}\n`);
+console.log(
+  `${`click → focused composer, cold cache (${runs} runs), ms`.padEnd(46)}${pad(median.toFixed(1), 10)}${pad(times[0]!.toFixed(1), 10)}${pad(times.at(-1)!.toFixed(1), 10)}\n`,
+);

@@ -13,7 +13,16 @@ fs.mkdirSync(out, { recursive: true });
 const server = await startTestServer();
 const browser = await chromium.launch({
   executablePath: process.env.PARLEY_TEST_CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
 });
 
 async function conversation(page: Page) {
@@ -23,8 +32,21 @@ async function conversation(page: Page) {
   await box.press("Enter");
   await page.locator('parley-widget [data-sender="contact"][data-state="sent"]').waitFor();
   const id = (await server.api("GET", "/v1/conversations?limit=1")).body.items[0].id;
-  await server.api("POST", `/v1/conversations/${id}/messages`, { text: "Hello! It left our warehouse today: https://example.com/track/1042", sender: { type: "agent", name: "Maja" } });
-  await server.api("POST", `/v1/conversations/${id}/messages`, { type: "quick_replies", content: { text: "Anything else?", options: [{ title: "No, thanks", payload: "no" }, { title: "Change address", payload: "address" }] }, sender: { type: "bot", name: "Helper" } });
+  await server.api("POST", `/v1/conversations/${id}/messages`, {
+    text: "Hello! It left our warehouse today: https://example.com/track/1042",
+    sender: { type: "agent", name: "Maja" },
+  });
+  await server.api("POST", `/v1/conversations/${id}/messages`, {
+    type: "quick_replies",
+    content: {
+      text: "Anything else?",
+      options: [
+        { title: "No, thanks", payload: "no" },
+        { title: "Change address", payload: "address" },
+      ],
+    },
+    sender: { type: "bot", name: "Helper" },
+  });
   await server.api("POST", `/v1/conversations/${id}/typing`, { typing: true });
   await page.locator('parley-widget [data-sender="bot"]').waitFor();
   await page.locator("parley-widget .typing .dots").waitFor();
@@ -40,7 +62,8 @@ try {
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
     await page.getByRole("button", { name: "Open chat" }).waitFor();
-    if (scheme === "dark") await page.evaluate(() => (window as any).Parley("update", { theme: { colorScheme: "auto" } }));
+    if (scheme === "dark")
+      await page.evaluate(() => (window as any).Parley("update", { theme: { colorScheme: "auto" } }));
     if (name === "desktop-light") await page.screenshot({ path: path.join(out, "closed.png") });
     await conversation(page);
     await page.screenshot({ path: path.join(out, `${name}.png`) });

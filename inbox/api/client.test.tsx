@@ -5,7 +5,10 @@ function recorder(status: number, body: unknown, headers: Record<string, string>
   const calls: { url: string; init: RequestInit }[] = [];
   const fetcher: Fetch = async (url, init) => {
     calls.push({ url: String(url), init: init ?? {} });
-    return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+    return new Response(body === undefined ? null : JSON.stringify(body), {
+      status,
+      headers: { "content-type": "application/json", ...headers },
+    });
   };
   return { calls, fetcher };
 }
@@ -36,8 +39,14 @@ describe("api client", () => {
   });
 
   it("reads Retry-After on 429", async () => {
-    const { fetcher } = recorder(429, { error: { code: "rate_limited", message: "Too many", details: [] } }, { "retry-after": "120" });
-    const err = (await createApi(fetcher, "").send("POST", "/v1/inbox/session", {}).catch((e: unknown) => e)) as ApiError;
+    const { fetcher } = recorder(
+      429,
+      { error: { code: "rate_limited", message: "Too many", details: [] } },
+      { "retry-after": "120" },
+    );
+    const err = (await createApi(fetcher, "")
+      .send("POST", "/v1/inbox/session", {})
+      .catch((e: unknown) => e)) as ApiError;
     expect(err.retryAfter).toBe(120);
   });
 });

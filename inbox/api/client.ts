@@ -60,14 +60,21 @@ export function createApi(fetcher: Fetch = (...a) => fetch(...a), base: string =
     if (!res.ok) {
       const error = (parsed as ErrorBody | undefined)?.error;
       if (res.status === 401 && !path.startsWith(sessionPath)) unauthorized?.();
-      throw new ApiError(res.status, error?.code ?? "internal_error", error?.message ?? `Request failed (${res.status})`, error?.details ?? [], Number(res.headers.get("retry-after")) || null);
+      throw new ApiError(
+        res.status,
+        error?.code ?? "internal_error",
+        error?.message ?? `Request failed (${res.status})`,
+        error?.details ?? [],
+        Number(res.headers.get("retry-after")) || null,
+      );
     }
     return parsed as T;
   }
   return {
     get(path, query) {
       const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
+      for (const [k, v] of Object.entries(query ?? {}))
+        if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
       const qs = params.toString();
       return request("GET", qs ? `${path}?${qs}` : path);
     },

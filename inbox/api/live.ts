@@ -1,6 +1,11 @@
 import { io, type Socket } from "socket.io-client";
 import { signal, type ReadonlySignal } from "@preact/signals";
-import { agentNamespace, type AgentEventMap, type AgentEventType, type AgentServerToClient } from "../../shared/inbox.ts";
+import {
+  agentNamespace,
+  type AgentEventMap,
+  type AgentEventType,
+  type AgentServerToClient,
+} from "../../shared/inbox.ts";
 import { relayBase } from "./base.ts";
 
 export type LiveHandlers = { [K in AgentEventType]?: (payload: AgentEventMap[K]) => void };

@@ -32,7 +32,13 @@ describe("composer", () => {
     await userEvent.click(screen.getByRole("button", { name: "Send" }));
     expect(send).toHaveBeenCalledWith({
       type: "quick_replies",
-      content: { text: "Shall we?", options: [{ title: "Yes", payload: "Yes" }, { title: "No", payload: "No" }] },
+      content: {
+        text: "Shall we?",
+        options: [
+          { title: "Yes", payload: "Yes" },
+          { title: "No", payload: "No" },
+        ],
+      },
     });
     expect(screen.queryByRole("textbox", { name: "Option 1" })).toBeNull();
   });
@@ -49,13 +55,19 @@ describe("composer", () => {
 
   it("uploads an attached file and sends the message that carries it", async () => {
     const send = vi.fn(async () => {});
-    const attach = vi.fn(async (file: File) => ({ type: "file" as const, content: { url: "https://relay.example/v1/files/k", name: file.name, size: file.size, mimeType: file.type } }));
+    const attach = vi.fn(async (file: File) => ({
+      type: "file" as const,
+      content: { url: "https://relay.example/v1/files/k", name: file.name, size: file.size, mimeType: file.type },
+    }));
     const { container } = render(<Composer send={send} typing={() => {}} attach={attach} />);
     expect(screen.getByRole("button", { name: "Attach file" })).toBeTruthy();
     const file = new File(["a,b\n"], "orders.csv", { type: "text/csv" });
     await userEvent.upload(container.querySelector('input[type="file"]') as HTMLInputElement, file);
     expect(attach).toHaveBeenCalledWith(file);
-    expect(send).toHaveBeenCalledWith({ type: "file", content: { url: "https://relay.example/v1/files/k", name: "orders.csv", size: 4, mimeType: "text/csv" } });
+    expect(send).toHaveBeenCalledWith({
+      type: "file",
+      content: { url: "https://relay.example/v1/files/k", name: "orders.csv", size: 4, mimeType: "text/csv" },
+    });
   });
 
   it("sends nothing blank", () => {

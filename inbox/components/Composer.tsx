@@ -20,7 +20,10 @@ export function composeInput(text: string, options: string[]): TypedMessageInput
   if (!body) return null;
   const titles = options.map((o) => o.trim()).filter(Boolean);
   if (titles.length === 0) return { type: "text", content: { text: body } };
-  return { type: "quick_replies", content: { text: body, options: titles.map((title) => ({ title, payload: title })) } };
+  return {
+    type: "quick_replies",
+    content: { text: body, options: titles.map((title) => ({ title, payload: title })) },
+  };
 }
 
 /** Text (Enter sends, Shift+Enter is a new line) and, optionally, quick-reply options. */

@@ -48,7 +48,13 @@ export function ContactPanel({ inbox, conversation }: { inbox: Inbox; conversati
           <dt>Email</dt>
           <dd>{ref.email ? <a href={`mailto:${ref.email}`}>{ref.email}</a> : <span class="muted">Unknown</span>}</dd>
           <dt>Phone</dt>
-          <dd>{ref.phone ? <a href={`tel:${ref.phone.replace(/[^\d+]/g, "")}`}>{ref.phone}</a> : <span class="muted">Unknown</span>}</dd>
+          <dd>
+            {ref.phone ? (
+              <a href={`tel:${ref.phone.replace(/[^\d+]/g, "")}`}>{ref.phone}</a>
+            ) : (
+              <span class="muted">Unknown</span>
+            )}
+          </dd>
           {ref.externalId && (
             <>
               <dt>User id</dt>

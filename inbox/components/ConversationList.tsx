@@ -15,7 +15,12 @@ function Row({ c, selected, agents }: { c: Conversation; selected: boolean; agen
   const preview = last ? who + messagePreview(last) : "No messages yet";
   return (
     <li>
-      <a class={`conv-row${selected ? " selected" : ""}${unread ? " unread" : ""}`} href={hashFor(c.id)} aria-current={selected ? "page" : undefined} data-conversation-id={c.id}>
+      <a
+        class={`conv-row${selected ? " selected" : ""}${unread ? " unread" : ""}`}
+        href={hashFor(c.id)}
+        aria-current={selected ? "page" : undefined}
+        data-conversation-id={c.id}
+      >
         <span class="conv-top">
           <span class="conv-name">{conversationName(c)}</span>
           <time class="conv-time" dateTime={c.updatedAt}>
@@ -44,14 +49,25 @@ function Row({ c, selected, agents }: { c: Conversation; selected: boolean; agen
 }
 
 /** Newest activity first; the next page loads as the agent scrolls near the end. */
-export function ConversationList({ list, selectedId, agents }: { list: ListStore; selectedId: string | null; agents: Agent[] }) {
+export function ConversationList({
+  list,
+  selectedId,
+  agents,
+}: {
+  list: ListStore;
+  selectedId: string | null;
+  agents: Agent[];
+}) {
   const sentinel = useRef<HTMLLIElement>(null);
   useEffect(() => {
     const el = sentinel.current;
     if (!el || typeof IntersectionObserver === "undefined") return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) void list.loadMore();
-    }, { rootMargin: "400px" });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) void list.loadMore();
+      },
+      { rootMargin: "400px" },
+    );
     observer.observe(el);
     return () => observer.disconnect();
   }, [list, list.hasMore.value]);

@@ -60,16 +60,30 @@ export function ConversationPane({ inbox, thread }: { inbox: Inbox; thread: Thre
         </div>
         <div class="thread-actions">
           {!closed && c.assignee !== inbox.me.id && (
-            <button type="button" onClick={() => act(() => thread.update({ assignee: inbox.me.id }))} aria-keyshortcuts="a">
+            <button
+              type="button"
+              onClick={() => act(() => thread.update({ assignee: inbox.me.id }))}
+              aria-keyshortcuts="a"
+            >
               Assign to me
             </button>
           )}
           {!closed && (
-            <button type="button" onClick={() => act(() => thread.update({ status: "closed" }))} aria-keyshortcuts="e c">
+            <button
+              type="button"
+              onClick={() => act(() => thread.update({ status: "closed" }))}
+              aria-keyshortcuts="e c"
+            >
               Close conversation
             </button>
           )}
-          <button type="button" class="details-toggle" aria-expanded={detailsOpen} aria-controls="thread-aside" onClick={() => setDetailsOpen(!detailsOpen)}>
+          <button
+            type="button"
+            class="details-toggle"
+            aria-expanded={detailsOpen}
+            aria-controls="thread-aside"
+            onClick={() => setDetailsOpen(!detailsOpen)}
+          >
             Details
           </button>
         </div>
@@ -88,7 +102,11 @@ export function ConversationPane({ inbox, thread }: { inbox: Inbox; thread: Thre
               This conversation is closed. It can no longer be changed or replied to.
             </p>
           ) : (
-            <Composer send={(input) => thread.send(input, crypto.randomUUID())} typing={(on) => void thread.sendTyping(on)} attach={(file) => uploadAttachment(inbox.api, file)} />
+            <Composer
+              send={(input) => thread.send(input, crypto.randomUUID())}
+              typing={(on) => void thread.sendTyping(on)}
+              attach={(file) => uploadAttachment(inbox.api, file)}
+            />
           )}
         </div>
         <aside

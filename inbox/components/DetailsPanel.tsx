@@ -4,7 +4,17 @@ import type { Thread } from "../state/thread.ts";
 import { priorityLabels, statusLabels } from "./format.ts";
 
 /** Status, priority, assignee, queue and tags, each saved at once through the API. */
-export function DetailsPanel({ thread, conversation: c, agents, me }: { thread: Thread; conversation: Conversation; agents: Agent[]; me: Agent }) {
+export function DetailsPanel({
+  thread,
+  conversation: c,
+  agents,
+  me,
+}: {
+  thread: Thread;
+  conversation: Conversation;
+  agents: Agent[];
+  me: Agent;
+}) {
   const [error, setError] = useState<string | null>(null);
   const [tag, setTag] = useState("");
   const closed = c.status === "closed";
@@ -21,7 +31,11 @@ export function DetailsPanel({ thread, conversation: c, agents, me }: { thread: 
       <div class="details-grid">
         <label class="field compact">
           <span>Status</span>
-          <select value={c.status} disabled={closed} onChange={(e) => run(() => thread.update({ status: value(e) as Conversation["status"] }))}>
+          <select
+            value={c.status}
+            disabled={closed}
+            onChange={(e) => run(() => thread.update({ status: value(e) as Conversation["status"] }))}
+          >
             {(Object.keys(statusLabels) as Conversation["status"][]).map((s) => (
               <option value={s}>{statusLabels[s]}</option>
             ))}
@@ -29,7 +43,11 @@ export function DetailsPanel({ thread, conversation: c, agents, me }: { thread: 
         </label>
         <label class="field compact">
           <span>Priority</span>
-          <select value={c.priority} disabled={closed} onChange={(e) => run(() => thread.update({ priority: value(e) as Conversation["priority"] }))}>
+          <select
+            value={c.priority}
+            disabled={closed}
+            onChange={(e) => run(() => thread.update({ priority: value(e) as Conversation["priority"] }))}
+          >
             {(Object.keys(priorityLabels) as Conversation["priority"][]).map((p) => (
               <option value={p}>{priorityLabels[p]}</option>
             ))}
@@ -37,7 +55,11 @@ export function DetailsPanel({ thread, conversation: c, agents, me }: { thread: 
         </label>
         <label class="field compact">
           <span>Assignee</span>
-          <select value={c.assignee ?? ""} disabled={closed} onChange={(e) => run(() => thread.update({ assignee: value(e) || null }))}>
+          <select
+            value={c.assignee ?? ""}
+            disabled={closed}
+            onChange={(e) => run(() => thread.update({ assignee: value(e) || null }))}
+          >
             <option value="">Unassigned</option>
             {agents.map((a) => (
               <option value={a.id}>{a.id === me.id ? `${a.name} (you)` : a.name}</option>
@@ -66,7 +88,12 @@ export function DetailsPanel({ thread, conversation: c, agents, me }: { thread: 
           <li class="chip tag">
             {t}
             {!closed && (
-              <button type="button" class="icon" aria-label={`Remove tag ${t}`} onClick={() => run(() => thread.setTag(t, false))}>
+              <button
+                type="button"
+                class="icon"
+                aria-label={`Remove tag ${t}`}
+                onClick={() => run(() => thread.setTag(t, false))}
+              >
                 ×
               </button>
             )}
@@ -86,7 +113,13 @@ export function DetailsPanel({ thread, conversation: c, agents, me }: { thread: 
             });
           }}
         >
-          <input aria-label="Add a tag" placeholder="Add a tag" value={tag} maxLength={64} onInput={(e) => setTag(value(e))} />
+          <input
+            aria-label="Add a tag"
+            placeholder="Add a tag"
+            value={tag}
+            maxLength={64}
+            onInput={(e) => setTag(value(e))}
+          />
           <button type="submit">Add</button>
         </form>
       )}

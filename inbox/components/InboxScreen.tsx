@@ -16,7 +16,9 @@ import { ShortcutHelp } from "./ShortcutHelp.tsx";
 const appTitle = "Parley Inbox";
 
 function focusRow(id: string) {
-  requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-conversation-id="${CSS.escape(id)}"]`)?.focus());
+  requestAnimationFrame(() =>
+    document.querySelector<HTMLElement>(`[data-conversation-id="${CSS.escape(id)}"]`)?.focus(),
+  );
 }
 
 /** j/k, r, e/c, a and ?: the actions behind each shortcut. */
@@ -69,7 +71,18 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
       }),
     [inbox],
   );
-  useEffect(() => installShortcuts(document, shortcutActions(inbox, () => conversationIdFromHash(location.hash), () => setHelpOpen(true))), [inbox]);
+  useEffect(
+    () =>
+      installShortcuts(
+        document,
+        shortcutActions(
+          inbox,
+          () => conversationIdFromHash(location.hash),
+          () => setHelpOpen(true),
+        ),
+      ),
+    [inbox],
+  );
   useEffect(() => {
     // Browsers let a page ask for notifications only after the user did something: ask once, then.
     const ask = () => void notifier.askPermission();
@@ -92,7 +105,11 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
         </span>
         <span class="spacer" />
         <label class="switch">
-          <input type="checkbox" checked={notifier.enabled.value} onChange={(e) => notifier.setEnabled((e.currentTarget as HTMLInputElement).checked)} />
+          <input
+            type="checkbox"
+            checked={notifier.enabled.value}
+            onChange={(e) => notifier.setEnabled((e.currentTarget as HTMLInputElement).checked)}
+          />
           Notifications
         </label>
         <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">

@@ -23,7 +23,10 @@ export function ListFilters({ list }: { list: ConversationList }) {
       <div class="filter-row">
         <label class="field compact">
           <span>Status</span>
-          <select value={f.status} onChange={(e) => list.setFilter({ status: (e.currentTarget as HTMLSelectElement).value as StatusFilter })}>
+          <select
+            value={f.status}
+            onChange={(e) => list.setFilter({ status: (e.currentTarget as HTMLSelectElement).value as StatusFilter })}
+          >
             {(Object.keys(statusLabels) as (keyof typeof statusLabels)[]).map((s) => (
               <option value={s}>{statusLabels[s]}</option>
             ))}
@@ -32,11 +35,21 @@ export function ListFilters({ list }: { list: ConversationList }) {
         </label>
         <label class="field compact">
           <span>Queue</span>
-          <input type="search" value={f.queue} placeholder="Any" onChange={(e) => list.setFilter({ queue: (e.currentTarget as HTMLInputElement).value })} />
+          <input
+            type="search"
+            value={f.queue}
+            placeholder="Any"
+            onChange={(e) => list.setFilter({ queue: (e.currentTarget as HTMLInputElement).value })}
+          />
         </label>
         <label class="field compact">
           <span>Tag</span>
-          <input type="search" value={f.tag} placeholder="Any" onChange={(e) => list.setFilter({ tag: (e.currentTarget as HTMLInputElement).value })} />
+          <input
+            type="search"
+            value={f.tag}
+            placeholder="Any"
+            onChange={(e) => list.setFilter({ tag: (e.currentTarget as HTMLInputElement).value })}
+          />
         </label>
       </div>
     </div>

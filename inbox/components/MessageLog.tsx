@@ -67,10 +67,23 @@ export function MessageLog({ thread, contactName }: { thread: Thread; contactNam
   }
 
   return (
-    <div class="log" ref={box} onScroll={onScroll} onLoadCapture={onImageLoad} role="log" aria-label="Messages" tabIndex={0}>
+    <div
+      class="log"
+      ref={box}
+      onScroll={onScroll}
+      onLoadCapture={onImageLoad}
+      role="log"
+      aria-label="Messages"
+      tabIndex={0}
+    >
       {thread.hasOlder.value ? (
         <p class="log-older">
-          <button type="button" class="link" onClick={() => void thread.loadOlder()} disabled={thread.loadingOlder.value}>
+          <button
+            type="button"
+            class="link"
+            onClick={() => void thread.loadOlder()}
+            disabled={thread.loadingOlder.value}
+          >
             {thread.loadingOlder.value ? "Loading older messages…" : "Load older messages"}
           </button>
         </p>

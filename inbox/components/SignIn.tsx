@@ -27,7 +27,10 @@ export function SignIn({ api, onSignedIn }: { api: Api; onSignedIn: (agent: Agen
     setBusy(true);
     setError(null);
     try {
-      const { agent } = await api.send<{ agent: Agent }>("POST", sessionPath, { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") });
+      const { agent } = await api.send<{ agent: Agent }>("POST", sessionPath, {
+        email: String(form.get("email") ?? ""),
+        password: String(form.get("password") ?? ""),
+      });
       onSignedIn(agent);
     } catch (err) {
       setError(signInError(err));

@@ -6,7 +6,8 @@ function actions(): ShortcutActions & Record<string, ReturnType<typeof vi.fn>> {
   return { next: vi.fn(), previous: vi.fn(), reply: vi.fn(), close: vi.fn(), assignToMe: vi.fn(), help: vi.fn() };
 }
 
-const press = (target: EventTarget, key: string, init: KeyboardEventInit = {}) => target.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true, ...init }));
+const press = (target: EventTarget, key: string, init: KeyboardEventInit = {}) =>
+  target.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true, ...init }));
 
 let remove: (() => void) | undefined;
 afterEach(() => {

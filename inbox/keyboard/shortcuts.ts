@@ -32,7 +32,9 @@ function typingInField(target: EventTarget | null): boolean {
 }
 
 /** The shortcut for a key press, or null. */
-export function shortcutFor(event: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey" | "target" | "defaultPrevented">): Shortcut | null {
+export function shortcutFor(
+  event: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey" | "target" | "defaultPrevented">,
+): Shortcut | null {
   if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return null;
   if (typingInField(event.target)) return null;
   if (event.target instanceof Element && event.target.closest("dialog[open]") && event.key !== "?") return null;

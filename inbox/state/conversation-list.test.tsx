@@ -43,7 +43,9 @@ describe("conversation list", () => {
   });
 
   it("puts a conversation heard live on top, and drops it when it leaves the filter", async () => {
-    const { api } = pagedApi([{ items: [conversation({ id: "conv_1", updatedAt: at(1) })], hasMore: false, nextCursor: null }]);
+    const { api } = pagedApi([
+      { items: [conversation({ id: "conv_1", updatedAt: at(1) })], hasMore: false, nextCursor: null },
+    ]);
     const list = createConversationList(api, () => "ag_me");
     await list.reload();
     list.upsert(conversation({ id: "conv_2", updatedAt: at(5), lastMessage: message(1) }));
@@ -67,7 +69,13 @@ describe("conversation list", () => {
   });
 
   it("clears a conversation's unread count when an agent read it", async () => {
-    const { api } = pagedApi([{ items: [conversation({ id: "conv_1", lastMessage: message(4), readUpTo: { contact: 4, agent: 1 } })], hasMore: false, nextCursor: null }]);
+    const { api } = pagedApi([
+      {
+        items: [conversation({ id: "conv_1", lastMessage: message(4), readUpTo: { contact: 4, agent: 1 } })],
+        hasMore: false,
+        nextCursor: null,
+      },
+    ]);
     const list = createConversationList(api, () => "ag_me");
     await list.reload();
     expect(list.totalUnread.value).toBe(3);

@@ -26,7 +26,11 @@ export function createConversationList(api: Api, meId: () => string | null) {
   let generation = 0;
 
   async function fetchPage(after: string | null): Promise<Page> {
-    return api.get<Page>("/v1/conversations", { ...filterQuery(filter.value, meId()), limit: PAGE_SIZE, cursor: after ?? undefined });
+    return api.get<Page>("/v1/conversations", {
+      ...filterQuery(filter.value, meId()),
+      limit: PAGE_SIZE,
+      cursor: after ?? undefined,
+    });
   }
 
   async function reload(): Promise<void> {
@@ -85,7 +89,9 @@ export function createConversationList(api: Api, meId: () => string | null) {
 
   /** The agents' read marker moved (here or in another agent's inbox). */
   function markRead(conversationId: string, seq: number): void {
-    items.value = items.value.map((c) => (c.id === conversationId && c.readUpTo.agent < seq ? { ...c, readUpTo: { ...c.readUpTo, agent: seq } } : c));
+    items.value = items.value.map((c) =>
+      c.id === conversationId && c.readUpTo.agent < seq ? { ...c, readUpTo: { ...c.readUpTo, agent: seq } } : c,
+    );
   }
 
   function setFilter(patch: Partial<ListFilter>): void {

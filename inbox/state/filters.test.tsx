@@ -4,8 +4,18 @@ import { conversation, message } from "./fixtures.test-support.ts";
 
 describe("list filters", () => {
   it("asks the API for what the agent filtered on, with mine as the agent's id and unassigned as none", () => {
-    expect(filterQuery({ status: "open", view: "mine", queue: " sales ", tag: "" }, "ag_me")).toEqual({ status: "open", assignee: "ag_me", queue: "sales", tag: undefined });
-    expect(filterQuery({ status: "all", view: "unassigned", queue: "", tag: "vip" }, "ag_me")).toEqual({ status: undefined, assignee: "none", queue: undefined, tag: "vip" });
+    expect(filterQuery({ status: "open", view: "mine", queue: " sales ", tag: "" }, "ag_me")).toEqual({
+      status: "open",
+      assignee: "ag_me",
+      queue: "sales",
+      tag: undefined,
+    });
+    expect(filterQuery({ status: "all", view: "unassigned", queue: "", tag: "vip" }, "ag_me")).toEqual({
+      status: undefined,
+      assignee: "none",
+      queue: undefined,
+      tag: "vip",
+    });
   });
 
   it("keeps a live conversation only when it matches the same rules", () => {

@@ -12,11 +12,16 @@ import type { Alert } from "./notifier.ts";
  * its contact (or conversation) id, so that two of them can be told apart in the list.
  */
 export function conversationName(c: Pick<Conversation, "contact" | "topic" | "id">): string {
-  return c.contact?.name || c.contact?.email || c.contact?.phone || c.topic || `Visitor #${shortTag(c.contact?.id ?? c.id)}`;
+  return (
+    c.contact?.name || c.contact?.email || c.contact?.phone || c.topic || `Visitor #${shortTag(c.contact?.id ?? c.id)}`
+  );
 }
 
 function shortTag(id: string): string {
-  return id.replace(/[^A-Za-z0-9]/g, "").slice(-4).toUpperCase();
+  return id
+    .replace(/[^A-Za-z0-9]/g, "")
+    .slice(-4)
+    .toUpperCase();
 }
 
 /**
@@ -44,7 +49,11 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
 
   function heardMessage(message: Message, conversation: Conversation): void {
     if (message.sender.type !== "contact") return;
-    alert({ title: `New message from ${conversationName(conversation)}`, body: messagePreview(message), conversationId: conversation.id });
+    alert({
+      title: `New message from ${conversationName(conversation)}`,
+      body: messagePreview(message),
+      conversationId: conversation.id,
+    });
   }
 
   const unsubscribe = live.on({
@@ -71,7 +80,8 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
       if (message.seq > 1) heardMessage(message, conversation);
     },
     "message.completed": ({ message }) => current(message.conversationId)?.receive(message),
-    "message.appended": ({ conversationId, messageId, offset, text }) => current(conversationId)?.appendText(messageId, offset, text),
+    "message.appended": ({ conversationId, messageId, offset, text }) =>
+      current(conversationId)?.appendText(messageId, offset, text),
     typing: ({ conversationId, side, typing, name }) => {
       if (side === "contact") current(conversationId)?.setContactTyping(typing, name);
     },

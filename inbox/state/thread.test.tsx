@@ -16,7 +16,8 @@ describe("thread", () => {
       async get<T>(path: string, query?: Record<string, unknown>) {
         asked.push(`${path} ${JSON.stringify(query ?? {})}`);
         if (!path.endsWith("/messages")) return conversation({ lastMessage: message(40) }) as T;
-        if (query?.before === 11) return { items: [10, 9, 8, 7, 6, 5, 4, 3, 2, 1].map((s) => message(s)), total: 40, hasMore: false } as T;
+        if (query?.before === 11)
+          return { items: [10, 9, 8, 7, 6, 5, 4, 3, 2, 1].map((s) => message(s)), total: 40, hasMore: false } as T;
         if (query?.after === 40) return { items: [message(41)], total: 42, hasMore: false } as T;
         return { items: Array.from({ length: 30 }, (_, i) => message(40 - i)), total: 40, hasMore: true } as T;
       },
@@ -48,14 +49,20 @@ describe("thread", () => {
   });
 
   it("shows the visitor typing until they send, and grows a streamed message by its deltas", () => {
-    const api: Api = { get: async <T,>() => undefined as T, send: async <T,>() => undefined as T, upload: async <T,>() => undefined as T };
+    const api: Api = {
+      get: async <T,>() => undefined as T,
+      send: async <T,>() => undefined as T,
+      upload: async <T,>() => undefined as T,
+    };
     const thread = createThread(api, "conv_a");
     thread.setContactTyping(true, "Ann");
     expect(thread.contactTyping.value).toBe("Ann");
     thread.receive(message(1));
     expect(thread.contactTyping.value).toBeNull();
 
-    thread.receive(message(2, { sender: { type: "bot", id: null, name: "Bot" }, state: "streaming", content: { text: "Hel" } }));
+    thread.receive(
+      message(2, { sender: { type: "bot", id: null, name: "Bot" }, state: "streaming", content: { text: "Hel" } }),
+    );
     thread.appendText("msg_2", 3, "lo");
     thread.appendText("msg_2", 99, "ignored: a delta from the wrong place");
     expect(thread.messages.value[1]!.content).toEqual({ text: "Hello" });

@@ -40,7 +40,10 @@ export function createThread(api: Api, id: string) {
   async function load(): Promise<void> {
     error.value = null;
     try {
-      const [conv, page] = await Promise.all([api.get<Conversation>(path), api.get<MessagePage>(`${path}/messages`, { limit: HISTORY_PAGE })]);
+      const [conv, page] = await Promise.all([
+        api.get<Conversation>(path),
+        api.get<MessagePage>(`${path}/messages`, { limit: HISTORY_PAGE }),
+      ]);
       if (disposed) return;
       batch(() => {
         conversation.value = conv;

@@ -25,7 +25,10 @@ export async function signIn(ctx: Ctx, email: string, password: string): Promise
   const token = crypto.randomBytes(32).toString("base64url");
   const now = ctx.now();
   const expiresAt = new Date(Date.parse(now) + SESSION_TTL_MS).toISOString();
-  await ctx.db.insertInto("agent_sessions").values({ id: hashToken(token), agent_id: agent.id, created_at: now, expires_at: expiresAt }).execute();
+  await ctx.db
+    .insertInto("agent_sessions")
+    .values({ id: hashToken(token), agent_id: agent.id, created_at: now, expires_at: expiresAt })
+    .execute();
   // Expired sessions of this agent go when it signs in again: the table does not grow forever.
   await ctx.db.deleteFrom("agent_sessions").where("agent_id", "=", agent.id).where("expires_at", "<", now).execute();
   return { token, agent, expiresAt };
@@ -44,7 +47,11 @@ export interface ResolvedSession {
  * half of the session's life extends it, unless `extend` is false (live sockets: an open socket
  * alone does not keep a session alive).
  */
-export async function resolveSession(ctx: Ctx, token: string, opts: { extend?: boolean } = {}): Promise<ResolvedSession | null> {
+export async function resolveSession(
+  ctx: Ctx,
+  token: string,
+  opts: { extend?: boolean } = {},
+): Promise<ResolvedSession | null> {
   if (!token || token.length > 200) return null;
   const id = hashToken(token);
   const row = await ctx.db
@@ -66,7 +73,12 @@ export async function resolveSession(ctx: Ctx, token: string, opts: { extend?: b
     await ctx.db.updateTable("agent_sessions").set({ expires_at: expiresAt }).where("id", "=", id).execute();
   }
   const agent = agentView(row);
-  return { agent, principal: { kind: "agent", agentId: agent.id, name: agent.name, role: agent.role }, sessionId: id, expiresAt };
+  return {
+    agent,
+    principal: { kind: "agent", agentId: agent.id, name: agent.name, role: agent.role },
+    sessionId: id,
+    expiresAt,
+  };
 }
 
 /** Signs out: the session token stops working at once, and its live sockets are cut. */
@@ -76,6 +88,10 @@ export async function endSession(ctx: Ctx, token: string): Promise<void> {
 }
 
 async function deleteSession(ctx: Ctx, sessionId: string): Promise<void> {
-  const gone = await ctx.db.deleteFrom("agent_sessions").where("id", "=", sessionId).returning("agent_id").executeTakeFirst();
+  const gone = await ctx.db
+    .deleteFrom("agent_sessions")
+    .where("id", "=", sessionId)
+    .returning("agent_id")
+    .executeTakeFirst();
   if (gone) ctx.bus.publish({ type: "agent.session.ended", agentId: gone.agent_id, sessionId });
 }

@@ -24,7 +24,10 @@ export async function createAgent(ctx: Ctx, p: Principal, input: AgentInput): Pr
   try {
     await write(ctx, (trx) => trx.insertInto("agents").values(row).execute());
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ParleyError("conflict", "An agent with this email already exists", [{ path: "email", message: "already taken" }]);
+    if (isUniqueViolation(err))
+      throw new ParleyError("conflict", "An agent with this email already exists", [
+        { path: "email", message: "already taken" },
+      ]);
     throw err;
   }
   return agentView(row);
@@ -47,7 +50,11 @@ export async function agentExists(ctx: Ctx, id: string): Promise<boolean> {
 
 /** The agent for these credentials, or null; the caller never learns which of the two was wrong. */
 export async function checkCredentials(ctx: Ctx, email: string, password: string): Promise<Agent | null> {
-  const row = await ctx.db.selectFrom("agents").selectAll().where("email", "=", email.trim().toLowerCase()).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom("agents")
+    .selectAll()
+    .where("email", "=", email.trim().toLowerCase())
+    .executeTakeFirst();
   // Hash even for an unknown email so that timing does not tell which part was wrong.
   const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
   return row && ok ? agentView(row) : null;
@@ -55,13 +62,25 @@ export async function checkCredentials(ctx: Ctx, email: string, password: string
 const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 /** First start with no agents: the owner admin@localhost, with the pinned or a fresh password. */
-export async function ensureOwner(ctx: Ctx, pinnedPassword: string | undefined, freshPassword: () => string): Promise<{ created: boolean; password?: string }> {
+export async function ensureOwner(
+  ctx: Ctx,
+  pinnedPassword: string | undefined,
+  freshPassword: () => string,
+): Promise<{ created: boolean; password?: string }> {
   const any = await ctx.db.selectFrom("agents").select("id").limit(1).executeTakeFirst();
   if (any) {
     if (pinnedPassword) {
-      const owner = await ctx.db.selectFrom("agents").selectAll().where("email", "=", "admin@localhost").executeTakeFirst();
+      const owner = await ctx.db
+        .selectFrom("agents")
+        .selectAll()
+        .where("email", "=", "admin@localhost")
+        .executeTakeFirst();
       if (owner && !(await verifyPassword(pinnedPassword, owner.password_hash))) {
-        await ctx.db.updateTable("agents").set({ password_hash: await hashPassword(pinnedPassword) }).where("id", "=", owner.id).execute();
+        await ctx.db
+          .updateTable("agents")
+          .set({ password_hash: await hashPassword(pinnedPassword) })
+          .where("id", "=", owner.id)
+          .execute();
       }
     }
     return { created: false };

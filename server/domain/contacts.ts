@@ -25,7 +25,13 @@ function normalise(input: ContactInput) {
 }
 
 /** Applies `input` to the contact inside the caller's transaction; tells `contact.updated` when something changed. */
-export async function applyContactInput(trx: Trx, emit: Emit, row: ContactRow, input: ContactInput, now: string): Promise<ContactRow> {
+export async function applyContactInput(
+  trx: Trx,
+  emit: Emit,
+  row: ContactRow,
+  input: ContactInput,
+  now: string,
+): Promise<ContactRow> {
   const n = normalise(input);
   const next: ContactRow = {
     ...row,
@@ -33,18 +39,36 @@ export async function applyContactInput(trx: Trx, emit: Emit, row: ContactRow, i
     email: n.email !== undefined ? n.email : row.email,
     phone: n.phone !== undefined ? n.phone : row.phone,
     external_id: n.external_id !== undefined ? n.external_id : row.external_id,
-    metadata: input.metadata !== undefined ? json.stringify({ ...json.parse(row.metadata, {}), ...input.metadata }) : row.metadata,
+    metadata:
+      input.metadata !== undefined
+        ? json.stringify({ ...json.parse(row.metadata, {}), ...input.metadata })
+        : row.metadata,
   };
   const changed = (["name", "email", "phone", "external_id", "metadata"] as const).some((k) => next[k] !== row[k]);
   if (!changed) return row;
   next.updated_at = now;
   if (next.external_id && next.external_id !== row.external_id) {
-    const clash = await trx.selectFrom("contacts").select("id").where("site_id", "=", row.site_id).where("external_id", "=", next.external_id).executeTakeFirst();
-    if (clash) throw new ParleyError("conflict", "Another contact has this externalId", [{ path: "externalId", message: "already taken" }]);
+    const clash = await trx
+      .selectFrom("contacts")
+      .select("id")
+      .where("site_id", "=", row.site_id)
+      .where("external_id", "=", next.external_id)
+      .executeTakeFirst();
+    if (clash)
+      throw new ParleyError("conflict", "Another contact has this externalId", [
+        { path: "externalId", message: "already taken" },
+      ]);
   }
   await trx
     .updateTable("contacts")
-    .set({ name: next.name, email: next.email, phone: next.phone, external_id: next.external_id, metadata: next.metadata, updated_at: now })
+    .set({
+      name: next.name,
+      email: next.email,
+      phone: next.phone,
+      external_id: next.external_id,
+      metadata: next.metadata,
+      updated_at: now,
+    })
     .where("id", "=", row.id)
     .execute();
   emit({ type: "contact.updated", siteId: row.site_id, contact: contactView(next) });
@@ -63,10 +87,21 @@ export async function patchContact(ctx: Ctx, p: Principal, id: string, input: Co
  * The contact a new conversation belongs to: found by externalId (and updated with what else
  * was given), or created.
  */
-export async function upsertContact(trx: Trx, emit: Emit, siteId: string, input: ContactInput, now: string): Promise<ContactRow> {
+export async function upsertContact(
+  trx: Trx,
+  emit: Emit,
+  siteId: string,
+  input: ContactInput,
+  now: string,
+): Promise<ContactRow> {
   const n = normalise(input);
   if (n.external_id) {
-    const existing = await trx.selectFrom("contacts").selectAll().where("site_id", "=", siteId).where("external_id", "=", n.external_id).executeTakeFirst();
+    const existing = await trx
+      .selectFrom("contacts")
+      .selectAll()
+      .where("site_id", "=", siteId)
+      .where("external_id", "=", n.external_id)
+      .executeTakeFirst();
     if (existing) return applyContactInput(trx, emit, existing, input, now);
   }
   const row: ContactRow = {

@@ -67,7 +67,8 @@ export async function write<T>(ctx: Ctx, fn: (trx: Trx, emit: Emit) => Promise<T
       // A unique-index race, or a row that referred to something deleted meanwhile (an erased
       // contact): run again, and the domain's own checks answer (found twin, or 404/422).
       if (attempt < 2 && (isUniqueViolation(err) || isForeignKeyViolation(err))) continue;
-      if (isForeignKeyViolation(err)) throw new ParleyError("conflict", "Something this change refers to was deleted meanwhile");
+      if (isForeignKeyViolation(err))
+        throw new ParleyError("conflict", "Something this change refers to was deleted meanwhile");
       throw err;
     }
   }

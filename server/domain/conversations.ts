@@ -21,7 +21,8 @@ import { zodDetails } from "./validation.ts";
 export async function conversationRow(db: Db, p: Principal, id: string): Promise<ConversationRow> {
   const row = await db.selectFrom("conversations").selectAll().where("id", "=", id).executeTakeFirst();
   if (!row || !seesSite(p, row.site_id)) throw notFound("Conversation");
-  if (p.kind === "visitor" && row.visitor_id !== p.visitorId && !(p.contactId && row.contact_id === p.contactId)) throw notFound("Conversation");
+  if (p.kind === "visitor" && row.visitor_id !== p.visitorId && !(p.contactId && row.contact_id === p.contactId))
+    throw notFound("Conversation");
   return row;
 }
 
@@ -48,21 +49,36 @@ export async function createConversation(
 ): Promise<{ conversation: Conversation & { messages: Message[] }; created: boolean }> {
   const siteId = opts.siteId ?? (await resolveSiteId(ctx, p, body.siteId));
   const firstMessage = body.message === undefined ? undefined : parseMessageInput(body.message);
-  if (firstMessage && !firstMessage.ok) throw new ParleyError("validation_failed", "Request validation failed", zodDetails(firstMessage.issues, ["message"]));
+  if (firstMessage && !firstMessage.ok)
+    throw new ParleyError(
+      "validation_failed",
+      "Request validation failed",
+      zodDetails(firstMessage.issues, ["message"]),
+    );
   if (body.uniqueId) {
-    const existing = await ctx.db.selectFrom("conversations").selectAll().where("site_id", "=", siteId).where("unique_id", "=", body.uniqueId).executeTakeFirst();
+    const existing = await ctx.db
+      .selectFrom("conversations")
+      .selectAll()
+      .where("site_id", "=", siteId)
+      .where("unique_id", "=", body.uniqueId)
+      .executeTakeFirst();
     if (existing) return { conversation: await withFirstMessages(ctx.db, existing), created: false };
   }
   if (body.assignee && !(await agentExists(ctx, body.assignee))) throw invalid("assignee", "no agent with this id");
   const askedSender = body.sender ?? body.message?.sender;
   const senderType = askedSender?.type ?? "agent";
-  if (senderType === "contact" && !body.contact && !body.contactId && !opts.contactId) throw invalid("sender.type", "a contact message needs a contact");
+  if (senderType === "contact" && !body.contact && !body.contactId && !opts.contactId)
+    throw invalid("sender.type", "a contact message needs a contact");
 
   return write(ctx, async (trx, emit) => {
     const now = ctx.now();
     let contactId = opts.contactId ?? null;
     if (body.contactId) {
-      const c = await trx.selectFrom("contacts").select(["id", "site_id"]).where("id", "=", body.contactId).executeTakeFirst();
+      const c = await trx
+        .selectFrom("contacts")
+        .select(["id", "site_id"])
+        .where("id", "=", body.contactId)
+        .executeTakeFirst();
       if (!c || c.site_id !== siteId) throw invalid("contactId", "no contact with this id on this site");
       contactId = c.id;
     } else if (body.contact) {
@@ -70,7 +86,12 @@ export async function createConversation(
     }
     if (body.uniqueId) {
       // Checked again inside the transaction; a concurrent twin makes the insert fail and write() retries.
-      const twin = await trx.selectFrom("conversations").selectAll().where("site_id", "=", siteId).where("unique_id", "=", body.uniqueId).executeTakeFirst();
+      const twin = await trx
+        .selectFrom("conversations")
+        .selectAll()
+        .where("site_id", "=", siteId)
+        .where("unique_id", "=", body.uniqueId)
+        .executeTakeFirst();
       if (twin) return { conversation: await withFirstMessages(trx, twin), created: false };
     }
     const row: ConversationRow = {
@@ -98,11 +119,18 @@ export async function createConversation(
     };
     await trx.insertInto("conversations").values(row).execute();
     const tags = [...new Set(body.tags ?? [])];
-    if (tags.length) await trx.insertInto("conversation_tags").values(tags.map((tag) => ({ conversation_id: row.id, tag, created_at: now }))).execute();
+    if (tags.length)
+      await trx
+        .insertInto("conversation_tags")
+        .values(tags.map((tag) => ({ conversation_id: row.id, tag, created_at: now })))
+        .execute();
     const conversation = await conversationView(trx, row);
     emit({ type: "conversation.created", siteId, conversationId: row.id, conversation });
     if (firstMessage?.ok) {
-      const sender: SenderInput = senderType === "contact" ? { type: "contact", id: contactId, name: null } : senderFor(p, { type: senderType, name: askedSender?.name });
+      const sender: SenderInput =
+        senderType === "contact"
+          ? { type: "contact", id: contactId, name: null }
+          : senderFor(p, { type: senderType, name: askedSender?.name });
       const first = await insertMessage(ctx, trx, emit, row.id, firstMessage.value, sender, null);
       return { conversation: { ...first.conversation!, messages: [first.message] }, created: true };
     }
@@ -111,7 +139,13 @@ export async function createConversation(
 }
 
 async function withFirstMessages(db: Db, row: ConversationRow): Promise<Conversation & { messages: Message[] }> {
-  const rows = await db.selectFrom("messages").selectAll().where("conversation_id", "=", row.id).where("seq", "<=", 10).orderBy("seq").execute();
+  const rows = await db
+    .selectFrom("messages")
+    .selectAll()
+    .where("conversation_id", "=", row.id)
+    .where("seq", "<=", 10)
+    .orderBy("seq")
+    .execute();
   return { ...(await conversationView(db, row)), messages: rows.map(messageView) };
 }
 
@@ -123,7 +157,14 @@ function decodeCursor(cursor: string): [string, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     // Only what encodeCursor can have written: a timestamp and an id.
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string" && /^[\d:.TZ-]{1,40}$/.test(value[0]) && /^[\w-]{1,100}$/.test(value[1])) {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === "string" &&
+      typeof value[1] === "string" &&
+      /^[\d:.TZ-]{1,40}$/.test(value[0]) &&
+      /^[\w-]{1,100}$/.test(value[1])
+    ) {
       return [value[0], value[1]];
     }
   } catch {
@@ -133,7 +174,11 @@ function decodeCursor(cursor: string): [string, string] {
 }
 
 /** Newest update first, keyset-paginated: the cost of a page does not grow with the number of conversations. */
-export async function listConversations(ctx: Ctx, p: Principal, q: ListConversationsQuery): Promise<{ items: Conversation[]; hasMore: boolean; nextCursor: string | null }> {
+export async function listConversations(
+  ctx: Ctx,
+  p: Principal,
+  q: ListConversationsQuery,
+): Promise<{ items: Conversation[]; hasMore: boolean; nextCursor: string | null }> {
   let query = ctx.db.selectFrom("conversations").selectAll();
   const scope = siteScope(p);
   if (scope && q.siteId && q.siteId !== scope) return { items: [], hasMore: false, nextCursor: null };
@@ -150,16 +195,28 @@ export async function listConversations(ctx: Ctx, p: Principal, q: ListConversat
   if (q.updatedSince) query = query.where("updated_at", ">=", new Date(q.updatedSince).toISOString());
   if (q.tag) {
     const tag = q.tag;
-    query = query.where("id", "in", (eb) => eb.selectFrom("conversation_tags").select("conversation_id").where("tag", "=", tag));
+    query = query.where("id", "in", (eb) =>
+      eb.selectFrom("conversation_tags").select("conversation_id").where("tag", "=", tag),
+    );
   }
   if (q.cursor) {
     const [updatedAt, id] = decodeCursor(q.cursor);
-    query = query.where((eb) => eb.or([eb("updated_at", "<", updatedAt), eb.and([eb("updated_at", "=", updatedAt), eb("id", "<", id)])]));
+    query = query.where((eb) =>
+      eb.or([eb("updated_at", "<", updatedAt), eb.and([eb("updated_at", "=", updatedAt), eb("id", "<", id)])]),
+    );
   }
-  const rows = await query.orderBy("updated_at", "desc").orderBy("id", "desc").limit(q.limit + 1).execute();
+  const rows = await query
+    .orderBy("updated_at", "desc")
+    .orderBy("id", "desc")
+    .limit(q.limit + 1)
+    .execute();
   const hasMore = rows.length > q.limit;
   const page = rows.slice(0, q.limit);
-  return { items: await conversationViews(ctx.db, page), hasMore, nextCursor: hasMore ? encodeCursor(page[page.length - 1]!) : null };
+  return {
+    items: await conversationViews(ctx.db, page),
+    hasMore,
+    nextCursor: hasMore ? encodeCursor(page[page.length - 1]!) : null,
+  };
 }
 
 /** Locks the row for the rest of the transaction on PostgreSQL (SQLite has one writer anyway). */
@@ -171,7 +228,13 @@ export async function lockConversation(ctx: Ctx, trx: Trx, p: Principal, id: str
 }
 
 /** Writes the changed columns, bumps updatedAt and tells who listens. */
-async function saveChanges(ctx: Ctx, trx: Trx, emit: Emit, row: ConversationRow, set: Partial<ConversationRow>): Promise<Conversation> {
+async function saveChanges(
+  ctx: Ctx,
+  trx: Trx,
+  emit: Emit,
+  row: ConversationRow,
+  set: Partial<ConversationRow>,
+): Promise<Conversation> {
   const changed = (Object.keys(set) as (keyof ConversationRow)[]).filter((k) => set[k] !== row[k]);
   if (changed.length === 0) return conversationView(trx, row);
   const now = ctx.now();
@@ -183,12 +246,24 @@ async function saveChanges(ctx: Ctx, trx: Trx, emit: Emit, row: ConversationRow,
     .where("id", "=", row.id)
     .execute();
   const conversation = await conversationView(trx, next);
-  emit({ type: "conversation.updated", siteId: row.site_id, conversationId: row.id, conversation, changed: changed.map(String) });
-  if (next.status === "closed" && row.status !== "closed") emit({ type: "conversation.closed", siteId: row.site_id, conversationId: row.id, conversation });
+  emit({
+    type: "conversation.updated",
+    siteId: row.site_id,
+    conversationId: row.id,
+    conversation,
+    changed: changed.map(String),
+  });
+  if (next.status === "closed" && row.status !== "closed")
+    emit({ type: "conversation.closed", siteId: row.site_id, conversationId: row.id, conversation });
   return conversation;
 }
 
-export async function patchConversation(ctx: Ctx, p: Principal, id: string, patch: PatchConversationBody): Promise<Conversation> {
+export async function patchConversation(
+  ctx: Ctx,
+  p: Principal,
+  id: string,
+  patch: PatchConversationBody,
+): Promise<Conversation> {
   if (p.kind === "visitor") throw notFound("Conversation");
   if (patch.assignee && !(await agentExists(ctx, patch.assignee))) throw invalid("assignee", "no agent with this id");
   return write(ctx, async (trx, emit) => {
@@ -201,7 +276,8 @@ export async function patchConversation(ctx: Ctx, p: Principal, id: string, patc
     if (patch.summary !== undefined) set.summary = patch.summary;
     if (patch.queue !== undefined) set.queue = patch.queue;
     if (patch.assignee !== undefined) set.assignee = patch.assignee;
-    if (patch.metadata !== undefined) set.metadata = json.stringify({ ...json.parse(row.metadata, {}), ...patch.metadata });
+    if (patch.metadata !== undefined)
+      set.metadata = json.stringify({ ...json.parse(row.metadata, {}), ...patch.metadata });
     return saveChanges(ctx, trx, emit, row, set);
   });
 }
@@ -221,10 +297,16 @@ export async function setTag(ctx: Ctx, p: Principal, id: string, tag: string, pr
   return write(ctx, async (trx, emit) => {
     const row = await lockConversation(ctx, trx, p, id);
     if (row.status === "closed") throw closed();
-    const has = !!(await trx.selectFrom("conversation_tags").select("tag").where("conversation_id", "=", id).where("tag", "=", tag).executeTakeFirst());
+    const has = !!(await trx
+      .selectFrom("conversation_tags")
+      .select("tag")
+      .where("conversation_id", "=", id)
+      .where("tag", "=", tag)
+      .executeTakeFirst());
     if (has === present) return conversationView(trx, row);
     const now = ctx.now();
-    if (present) await trx.insertInto("conversation_tags").values({ conversation_id: id, tag, created_at: now }).execute();
+    if (present)
+      await trx.insertInto("conversation_tags").values({ conversation_id: id, tag, created_at: now }).execute();
     else await trx.deleteFrom("conversation_tags").where("conversation_id", "=", id).where("tag", "=", tag).execute();
     await trx.updateTable("conversations").set({ updated_at: now }).where("id", "=", id).execute();
     const conversation = await conversationView(trx, { ...row, updated_at: now });
@@ -251,7 +333,11 @@ export async function markRead(ctx: Ctx, p: Principal, id: string, seq: number):
     const row = await lockConversation(ctx, trx, p, id);
     if (seq > Number(row.last_seq)) throw invalid("seq", `beyond the last message (${row.last_seq})`);
     if (seq <= Number(row[column])) return conversationView(trx, row);
-    await trx.updateTable("conversations").set({ [column]: seq }).where("id", "=", id).execute();
+    await trx
+      .updateTable("conversations")
+      .set({ [column]: seq })
+      .where("id", "=", id)
+      .execute();
     emit({ type: "read", siteId: row.site_id, conversationId: id, side, seq });
     return conversationView(trx, { ...row, [column]: seq });
   });
@@ -273,9 +359,14 @@ export async function findLinks(ctx: Ctx, p: Principal, askedFor: { kind: "phone
       .limit(100);
     if (scope) q = q.where("conversations.site_id", "=", scope);
     const rows = await q.execute();
-    return rows.map((r) => ({ id: r.id, link: `${ctx.publicUrl}/inbox/#/conversations/${r.id}`, createdAt: r.createdAt }));
+    return rows.map((r) => ({
+      id: r.id,
+      link: `${ctx.publicUrl}/inbox/#/conversations/${r.id}`,
+      createdAt: r.createdAt,
+    }));
   };
-  const out: { phone?: string; email?: string; conversations: { id: string; link: string; createdAt: string }[] }[] = [];
+  const out: { phone?: string; email?: string; conversations: { id: string; link: string; createdAt: string }[] }[] =
+    [];
   for (const { kind, value } of asked) {
     const conversations = await lookup(kind, kind === "phone" ? normalisePhone(value) : value.trim().toLowerCase());
     out.push(kind === "phone" ? { phone: value, conversations } : { email: value, conversations });

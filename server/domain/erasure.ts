@@ -23,7 +23,10 @@ async function conversationIdsOf(trx: Trx, contactId: string): Promise<string[]>
     .where((eb) =>
       eb.or([
         eb("contact_id", "=", contactId),
-        eb.and([eb("contact_id", "is", null), eb("visitor_id", "in", eb.selectFrom("visitors").select("id").where("contact_id", "=", contactId))]),
+        eb.and([
+          eb("contact_id", "is", null),
+          eb("visitor_id", "in", eb.selectFrom("visitors").select("id").where("contact_id", "=", contactId)),
+        ]),
       ]),
     )
     .execute();
@@ -44,7 +47,12 @@ const fileKey = /\/v1\/files\/([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])/g;
 async function linkedFileHashes(trx: Trx, conversationIds: string[]): Promise<string[]> {
   const hashes = new Set<string>();
   for (const ids of chunks(conversationIds)) {
-    const rows = await trx.selectFrom("messages").select("content").where("conversation_id", "in", ids).where("type", "in", ["image", "file", "cards"]).execute();
+    const rows = await trx
+      .selectFrom("messages")
+      .select("content")
+      .where("conversation_id", "in", ids)
+      .where("type", "in", ["image", "file", "cards"])
+      .execute();
     for (const { content } of rows) for (const m of content.matchAll(fileKey)) hashes.add(hashToken(m[1]!));
   }
   return [...hashes];
@@ -54,7 +62,12 @@ async function deleteFiles(trx: Trx, siteId: string, contactId: string, linkedHa
   await trx.deleteFrom("files").where("contact_id", "=", contactId).execute();
   // Attachments sent into the conversations by agents belong to no contact; another contact's own uploads are never touched.
   for (const hashes of chunks(linkedHashes)) {
-    await trx.deleteFrom("files").where("site_id", "=", siteId).where("contact_id", "is", null).where("key_hash", "in", hashes).execute();
+    await trx
+      .deleteFrom("files")
+      .where("site_id", "=", siteId)
+      .where("contact_id", "is", null)
+      .where("key_hash", "in", hashes)
+      .execute();
   }
 }
 
@@ -65,15 +78,31 @@ async function deleteFiles(trx: Trx, siteId: string, contactId: string, linkedHa
  */
 async function forgetFinishedDeliveries(trx: Trx, orderingKeys: string[]): Promise<void> {
   for (const keys of chunks(orderingKeys)) {
-    const finished = trx.selectFrom("webhook_deliveries").where("ordering_key", "in", keys).where("state", "in", ["delivered", "failed"]);
+    const finished = trx
+      .selectFrom("webhook_deliveries")
+      .where("ordering_key", "in", keys)
+      .where("state", "in", ["delivered", "failed"]);
     const eventIds = [...new Set((await finished.select("event_id").execute()).map((r) => r.event_id))];
     if (eventIds.length === 0) continue;
-    await trx.deleteFrom("webhook_deliveries").where("ordering_key", "in", keys).where("state", "in", ["delivered", "failed"]).execute();
+    await trx
+      .deleteFrom("webhook_deliveries")
+      .where("ordering_key", "in", keys)
+      .where("state", "in", ["delivered", "failed"])
+      .execute();
     for (const ids of chunks(eventIds)) {
       await trx
         .deleteFrom("webhook_events")
         .where("id", "in", ids)
-        .where((eb) => eb.not(eb.exists(eb.selectFrom("webhook_deliveries as d").select("d.event_id").whereRef("d.event_id", "=", "webhook_events.id"))))
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom("webhook_deliveries as d")
+                .select("d.event_id")
+                .whereRef("d.event_id", "=", "webhook_events.id"),
+            ),
+          ),
+        )
         .execute();
     }
   }
@@ -81,15 +110,19 @@ async function forgetFinishedDeliveries(trx: Trx, orderingKeys: string[]): Promi
 
 /** DELETE /v1/contacts/{id}: erases the contact and everything of it; 404 for an unknown or another site's contact. */
 export async function eraseContact(ctx: Ctx, p: Principal, id: string): Promise<void> {
-  if (!mayErase(p)) throw new ParleyError("forbidden", "Only an owner agent or an API token of the contact's site may erase a contact");
+  if (!mayErase(p))
+    throw new ParleyError("forbidden", "Only an owner agent or an API token of the contact's site may erase a contact");
   await write(ctx, async (trx, emit) => {
     // PostgreSQL: hold the contact row, so that no conversation, visitor or file can link to it
     // while it is erased, and a concurrent second erasure waits and then finds nothing.
-    if (ctx.dialect === "postgres") await trx.selectFrom("contacts").select("id").where("id", "=", id).forUpdate().execute();
+    if (ctx.dialect === "postgres")
+      await trx.selectFrom("contacts").select("id").where("id", "=", id).forUpdate().execute();
     const contact = await contactRow(trx, p, id);
 
     const conversationIds = await conversationIdsOf(trx, id);
-    const visitorIds = (await trx.selectFrom("visitors").select("id").where("contact_id", "=", id).execute()).map((r) => r.id);
+    const visitorIds = (await trx.selectFrom("visitors").select("id").where("contact_id", "=", id).execute()).map(
+      (r) => r.id,
+    );
 
     await deleteFiles(trx, contact.site_id, id, await linkedFileHashes(trx, conversationIds));
     for (const ids of chunks(conversationIds)) {

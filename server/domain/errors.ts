@@ -13,4 +13,5 @@ export class ParleyError extends Error {
 
 export const notFound = (what: string) => new ParleyError("not_found", `${what} not found`);
 export const closed = () => new ParleyError("conversation_closed", "This conversation is closed");
-export const invalid = (path: string, message: string) => new ParleyError("validation_failed", "Request validation failed", [{ path, message }]);
+export const invalid = (path: string, message: string) =>
+  new ParleyError("validation_failed", "Request validation failed", [{ path, message }]);

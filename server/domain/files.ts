@@ -16,8 +16,10 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 const allowed: Record<string, ((b: Buffer) => boolean) | null> = {
   "image/png": (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
   "image/jpeg": (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
-  "image/gif": (b) => b.subarray(0, 6).toString("latin1") === "GIF87a" || b.subarray(0, 6).toString("latin1") === "GIF89a",
-  "image/webp": (b) => b.subarray(0, 4).toString("latin1") === "RIFF" && b.subarray(8, 12).toString("latin1") === "WEBP",
+  "image/gif": (b) =>
+    b.subarray(0, 6).toString("latin1") === "GIF87a" || b.subarray(0, 6).toString("latin1") === "GIF89a",
+  "image/webp": (b) =>
+    b.subarray(0, 4).toString("latin1") === "RIFF" && b.subarray(8, 12).toString("latin1") === "WEBP",
   "application/pdf": (b) => b.subarray(0, 5).toString("latin1") === "%PDF-",
   "application/zip": (b) => b[0] === 0x50 && b[1] === 0x4b,
   "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b) => b[0] === 0x50 && b[1] === 0x4b,
@@ -37,11 +39,18 @@ export interface StoredFile {
 }
 
 const byExtension: Record<string, string> = {
-  png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp", pdf: "application/pdf", zip: "application/zip",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  pdf: "application/pdf",
+  zip: "application/zip",
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-  txt: "text/plain", csv: "text/csv",
+  txt: "text/plain",
+  csv: "text/csv",
 };
 
 /**
@@ -65,25 +74,40 @@ function looksLikeMarkup(data: Buffer): boolean {
 /** A file name safe to store and to send back in Content-Disposition: no paths, no control characters. */
 function cleanName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 255);
+  const cleaned = base
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .trim()
+    .slice(0, 255);
   return cleaned || "file";
 }
 
 /** Stores an upload and answers where it can be fetched: a URL with a 192-bit random key. */
-export async function storeFile(ctx: Ctx, p: Principal, upload: { name: string; mimeType: string; data: Buffer }): Promise<StoredFile> {
+export async function storeFile(
+  ctx: Ctx,
+  p: Principal,
+  upload: { name: string; mimeType: string; data: Buffer },
+): Promise<StoredFile> {
   const mimeType = fileType(upload.name, upload.mimeType, upload.data);
   if (!(mimeType in allowed)) {
-    throw new ParleyError("unsupported_media_type", `Files of type ${mimeType || "(none)"} are not accepted`, [{ path: "file", message: `allowed types: ${allowedFileTypes.join(", ")}` }]);
+    throw new ParleyError("unsupported_media_type", `Files of type ${mimeType || "(none)"} are not accepted`, [
+      { path: "file", message: `allowed types: ${allowedFileTypes.join(", ")}` },
+    ]);
   }
   if (upload.data.length === 0) throw invalid("file", "the file is empty");
-  if (upload.data.length > MAX_FILE_BYTES) throw new ParleyError("payload_too_large", `A file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`);
+  if (upload.data.length > MAX_FILE_BYTES)
+    throw new ParleyError("payload_too_large", `A file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`);
   // Markup under a binary type is the one lie that matters: it is what a browser could run.
-  if (allowed[mimeType] && looksLikeMarkup(upload.data)) throw new ParleyError("unsupported_media_type", `The file's content is not ${mimeType}`, [{ path: "file", message: "content does not match its type" }]);
+  if (allowed[mimeType] && looksLikeMarkup(upload.data))
+    throw new ParleyError("unsupported_media_type", `The file's content is not ${mimeType}`, [
+      { path: "file", message: "content does not match its type" },
+    ]);
 
   const siteId = p.kind === "visitor" ? p.siteId : await resolveSiteId(ctx, p, undefined);
   const key = crypto.randomBytes(24).toString("base64url");
   const name = cleanName(upload.name);
-  const uploadedBy = p.kind === "agent" ? p.agentId : p.kind === "token" ? p.tokenId : p.kind === "visitor" ? p.visitorId : "system";
+  const uploadedBy =
+    p.kind === "agent" ? p.agentId : p.kind === "token" ? p.tokenId : p.kind === "visitor" ? p.visitorId : "system";
   await ctx.db
     .insertInto("files")
     .values({
@@ -103,8 +127,15 @@ export async function storeFile(ctx: Ctx, p: Principal, upload: { name: string; 
 }
 
 /** The file behind a URL key, or null: the key itself is the permission to read it. */
-export async function readFile(ctx: Ctx, key: string): Promise<Pick<FilesTable, "name" | "mime_type" | "size" | "data"> | null> {
+export async function readFile(
+  ctx: Ctx,
+  key: string,
+): Promise<Pick<FilesTable, "name" | "mime_type" | "size" | "data"> | null> {
   if (!/^[A-Za-z0-9_-]{32}$/.test(key)) return null;
-  const row = await ctx.db.selectFrom("files").select(["name", "mime_type", "size", "data"]).where("key_hash", "=", hashToken(key)).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom("files")
+    .select(["name", "mime_type", "size", "data"])
+    .where("key_hash", "=", hashToken(key))
+    .executeTakeFirst();
   return row ? { ...row, data: Buffer.from(row.data) } : null;
 }

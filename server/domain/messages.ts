@@ -16,7 +16,8 @@ export const MAX_STREAMED_TEXT = 20_000;
 
 /** Who a message is from, given who is acting and what the request asked for. */
 export function senderFor(p: Principal, asked?: { type: "agent" | "bot" | "contact"; name?: string }): SenderInput {
-  if (p.kind === "agent") return { type: asked?.type === "bot" ? "bot" : "agent", id: p.agentId, name: asked?.name ?? p.name };
+  if (p.kind === "agent")
+    return { type: asked?.type === "bot" ? "bot" : "agent", id: p.agentId, name: asked?.name ?? p.name };
   if (p.kind === "visitor") return { type: "contact", id: p.contactId, name: null };
   const type = asked?.type === "bot" ? "bot" : "agent";
   return { type, id: p.kind === "token" ? p.tokenId : null, name: asked?.name ?? null };
@@ -37,7 +38,12 @@ export async function insertMessage(
   idempotencyKey: string | null,
 ): Promise<{ message: Message; created: boolean; conversation?: Conversation }> {
   if (idempotencyKey) {
-    const existing = await trx.selectFrom("messages").selectAll().where("conversation_id", "=", conversationId).where("idempotency_key", "=", idempotencyKey).executeTakeFirst();
+    const existing = await trx
+      .selectFrom("messages")
+      .selectAll()
+      .where("conversation_id", "=", conversationId)
+      .where("idempotency_key", "=", idempotencyKey)
+      .executeTakeFirst();
     if (existing) return { message: messageView(existing), created: false };
   }
   const now = ctx.now();
@@ -80,14 +86,20 @@ export async function insertMessage(
   // A visitor who writes again reopens a solved conversation.
   let reopened = false;
   if (sender.type === "contact") {
-    const result = await trx.updateTable("conversations").set({ status: "open" }).where("id", "=", conversationId).where("status", "=", "solved").executeTakeFirst();
+    const result = await trx
+      .updateTable("conversations")
+      .set({ status: "open" })
+      .where("id", "=", conversationId)
+      .where("status", "=", "solved")
+      .executeTakeFirst();
     reopened = Number(result.numUpdatedRows) > 0;
   }
   const conversationNow: ConversationRow = reopened ? { ...bumped, status: "open" } : bumped;
   const message = messageView(row);
   const conversation = await conversationView(trx, conversationNow, [row]);
   emit({ type: "message.created", siteId: bumped.site_id, conversationId, message, conversation });
-  if (reopened) emit({ type: "conversation.updated", siteId: bumped.site_id, conversationId, conversation, changed: ["status"] });
+  if (reopened)
+    emit({ type: "conversation.updated", siteId: bumped.site_id, conversationId, conversation, changed: ["status"] });
   return { message, created: true, conversation };
 }
 
@@ -105,7 +117,12 @@ export async function postMessage(
     if (row.status === "closed") {
       // A retry of a message stored before the close is still answered with that message.
       if (opts.idempotencyKey) {
-        const existing = await trx.selectFrom("messages").selectAll().where("conversation_id", "=", conversationId).where("idempotency_key", "=", opts.idempotencyKey).executeTakeFirst();
+        const existing = await trx
+          .selectFrom("messages")
+          .selectAll()
+          .where("conversation_id", "=", conversationId)
+          .where("idempotency_key", "=", opts.idempotencyKey)
+          .executeTakeFirst();
         if (existing) return { message: messageView(existing), created: false };
       }
       throw closed();
@@ -119,10 +136,15 @@ export async function postMessage(
  * from a seq; `after` pages forward from one (the oldest `limit` after it). Every form reads
  * through the (conversation_id, seq) index, so its cost does not grow with the conversation.
  */
-export async function listMessages(ctx: Ctx, p: Principal, conversationId: string, q: HistoryQuery): Promise<{ items: Message[]; total: number; hasMore: boolean }> {
+export async function listMessages(
+  ctx: Ctx,
+  p: Principal,
+  conversationId: string,
+  q: HistoryQuery,
+): Promise<{ items: Message[]; total: number; hasMore: boolean }> {
   const conversation = await conversationRow(ctx.db, p, conversationId);
   const total = Number(conversation.last_seq);
-  let query = ctx.db.selectFrom("messages").selectAll().where("conversation_id", "=", conversationId);
+  const query = ctx.db.selectFrom("messages").selectAll().where("conversation_id", "=", conversationId);
   let rows: MessageRow[];
   let hasMore: boolean;
   if (q.after !== undefined) {
@@ -131,14 +153,30 @@ export async function listMessages(ctx: Ctx, p: Principal, conversationId: strin
   } else {
     const upper = Math.min(total, q.before !== undefined ? q.before - 1 : total - (q.skip ?? 0));
     // seq is gap-free, so a range on the index replaces OFFSET.
-    rows = upper < 1 ? [] : await query.where("seq", "<=", upper).where("seq", ">", upper - q.limit).orderBy("seq", "desc").execute();
+    rows =
+      upper < 1
+        ? []
+        : await query
+            .where("seq", "<=", upper)
+            .where("seq", ">", upper - q.limit)
+            .orderBy("seq", "desc")
+            .execute();
     hasMore = upper - q.limit > 0;
   }
   return { items: rows.map(messageView), total, hasMore };
 }
 
-async function lockMessage(ctx: Ctx, trx: Trx, p: Principal, messageId: string): Promise<{ message: MessageRow; conversation: ConversationRow }> {
-  const found = await trx.selectFrom("messages").select(["conversation_id"]).where("id", "=", messageId).executeTakeFirst();
+async function lockMessage(
+  ctx: Ctx,
+  trx: Trx,
+  p: Principal,
+  messageId: string,
+): Promise<{ message: MessageRow; conversation: ConversationRow }> {
+  const found = await trx
+    .selectFrom("messages")
+    .select(["conversation_id"])
+    .where("id", "=", messageId)
+    .executeTakeFirst();
   if (!found) throw notFound("Message");
   const conversation = await lockConversation(ctx, trx, p, found.conversation_id).catch(() => {
     throw notFound("Message");
@@ -153,17 +191,26 @@ export async function appendToMessage(ctx: Ctx, p: Principal, messageId: string,
   const result = await write(ctx, async (trx) => {
     const { message, conversation } = await lockMessage(ctx, trx, p, messageId);
     if (conversation.status === "closed") throw closed();
-    if (message.state !== "streaming") throw new ParleyError("conflict", "This message is complete: it can no longer be appended to");
+    if (message.state !== "streaming")
+      throw new ParleyError("conflict", "This message is complete: it can no longer be appended to");
     const content = JSON.parse(message.content) as { text: string };
     const offset = content.text.length;
     const next = content.text + text;
-    if (next.length > MAX_STREAMED_TEXT) throw invalid("text", `a streamed message holds at most ${MAX_STREAMED_TEXT} characters`);
+    if (next.length > MAX_STREAMED_TEXT)
+      throw invalid("text", `a streamed message holds at most ${MAX_STREAMED_TEXT} characters`);
     const row = { ...message, content: JSON.stringify({ text: next }) };
     await trx.updateTable("messages").set({ content: row.content }).where("id", "=", messageId).execute();
     return { row, offset, siteId: conversation.site_id };
   });
   if (text.length > 0) {
-    ctx.bus.publish({ type: "message.appended", siteId: result.siteId, conversationId: result.row.conversation_id, messageId, offset: result.offset, text });
+    ctx.bus.publish({
+      type: "message.appended",
+      siteId: result.siteId,
+      conversationId: result.row.conversation_id,
+      messageId,
+      offset: result.offset,
+      text,
+    });
   }
   return messageView(result.row);
 }
@@ -182,7 +229,11 @@ export async function completeMessage(ctx: Ctx, p: Principal, messageId: string,
     const finalText = text ?? current.text ?? "";
     if (!finalText.trim()) throw invalid("text", "a message cannot complete empty");
     const row: MessageRow = { ...message, state: "complete", content: JSON.stringify({ text: finalText }) };
-    await trx.updateTable("messages").set({ state: row.state, content: row.content }).where("id", "=", messageId).execute();
+    await trx
+      .updateTable("messages")
+      .set({ state: row.state, content: row.content })
+      .where("id", "=", messageId)
+      .execute();
     const view = messageView(row);
     emit({ type: "message.completed", siteId: conversation.site_id, conversationId: conversation.id, message: view });
     return view;

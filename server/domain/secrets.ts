@@ -2,7 +2,12 @@ import crypto from "node:crypto";
 import { promisify } from "node:util";
 import { idPrefix, type IdKind } from "../../shared/ids.ts";
 
-const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
+const scrypt = promisify(crypto.scrypt) as (
+  pw: string,
+  salt: Buffer,
+  len: number,
+  opts: crypto.ScryptOptions,
+) => Promise<Buffer>;
 const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
 /** Random bytes drawn in blocks: one call per id costs more than the rest of an insert. */

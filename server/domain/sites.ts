@@ -6,8 +6,14 @@ import { notFound, ParleyError } from "./errors.ts";
 import { siteView } from "./views.ts";
 import type { SiteRow } from "../store/tables.ts";
 
-export async function createSite(ctx: Ctx, p: Principal, input: SiteInput, opts: { siteKey?: string; isDefault?: boolean; originsFromEnv?: boolean } = {}): Promise<Site> {
-  if (p.kind === "token" && p.siteId !== null) throw new ParleyError("forbidden", "A site-scoped token cannot create sites");
+export async function createSite(
+  ctx: Ctx,
+  p: Principal,
+  input: SiteInput,
+  opts: { siteKey?: string; isDefault?: boolean; originsFromEnv?: boolean } = {},
+): Promise<Site> {
+  if (p.kind === "token" && p.siteId !== null)
+    throw new ParleyError("forbidden", "A site-scoped token cannot create sites");
   if (p.kind === "visitor") throw new ParleyError("forbidden", "Not allowed");
   const now = ctx.now();
   const row: SiteRow = {
@@ -89,7 +95,10 @@ export async function resolveSiteId(ctx: Ctx, p: Principal, asked: string | unde
   const scope = siteScope(p);
   if (scope) return scope;
   const site = await defaultSiteRow(ctx);
-  if (!site) throw new ParleyError("validation_failed", "No default site: give siteId", [{ path: "siteId", message: "required" }]);
+  if (!site)
+    throw new ParleyError("validation_failed", "No default site: give siteId", [
+      { path: "siteId", message: "required" },
+    ]);
   return site.id;
 }
 
@@ -102,14 +111,23 @@ export function originAllowed(site: SiteRow, origin: string | undefined): boolea
 
 export function publicSiteConfig(site: SiteRow): PublicSiteConfig {
   const view = siteView(site);
-  return { siteKey: view.siteKey, theme: view.theme, greeting: view.greeting, name: view.name, identityRequired: false };
+  return {
+    siteKey: view.siteKey,
+    theme: view.theme,
+    greeting: view.greeting,
+    name: view.name,
+    identityRequired: false,
+  };
 }
 
 /**
  * First start: the default site exists, with the pinned key when PARLEY_SITE_KEY is set and the
  * pinned allowed origins when PARLEY_ALLOWED_ORIGINS is set.
  */
-export async function ensureDefaultSite(ctx: Ctx, opts: { siteKey?: string; allowedOrigins?: string[] }): Promise<SiteRow> {
+export async function ensureDefaultSite(
+  ctx: Ctx,
+  opts: { siteKey?: string; allowedOrigins?: string[] },
+): Promise<SiteRow> {
   const existing = await defaultSiteRow(ctx);
   if (existing) {
     const set: Partial<SiteRow> = {};
@@ -125,11 +143,20 @@ export async function ensureDefaultSite(ctx: Ctx, opts: { siteKey?: string; allo
     }
     const changed = (Object.keys(set) as (keyof SiteRow)[]).filter((k) => set[k] !== existing[k]);
     if (changed.length) {
-      await ctx.db.updateTable("sites").set({ ...set, updated_at: ctx.now() }).where("id", "=", existing.id).execute();
+      await ctx.db
+        .updateTable("sites")
+        .set({ ...set, updated_at: ctx.now() })
+        .where("id", "=", existing.id)
+        .execute();
       return { ...existing, ...set };
     }
     return existing;
   }
-  await createSite(ctx, { kind: "system" }, { name: "Default site", allowedOrigins: opts.allowedOrigins ?? [], greeting: "Hi! How can we help?" }, { siteKey: opts.siteKey, isDefault: true, originsFromEnv: !!opts.allowedOrigins });
+  await createSite(
+    ctx,
+    { kind: "system" },
+    { name: "Default site", allowedOrigins: opts.allowedOrigins ?? [], greeting: "Hi! How can we help?" },
+    { siteKey: opts.siteKey, isDefault: true, originsFromEnv: !!opts.allowedOrigins },
+  );
   return (await defaultSiteRow(ctx))!;
 }

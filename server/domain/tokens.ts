@@ -7,14 +7,27 @@ import { tokenView } from "./views.ts";
 import { siteRow } from "./sites.ts";
 import type { TokenRow } from "../store/tables.ts";
 
-export async function createToken(ctx: Ctx, p: Principal, input: TokenInput, pinnedSecret?: string): Promise<Token & { secret: string }> {
+export async function createToken(
+  ctx: Ctx,
+  p: Principal,
+  input: TokenInput,
+  pinnedSecret?: string,
+): Promise<Token & { secret: string }> {
   if (p.kind === "visitor") throw new ParleyError("forbidden", "Not allowed");
   const scope = siteScope(p);
-  if (scope && input.siteId && input.siteId !== scope) throw new ParleyError("forbidden", "A site-scoped token can only create tokens for its site");
+  if (scope && input.siteId && input.siteId !== scope)
+    throw new ParleyError("forbidden", "A site-scoped token can only create tokens for its site");
   const siteId = input.siteId ?? scope;
   if (siteId) await siteRow(ctx, p, siteId);
   const secret = pinnedSecret ?? newSecret(secretPrefix);
-  const row: TokenRow = { id: newId("token"), name: input.name, site_id: siteId, token_hash: hashToken(secret), created_at: ctx.now(), last_used_at: null };
+  const row: TokenRow = {
+    id: newId("token"),
+    name: input.name,
+    site_id: siteId,
+    token_hash: hashToken(secret),
+    created_at: ctx.now(),
+    last_used_at: null,
+  };
   await write(ctx, (trx) => trx.insertInto("api_tokens").values(row).execute());
   return { ...tokenView(row), secret };
 }
@@ -36,7 +49,11 @@ export async function deleteToken(ctx: Ctx, p: Principal, id: string): Promise<v
 /** The principal behind a bearer secret, or null. Records when the token was last used (at most once a minute). */
 export async function authenticateToken(ctx: Ctx, secret: string): Promise<Principal | null> {
   if (!secret.startsWith(secretPrefix) || secret.length > 200) return null;
-  const row = await ctx.db.selectFrom("api_tokens").selectAll().where("token_hash", "=", hashToken(secret)).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom("api_tokens")
+    .selectAll()
+    .where("token_hash", "=", hashToken(secret))
+    .executeTakeFirst();
   if (!row) return null;
   const now = ctx.now();
   if (!row.last_used_at || Date.parse(now) - Date.parse(row.last_used_at) > 60_000) {
@@ -53,6 +70,9 @@ export async function ensurePinnedToken(ctx: Ctx, secret: string): Promise<void>
 }
 
 export async function tokenCount(ctx: Ctx): Promise<number> {
-  const r = await ctx.db.selectFrom("api_tokens").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const r = await ctx.db
+    .selectFrom("api_tokens")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }

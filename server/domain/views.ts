@@ -55,7 +55,11 @@ export function agentView(row: AgentRow): Agent {
  * Conversations with their contact, tags and last message, loaded in three batched queries
  * whatever the number of conversations.
  */
-export async function conversationViews(db: Db, rows: ConversationRow[], knownMessages: MessageRow[] = []): Promise<Conversation[]> {
+export async function conversationViews(
+  db: Db,
+  rows: ConversationRow[],
+  knownMessages: MessageRow[] = [],
+): Promise<Conversation[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const contactIds = [...new Set(rows.map((r) => r.contact_id).filter((x): x is string => !!x))];
@@ -63,7 +67,12 @@ export async function conversationViews(db: Db, rows: ConversationRow[], knownMe
   const messageIds = rows.map((r) => r.last_message_id).filter((x): x is string => !!x && !known.has(x));
   const [contacts, tags, messages] = await Promise.all([
     contactIds.length ? db.selectFrom("contacts").selectAll().where("id", "in", contactIds).execute() : [],
-    db.selectFrom("conversation_tags").select(["conversation_id", "tag"]).where("conversation_id", "in", ids).orderBy("tag").execute(),
+    db
+      .selectFrom("conversation_tags")
+      .select(["conversation_id", "tag"])
+      .where("conversation_id", "in", ids)
+      .orderBy("tag")
+      .execute(),
     messageIds.length ? db.selectFrom("messages").selectAll().where("id", "in", messageIds).execute() : [],
   ]);
   const contactById = new Map(contacts.map((c) => [c.id, c]));
@@ -86,7 +95,13 @@ export async function conversationViews(db: Db, rows: ConversationRow[], knownMe
       tags: tagsById.get(row.id) ?? [],
       metadata: json.parse(row.metadata, {}),
       contact: contact
-        ? { id: contact.id, name: contact.name, email: contact.email, phone: contact.phone, externalId: contact.external_id }
+        ? {
+            id: contact.id,
+            name: contact.name,
+            email: contact.email,
+            phone: contact.phone,
+            externalId: contact.external_id,
+          }
         : null,
       uniqueId: row.unique_id,
       createdAt: row.created_at,
@@ -100,7 +115,11 @@ export async function conversationViews(db: Db, rows: ConversationRow[], knownMe
 }
 
 /** `knownMessages`: rows the caller already holds (the message it just wrote), not read again. */
-export async function conversationView(db: Db, row: ConversationRow, knownMessages: MessageRow[] = []): Promise<Conversation> {
+export async function conversationView(
+  db: Db,
+  row: ConversationRow,
+  knownMessages: MessageRow[] = [],
+): Promise<Conversation> {
   const [view] = await conversationViews(db, [row], knownMessages);
   return view!;
 }

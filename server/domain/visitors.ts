@@ -1,6 +1,11 @@
 import type { TypedMessageInput } from "../../shared/schemas/index.ts";
 import { visitorTokenPrefix } from "../../shared/ids.ts";
-import { resyncPageSize, type VisitorConversation, type VisitorMessage, type VisitorUser } from "../../shared/protocol.ts";
+import {
+  resyncPageSize,
+  type VisitorConversation,
+  type VisitorMessage,
+  type VisitorUser,
+} from "../../shared/protocol.ts";
 import { write, type Ctx, type Principal } from "./context.ts";
 import { hashToken, hmacHex, newId, newSecret, safeEqualHex } from "./secrets.ts";
 import { notFound, ParleyError } from "./errors.ts";
@@ -24,15 +29,30 @@ export function visitorPrincipal(v: VisitorRow): Extract<Principal, { kind: "vis
 async function issueVisitor(ctx: Ctx, siteId: string): Promise<{ visitor: VisitorRow; token: string }> {
   const token = newSecret(visitorTokenPrefix);
   const now = ctx.now();
-  const visitor: VisitorRow = { id: newId("visitor"), site_id: siteId, token_hash: hashToken(token), contact_id: null, created_at: now, last_seen_at: now };
+  const visitor: VisitorRow = {
+    id: newId("visitor"),
+    site_id: siteId,
+    token_hash: hashToken(token),
+    contact_id: null,
+    created_at: now,
+    last_seen_at: now,
+  };
   await write(ctx, (trx) => trx.insertInto("visitors").values(visitor).execute());
   return { visitor, token };
 }
 
 /** The visitor behind `token` on this site, or null. */
-export async function authenticateVisitor(ctx: Ctx, siteId: string, token: string | undefined): Promise<VisitorRow | null> {
+export async function authenticateVisitor(
+  ctx: Ctx,
+  siteId: string,
+  token: string | undefined,
+): Promise<VisitorRow | null> {
   if (!token || !token.startsWith(visitorTokenPrefix) || token.length > 200) return null;
-  const row = await ctx.db.selectFrom("visitors").selectAll().where("token_hash", "=", hashToken(token)).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom("visitors")
+    .selectAll()
+    .where("token_hash", "=", hashToken(token))
+    .executeTakeFirst();
   return row && row.site_id === siteId ? row : null;
 }
 
@@ -40,7 +60,11 @@ export async function authenticateVisitor(ctx: Ctx, siteId: string, token: strin
  * A widget connects: the visitor of its token, or a new visitor (with a new token) when it
  * has none or one this site does not know.
  */
-export async function connectVisitor(ctx: Ctx, site: SiteRow, token: string | undefined): Promise<{ visitor: VisitorRow; token: string; issued: boolean }> {
+export async function connectVisitor(
+  ctx: Ctx,
+  site: SiteRow,
+  token: string | undefined,
+): Promise<{ visitor: VisitorRow; token: string; issued: boolean }> {
   const known = await authenticateVisitor(ctx, site.id, token);
   if (!known) return { ...(await issueVisitor(ctx, site.id)), issued: true };
   const now = ctx.now();
@@ -70,16 +94,31 @@ export interface Identified {
  * fresh visitor, so that a shared browser never shows one user another's conversations.
  * Without an `id`: name, email and phone go on the visitor's own contact.
  */
-export async function identifyVisitor(ctx: Ctx, site: SiteRow, visitor: VisitorRow, user: VisitorUser): Promise<Identified> {
+export async function identifyVisitor(
+  ctx: Ctx,
+  site: SiteRow,
+  visitor: VisitorRow,
+  user: VisitorUser,
+): Promise<Identified> {
   const details = { name: user.name, email: user.email, phone: user.phone };
   const id = user.id?.trim();
-  if (user.id !== undefined && !id) throw new ParleyError("validation_failed", "Request validation failed", [{ path: "id", message: "must not be blank" }]);
+  if (user.id !== undefined && !id)
+    throw new ParleyError("validation_failed", "Request validation failed", [
+      { path: "id", message: "must not be blank" },
+    ]);
   if (id && site.identity_secret && !identityVerified(site, id, user.hash)) {
-    throw new ParleyError("forbidden", "Identity not verified: user.hash must be the hex HMAC-SHA256 of user.id with the site's identity secret");
+    throw new ParleyError(
+      "forbidden",
+      "Identity not verified: user.hash must be the hex HMAC-SHA256 of user.id with the site's identity secret",
+    );
   }
   let result: Identified = { visitor };
   if (id && visitor.contact_id) {
-    const current = await ctx.db.selectFrom("contacts").select("external_id").where("id", "=", visitor.contact_id).executeTakeFirst();
+    const current = await ctx.db
+      .selectFrom("contacts")
+      .select("external_id")
+      .where("id", "=", visitor.contact_id)
+      .executeTakeFirst();
     if (current?.external_id && current.external_id !== id) {
       const fresh = await issueVisitor(ctx, site.id);
       result = { visitor: fresh.visitor, token: fresh.token };
@@ -88,21 +127,33 @@ export async function identifyVisitor(ctx: Ctx, site: SiteRow, visitor: VisitorR
   const v = result.visitor;
   const linked = await write(ctx, async (trx, emit) => {
     const now = ctx.now();
-    const current = v.contact_id ? await trx.selectFrom("contacts").selectAll().where("id", "=", v.contact_id).executeTakeFirst() : undefined;
+    const current = v.contact_id
+      ? await trx.selectFrom("contacts").selectAll().where("id", "=", v.contact_id).executeTakeFirst()
+      : undefined;
     let contact: ContactRow;
     if (id) {
-      const target = await trx.selectFrom("contacts").selectAll().where("site_id", "=", site.id).where("external_id", "=", id).executeTakeFirst();
+      const target = await trx
+        .selectFrom("contacts")
+        .selectAll()
+        .where("site_id", "=", site.id)
+        .where("external_id", "=", id)
+        .executeTakeFirst();
       if (target) contact = await applyContactInput(trx, emit, target, details, now);
-      else if (current && !current.external_id) contact = await applyContactInput(trx, emit, current, { ...details, externalId: id }, now);
+      else if (current && !current.external_id)
+        contact = await applyContactInput(trx, emit, current, { ...details, externalId: id }, now);
       else contact = await upsertContact(trx, emit, site.id, { ...details, externalId: id }, now);
     } else {
-      contact = current ? await applyContactInput(trx, emit, current, details, now) : await upsertContact(trx, emit, site.id, details, now);
+      contact = current
+        ? await applyContactInput(trx, emit, current, details, now)
+        : await upsertContact(trx, emit, site.id, details, now);
     }
     if (contact.id !== v.contact_id) {
       await trx.updateTable("visitors").set({ contact_id: contact.id }).where("id", "=", v.id).execute();
       // The visitor's conversations so far belong to whom it turned out to be.
       let move = trx.updateTable("conversations").set({ contact_id: contact.id }).where("visitor_id", "=", v.id);
-      move = v.contact_id ? move.where((eb) => eb.or([eb("contact_id", "is", null), eb("contact_id", "=", v.contact_id)])) : move.where("contact_id", "is", null);
+      move = v.contact_id
+        ? move.where((eb) => eb.or([eb("contact_id", "is", null), eb("contact_id", "=", v.contact_id)]))
+        : move.where("contact_id", "is", null);
       await move.execute();
     }
     return contact.id;
@@ -145,7 +196,8 @@ const messageKey = (clientId: string) => `${uniqueIdPrefix}${clientId}`;
 function clientIdOf(row: MessageRow, conversation: Pick<ConversationRow, "unique_id">): string | null {
   if (row.sender_type !== "contact") return null;
   if (row.idempotency_key?.startsWith(uniqueIdPrefix)) return row.idempotency_key.slice(uniqueIdPrefix.length);
-  if (Number(row.seq) === 1 && conversation.unique_id?.startsWith(uniqueIdPrefix)) return conversation.unique_id.split(":")[2] ?? null;
+  if (Number(row.seq) === 1 && conversation.unique_id?.startsWith(uniqueIdPrefix))
+    return conversation.unique_id.split(":")[2] ?? null;
   return null;
 }
 
@@ -163,7 +215,12 @@ export async function withClientId(ctx: Ctx, message: VisitorMessage): Promise<V
     .where("messages.id", "=", message.id)
     .executeTakeFirst();
   if (!row) return { ...message, clientId: null };
-  return { ...message, clientId: clientIdOf({ sender_type: "contact", idempotency_key: row.key, seq: message.seq } as MessageRow, { unique_id: row.uniqueId }) };
+  return {
+    ...message,
+    clientId: clientIdOf({ sender_type: "contact", idempotency_key: row.key, seq: message.seq } as MessageRow, {
+      unique_id: row.uniqueId,
+    }),
+  };
 }
 
 /** What came after `afterSeq`, ascending, one page at a time. */
@@ -196,12 +253,20 @@ export async function visitorMessage(ctx: Ctx, p: Principal, messageId: string):
 }
 
 /** The visitor's most recently updated conversation (its own or its contact's), to resume. */
-export async function latestConversationId(ctx: Ctx, p: Extract<Principal, { kind: "visitor" }>, openOnly = false): Promise<string | null> {
+export async function latestConversationId(
+  ctx: Ctx,
+  p: Extract<Principal, { kind: "visitor" }>,
+  openOnly = false,
+): Promise<string | null> {
   let q = ctx.db
     .selectFrom("conversations")
     .select("id")
     .where("site_id", "=", p.siteId)
-    .where((eb) => (p.contactId ? eb.or([eb("visitor_id", "=", p.visitorId), eb("contact_id", "=", p.contactId)]) : eb("visitor_id", "=", p.visitorId)));
+    .where((eb) =>
+      p.contactId
+        ? eb.or([eb("visitor_id", "=", p.visitorId), eb("contact_id", "=", p.contactId)])
+        : eb("visitor_id", "=", p.visitorId),
+    );
   if (openOnly) q = q.where("status", "!=", "closed");
   const row = await q.orderBy("updated_at", "desc").orderBy("id", "desc").limit(1).executeTakeFirst();
   return row?.id ?? null;
@@ -232,14 +297,29 @@ export interface VisitorSend {
  * conversation (or joins the visitor's open one, so that a lost conversation id or a second tab
  * never makes a ghost conversation); a message to a closed conversation starts a new one.
  */
-export async function sendFromVisitor(ctx: Ctx, visitor: VisitorRow, input: VisitorSend): Promise<{ message: VisitorMessage; conversation: VisitorConversation; started: boolean }> {
+export async function sendFromVisitor(
+  ctx: Ctx,
+  visitor: VisitorRow,
+  input: VisitorSend,
+): Promise<{ message: VisitorMessage; conversation: VisitorConversation; started: boolean }> {
   const p = visitorPrincipal(visitor);
   if (!p.contactId) throw new ParleyError("conflict", "The visitor has no contact yet");
   const key = messageKey(input.clientId);
   const uniqueId = conversationUniqueId(visitor.id, input.clientId);
-  const started = () => ctx.db.selectFrom("conversations").selectAll().where("site_id", "=", visitor.site_id).where("unique_id", "=", uniqueId).executeTakeFirst();
+  const started = () =>
+    ctx.db
+      .selectFrom("conversations")
+      .selectAll()
+      .where("site_id", "=", visitor.site_id)
+      .where("unique_id", "=", uniqueId)
+      .executeTakeFirst();
   const startedWith = async (row: ConversationRow) => {
-    const first = await ctx.db.selectFrom("messages").selectAll().where("conversation_id", "=", row.id).where("seq", "=", 1).executeTakeFirstOrThrow();
+    const first = await ctx.db
+      .selectFrom("messages")
+      .selectAll()
+      .where("conversation_id", "=", row.id)
+      .where("seq", "=", 1)
+      .executeTakeFirstOrThrow();
     return { message: visitorMessageOf(first, row), conversation: visitorConversation(row), started: false };
   };
   // This client id started a conversation already: the same message again.
@@ -248,7 +328,11 @@ export async function sendFromVisitor(ctx: Ctx, visitor: VisitorRow, input: Visi
   if (input.conversationId) {
     try {
       const { message } = await postMessage(ctx, p, input.conversationId, input.message, { idempotencyKey: key });
-      return { message: { ...message, clientId: input.clientId }, conversation: await conversationState(ctx, p, input.conversationId), started: false };
+      return {
+        message: { ...message, clientId: input.clientId },
+        conversation: await conversationState(ctx, p, input.conversationId),
+        started: false,
+      };
     } catch (err) {
       if (!(err instanceof ParleyError) || err.code !== "conversation_closed") throw err;
     }
@@ -259,7 +343,11 @@ export async function sendFromVisitor(ctx: Ctx, visitor: VisitorRow, input: Visi
     const open = await latestConversationId(ctx, p, true);
     if (open && open !== input.conversationId) {
       const { message } = await postMessage(ctx, p, open, input.message, { idempotencyKey: key });
-      return { message: { ...message, clientId: input.clientId }, conversation: await conversationState(ctx, p, open), started: false };
+      return {
+        message: { ...message, clientId: input.clientId },
+        conversation: await conversationState(ctx, p, open),
+        started: false,
+      };
     }
     const { conversation, created } = await createConversation(
       ctx,
@@ -269,7 +357,11 @@ export async function sendFromVisitor(ctx: Ctx, visitor: VisitorRow, input: Visi
     );
     const first = conversation.messages[0];
     if (!first) throw new ParleyError("conflict", "The conversation was started without this message");
-    return { message: { ...first, clientId: input.clientId }, conversation: await conversationState(ctx, p, conversation.id), started: created };
+    return {
+      message: { ...first, clientId: input.clientId },
+      conversation: await conversationState(ctx, p, conversation.id),
+      started: created,
+    };
   });
 }
 

@@ -10,15 +10,35 @@ import { webhookEventTypes } from "../../shared/schemas/webhook.ts";
  */
 export type DomainEvent =
   | { type: "conversation.created"; siteId: string; conversationId: string; conversation: Conversation }
-  | { type: "conversation.updated"; siteId: string; conversationId: string; conversation: Conversation; changed: string[] }
+  | {
+      type: "conversation.updated";
+      siteId: string;
+      conversationId: string;
+      conversation: Conversation;
+      changed: string[];
+    }
   | { type: "conversation.closed"; siteId: string; conversationId: string; conversation: Conversation }
   | { type: "message.created"; siteId: string; conversationId: string; message: Message; conversation: Conversation }
   | { type: "message.completed"; siteId: string; conversationId: string; message: Message }
   | { type: "contact.updated"; siteId: string; contact: Contact }
   | { type: "contact.deleted"; siteId: string; contactId: string }
   // ephemeral: live only
-  | { type: "message.appended"; siteId: string; conversationId: string; messageId: string; offset: number; text: string }
-  | { type: "typing"; siteId: string; conversationId: string; side: "agent" | "contact"; typing: boolean; name: string | null }
+  | {
+      type: "message.appended";
+      siteId: string;
+      conversationId: string;
+      messageId: string;
+      offset: number;
+      text: string;
+    }
+  | {
+      type: "typing";
+      siteId: string;
+      conversationId: string;
+      side: "agent" | "contact";
+      typing: boolean;
+      name: string | null;
+    }
   | { type: "read"; siteId: string; conversationId: string; side: "agent" | "contact"; seq: number }
   // an inbox session ended (signed out, or found expired): its live sockets are cut on every node
   | { type: "agent.session.ended"; agentId: string; sessionId: string };

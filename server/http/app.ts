@@ -78,7 +78,16 @@ function requestContext(log: Logger, metrics: Metrics): RequestHandler {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? "(unmatched)" : "(static)");
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      log.debug({ requestId: req.requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) }, "request");
+      log.debug(
+        {
+          requestId: req.requestId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Math.round(seconds * 1000),
+        },
+        "request",
+      );
     });
     next();
   };
@@ -92,7 +101,9 @@ function staticFiles(dir: string): RequestHandler {
   const serve = express.static(dir, {
     index: "index.html",
     setHeaders(res, file) {
-      const hashed = /[.-][A-Za-z0-9_-]{8,}\.(js|css|woff2?|svg|png)$/.test(path.basename(file)) && file.includes(`${path.sep}assets${path.sep}`);
+      const hashed =
+        /[.-][A-Za-z0-9_-]{8,}\.(js|css|woff2?|svg|png)$/.test(path.basename(file)) &&
+        file.includes(`${path.sep}assets${path.sep}`);
       res.setHeader("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "public, max-age=300");
       if (file.endsWith(".js")) res.setHeader("Access-Control-Allow-Origin", "*");
     },

@@ -5,7 +5,10 @@ import { ParleyError } from "../domain/errors.ts";
 import { consume, type Limiters } from "./rate-limit.ts";
 import { hasVisitorCredentials } from "./visitor-auth.ts";
 
-export type SessionResolver = (cookieHeader: string | undefined, req: Parameters<RequestHandler>[0]) => Promise<import("../domain/context.ts").Principal | null>;
+export type SessionResolver = (
+  cookieHeader: string | undefined,
+  req: Parameters<RequestHandler>[0],
+) => Promise<import("../domain/context.ts").Principal | null>;
 
 /**
  * Who is calling: `Authorization: Bearer sk_…` (API tokens), else an inbox session cookie when a

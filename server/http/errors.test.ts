@@ -27,12 +27,15 @@ describe("error handler", () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  it.each(["/db-down", "/pg-shutdown"])("answers 503 unavailable with Retry-After when the database is unreachable (%s)", async (path) => {
-    const res = await fetch(base + path);
-    expect(res.status).toBe(503);
-    expect(res.headers.get("retry-after")).toBe("5");
-    expect((await res.json()).error.code).toBe("unavailable");
-  });
+  it.each(["/db-down", "/pg-shutdown"])(
+    "answers 503 unavailable with Retry-After when the database is unreachable (%s)",
+    async (path) => {
+      const res = await fetch(base + path);
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect((await res.json()).error.code).toBe("unavailable");
+    },
+  );
 
   it("answers 500 internal_error without leaking the message or a stack", async () => {
     const res = await fetch(base + "/bug");

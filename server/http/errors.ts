@@ -38,7 +38,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       log.error({ err, requestId: req.requestId, method: req.method, path: req.path }, "request failed");
     }
     if (res.headersSent) return res.end();
-    if (err instanceof ParleyError && code === "rate_limited" && (err as ParleyError & { retryAfter?: number }).retryAfter) {
+    if (
+      err instanceof ParleyError &&
+      code === "rate_limited" &&
+      (err as ParleyError & { retryAfter?: number }).retryAfter
+    ) {
       res.setHeader("Retry-After", String((err as ParleyError & { retryAfter?: number }).retryAfter));
     }
     res.status(errorCodes[code]).json(errorBody(code, message, details));
@@ -50,7 +54,12 @@ function isStoreUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== "string") return false;
   // Node socket errors, PostgreSQL class 08 (connection) and 57P0x (shutdown), SQLite busy/locked.
-  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH)$/.test(code) || /^08/.test(code) || /^57P0/.test(code) || /^SQLITE_(BUSY|LOCKED)/.test(code);
+  return (
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH)$/.test(code) ||
+    /^08/.test(code) ||
+    /^57P0/.test(code) ||
+    /^SQLITE_(BUSY|LOCKED)/.test(code)
+  );
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {

@@ -29,7 +29,18 @@ export function openApiDocument(serverUrl = "/"): ReturnType<typeof createDocume
 }
 
 const rank = (tag: string) => (tagOrder.indexOf(tag) + tagOrder.length + 1) % (tagOrder.length + 1);
-const tagOrder = ["Conversations", "Messages", "Contacts", "Files", "Webhooks", "Sites", "Tokens", "Agents", "Inbox session", "Widget"];
+const tagOrder = [
+  "Conversations",
+  "Messages",
+  "Contacts",
+  "Files",
+  "Webhooks",
+  "Sites",
+  "Tokens",
+  "Agents",
+  "Inbox session",
+  "Widget",
+];
 
 function operation(spec: RouteSpec) {
   const op: Record<string, unknown> = {
@@ -39,7 +50,9 @@ function operation(spec: RouteSpec) {
     responses: Object.fromEntries(
       Object.entries(spec.responses).map(([status, r]) => [
         status,
-        r.schema ? { description: r.description, content: { "application/json": { schema: r.schema } } } : { description: r.description },
+        r.schema
+          ? { description: r.description, content: { "application/json": { schema: r.schema } } }
+          : { description: r.description },
       ]),
     ),
   };

@@ -1,47 +1,7 @@
 import type { RequestHandler } from "express";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { ParleyError } from "../domain/errors.ts";
+import { consume, type Limiters } from "../limits/limiters.ts";
 
-export interface Limiters {
-  /** Requests per minute per API token or agent (or per IP when anonymous). */
-  api: RateLimiterAbstract;
-  /** Failed authentications per minute per IP: stops token and password guessing. */
-  authFailures: RateLimiterAbstract;
-  /** Inbox sign-in attempts per 15 minutes per IP and email. */
-  signIn: RateLimiterAbstract;
-}
-
-/**
- * Memory counters on one node; Redis counters (shared by every node) when a Redis client is
- * given. `apiPerMinute` comes from PARLEY_RATE_LIMIT.
- */
-export function createLimiters(apiPerMinute: number, redis?: unknown): Limiters {
-  const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
-    redis
-      ? new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, keyPrefix: `parley:rl:${keyPrefix}`, points, duration, insuranceLimiter: new RateLimiterMemory({ points, duration }) })
-      : new RateLimiterMemory({ keyPrefix, points, duration });
-  return {
-    api: make("api", apiPerMinute, 60),
-    authFailures: make("authfail", 60, 60),
-    signIn: make("signin", 10, 15 * 60),
-  };
-}
-
-export class RateLimitedError extends ParleyError {
-  constructor(readonly retryAfter: number) {
-    super("rate_limited", `Too many requests: retry in ${retryAfter} s`);
-  }
-}
-
-/** Consumes one point for `key`, or throws 429 with the seconds to wait. */
-export async function consume(limiter: RateLimiterAbstract, key: string, points = 1): Promise<void> {
-  try {
-    await limiter.consume(key, points);
-  } catch (err) {
-    if (err instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
-    throw err;
-  }
-}
+export { consume, createLimiters, RateLimitedError, type Limiters } from "../limits/limiters.ts";
 
 export function apiRateLimit(limiters: Limiters): RequestHandler {
   return async (req, _res, next) => {

@@ -51,11 +51,19 @@ export function define<B extends z.ZodType, Q extends z.ZodType>(
   registry.push(spec as unknown as RouteSpec);
   router[spec.method](spec.path, async (req: Request, res: Response) => {
     const principal = req.principal;
-    if (spec.auth !== "none" && !principal) throw new ParleyError("unauthorized", "Missing or invalid API token: send Authorization: Bearer sk_…");
+    if (spec.auth !== "none" && !principal)
+      throw new ParleyError("unauthorized", "Missing or invalid API token: send Authorization: Bearer sk_…");
     refuseUnexpectedInput(spec, req);
     const body = spec.body && !spec.bodyValidatedByHandler ? parse(spec.body, req.body ?? {}) : (req.body ?? {});
     const query = (spec.query ? parse(spec.query, req.query) : req.query) as z.infer<Q>;
-    const reply = await handler({ body, query, params: req.params as Record<string, string>, principal: principal!, req, res });
+    const reply = await handler({
+      body,
+      query,
+      params: req.params as Record<string, string>,
+      principal: principal!,
+      req,
+      res,
+    });
     for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
     if (reply.body === undefined) res.status(reply.status).end();
     else res.status(reply.status).json(reply.body);
@@ -73,10 +81,16 @@ const possibleId = /^[A-Za-z0-9_-]{1,100}$/;
 function refuseUnexpectedInput(spec: RouteSpec, req: Request): void {
   const id = (req.params as Record<string, string | undefined>).id;
   if (id !== undefined && !possibleId.test(id)) throw new ParleyError("not_found", "Not found: no object has this id");
-  if (!spec.multipart && req.is("multipart/form-data")) throw new ParleyError("unsupported_media_type", "Send the body as application/json");
+  if (!spec.multipart && req.is("multipart/form-data"))
+    throw new ParleyError("unsupported_media_type", "Send the body as application/json");
   const body: unknown = req.body;
-  const empty = body === undefined || (typeof body === "object" && body !== null && !Array.isArray(body) && Object.keys(body).length === 0);
-  if (!spec.body && !spec.multipart && !empty) throw new ParleyError("validation_failed", "Request validation failed", [{ path: "(body)", message: "this operation takes no body" }]);
+  const empty =
+    body === undefined ||
+    (typeof body === "object" && body !== null && !Array.isArray(body) && Object.keys(body).length === 0);
+  if (!spec.body && !spec.multipart && !empty)
+    throw new ParleyError("validation_failed", "Request validation failed", [
+      { path: "(body)", message: "this operation takes no body" },
+    ]);
 }
 
 declare global {

@@ -10,7 +10,8 @@ export const visitorScheme = /^Visitor\s+(\S+)\s*$/i;
 export const siteHeader = "X-Parley-Site";
 
 /** Does this request carry the widget's credentials (and so belong to a route that takes them)? */
-export const hasVisitorCredentials = (authorization: string | undefined): boolean => !!authorization && visitorScheme.test(authorization);
+export const hasVisitorCredentials = (authorization: string | undefined): boolean =>
+  !!authorization && visitorScheme.test(authorization);
 
 /**
  * Authenticates a widget's request on the few routes that take visitors (uploads): the site by
@@ -28,10 +29,14 @@ export function visitorAuth(ctx: Ctx, limiters: Limiters): RequestHandler {
     const visitor = site ? await authenticateVisitor(ctx, site.id, match[1]) : null;
     if (!site || !visitor) {
       await consume(limiters.authFailures, `ip:${req.ip}`);
-      throw new ParleyError("unauthorized", `Invalid visitor credentials: send Authorization: Visitor vt_… with ${siteHeader}: pk_… of the same site`);
+      throw new ParleyError(
+        "unauthorized",
+        `Invalid visitor credentials: send Authorization: Visitor vt_… with ${siteHeader}: pk_… of the same site`,
+      );
     }
     const origin = req.headers.origin;
-    if (origin !== undefined && !originAllowed(site, origin)) throw new ParleyError("forbidden", `This site may not be embedded on ${origin}`);
+    if (origin !== undefined && !originAllowed(site, origin))
+      throw new ParleyError("forbidden", `This site may not be embedded on ${origin}`);
     await consume(limiters.api, `visitor:${visitor.id}`);
     req.principal = visitorPrincipal(await ensureVisitorContact(ctx, visitor));
     next();

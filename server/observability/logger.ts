@@ -4,7 +4,10 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: "parley" },
-    redact: { paths: ["req.headers.authorization", "req.headers.cookie", "*.password", "*.secret", "*.identitySecret"], censor: "[redacted]" },
+    redact: {
+      paths: ["req.headers.authorization", "req.headers.cookie", "*.password", "*.secret", "*.identitySecret"],
+      censor: "[redacted]",
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
   });
 }

@@ -11,8 +11,18 @@ export class Metrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
-  readonly events = new client.Counter({ name: "parley_events_total", help: "Domain events by type", labelNames: ["type"] as const, registers: [this.registry] });
-  readonly sockets = new client.Gauge({ name: "parley_socket_connections", help: "Open socket connections by namespace", labelNames: ["namespace"] as const, registers: [this.registry] });
+  readonly events = new client.Counter({
+    name: "parley_events_total",
+    help: "Domain events by type",
+    labelNames: ["type"] as const,
+    registers: [this.registry],
+  });
+  readonly sockets = new client.Gauge({
+    name: "parley_socket_connections",
+    help: "Open socket connections by namespace",
+    labelNames: ["namespace"] as const,
+    registers: [this.registry],
+  });
 
   constructor(bus: EventBus) {
     client.collectDefaultMetrics({ register: this.registry, prefix: "parley_" });

@@ -2,7 +2,7 @@ import type { Server, Socket } from "socket.io";
 import type { DomainEvent } from "../events/bus.ts";
 import { agentNamespace, type AgentEventMap, type AgentEventType } from "../../shared/inbox.ts";
 import { resolveSession } from "../domain/agent-sessions.ts";
-import { sessionTokenFrom } from "../http/routes/inbox-session.ts";
+import { sessionTokenFrom } from "../auth/session-cookie.ts";
 import type { RealtimeDeps } from "./index.ts";
 
 /** Every signed-in agent joins this room: agents see every site's conversations. */
@@ -28,7 +28,12 @@ const forwarded: Translate = {
   "conversation.closed": (e) => ({ conversation: e.conversation }),
   "message.created": (e) => ({ message: e.message, conversation: e.conversation }),
   "message.completed": (e) => ({ message: e.message }),
-  "message.appended": (e) => ({ conversationId: e.conversationId, messageId: e.messageId, offset: e.offset, text: e.text }),
+  "message.appended": (e) => ({
+    conversationId: e.conversationId,
+    messageId: e.messageId,
+    offset: e.offset,
+    text: e.text,
+  }),
   typing: (e) => ({ conversationId: e.conversationId, side: e.side, typing: e.typing, name: e.name }),
   read: (e) => ({ conversationId: e.conversationId, side: e.side, seq: e.seq }),
   "contact.updated": (e) => ({ contact: e.contact }),
@@ -52,7 +57,12 @@ export function attachAgentNamespace(io: Server, deps: RealtimeDeps): void {
     resolveSession(deps.ctx, token, { extend: false })
       .then((found) => {
         if (!found) return next(new Error("unauthorized"));
-        socket.data = { agentId: found.agent.id, sessionId: found.sessionId, expiresAt: found.expiresAt, token } satisfies AgentSocketData;
+        socket.data = {
+          agentId: found.agent.id,
+          sessionId: found.sessionId,
+          expiresAt: found.expiresAt,
+          token,
+        } satisfies AgentSocketData;
         next();
       })
       .catch((err) => {
@@ -66,11 +76,14 @@ export function attachAgentNamespace(io: Server, deps: RealtimeDeps): void {
     void socket.join([agentsRoom, sessionRoom(data.sessionId)]);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const watchExpiry = (expiresAt: string) => {
-      timer = setTimeout(() => {
-        resolveSession(deps.ctx, data.token, { extend: false })
-          .then((found) => (found ? watchExpiry(found.expiresAt) : socket.disconnect(true)))
-          .catch((err) => deps.log.error({ err }, "agent session check failed"));
-      }, Math.min(Math.max(0, Date.parse(expiresAt) - Date.now()), MAX_TIMER_MS));
+      timer = setTimeout(
+        () => {
+          resolveSession(deps.ctx, data.token, { extend: false })
+            .then((found) => (found ? watchExpiry(found.expiresAt) : socket.disconnect(true)))
+            .catch((err) => deps.log.error({ err }, "agent session check failed"));
+        },
+        Math.min(Math.max(0, Date.parse(expiresAt) - Date.now()), MAX_TIMER_MS),
+      );
       timer.unref?.();
     };
     watchExpiry(data.expiresAt);
@@ -91,4 +104,3 @@ export function attachAgentNamespace(io: Server, deps: RealtimeDeps): void {
     }
   });
 }
-

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import type { Ctx } from "../domain/context.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { Config } from "../config.ts";
-import type { Limiters } from "../http/rate-limit.ts";
+import type { Limiters } from "../limits/limiters.ts";
 import { attachVisitorNamespace } from "./visitors.ts";
 import { attachAgentNamespace } from "./agents.ts";
 
@@ -42,7 +42,10 @@ export interface RedisConnection {
 /** Connects to REDIS_URL. Connection errors are logged; the clients reconnect by themselves. */
 export async function connectRedis(url: string, log: Logger): Promise<RedisConnection> {
   const { pub, sub } = redisClients(url);
-  for (const [name, client] of [["pub", pub], ["sub", sub]] as const) {
+  for (const [name, client] of [
+    ["pub", pub],
+    ["sub", sub],
+  ] as const) {
     client.on("error", (err: unknown) => log.warn({ err, client: name }, "redis connection error"));
   }
   await Promise.all([pub.connect(), sub.connect()]);

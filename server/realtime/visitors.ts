@@ -23,7 +23,7 @@ import { zodDetails } from "../domain/validation.ts";
 import { originAllowed, publicSiteConfig, siteByKey } from "../domain/sites.ts";
 import { conversationRow, markRead, setTyping } from "../domain/conversations.ts";
 import * as visitors from "../domain/visitors.ts";
-import { consume } from "../http/rate-limit.ts";
+import { consume } from "../limits/limiters.ts";
 import type { RealtimeDeps } from "./index.ts";
 
 /**
@@ -52,11 +52,14 @@ function refusal(code: ErrorCode, message: string): Error {
 export function attachVisitorNamespace(io: Server, deps: RealtimeDeps): () => void {
   const nsp = io.of(visitorNamespace) as VisitorNamespace;
   nsp.use((socket, next) => {
-    handshake(socket as VisitorSocket, deps).then(() => next(), (err: unknown) => {
-      if (err instanceof ParleyError) return next(refusal(err.code, err.message));
-      deps.log.error({ err }, "visitor handshake failed");
-      next(refusal("internal_error", "The relay could not accept this connection"));
-    });
+    handshake(socket as VisitorSocket, deps).then(
+      () => next(),
+      (err: unknown) => {
+        if (err instanceof ParleyError) return next(refusal(err.code, err.message));
+        deps.log.error({ err }, "visitor handshake failed");
+        next(refusal("internal_error", "The relay could not accept this connection"));
+      },
+    );
   });
   nsp.on("connection", (socket) => onConnection(socket, deps));
   return relayDomainEvents(nsp, deps);
@@ -64,12 +67,14 @@ export function attachVisitorNamespace(io: Server, deps: RealtimeDeps): () => vo
 
 async function handshake(socket: VisitorSocket, { ctx, limiters }: RealtimeDeps): Promise<void> {
   const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
-  if (!auth.success) throw new ParleyError("bad_request", "Send auth { siteKey: \"pk_…\", visitorToken? }", zodDetails(auth.error.issues));
+  if (!auth.success)
+    throw new ParleyError("bad_request", 'Send auth { siteKey: "pk_…", visitorToken? }', zodDetails(auth.error.issues));
   const site = await siteByKey(ctx, auth.data.siteKey);
   if (!site) throw new ParleyError("not_found", "Unknown site key");
   // Browsers always send Origin across origins; a request without one is same-origin or not from a page.
   const origin = socket.handshake.headers.origin;
-  if (origin !== undefined && !originAllowed(site, origin)) throw new ParleyError("forbidden", `This site may not be embedded on ${origin}`);
+  if (origin !== undefined && !originAllowed(site, origin))
+    throw new ParleyError("forbidden", `This site may not be embedded on ${origin}`);
   if (limiters) await consume(limiters.api, `ip:${socket.handshake.address}`);
   let { visitor, token } = await visitors.connectVisitor(ctx, site, auth.data.visitorToken);
   let identified = false;
@@ -94,11 +99,23 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
   const limit = async () => {
     if (limiters) await consume(limiters.api, `visitor:${socket.data.visitor.id}`);
   };
-  const on = <S extends z.ZodType, R extends object>(event: keyof VisitorClientEvents, schema: S, fn: (payload: z.infer<S>) => Promise<R>) => {
+  const on = <S extends z.ZodType, R extends object>(
+    event: keyof VisitorClientEvents,
+    schema: S,
+    fn: (payload: z.infer<S>) => Promise<R>,
+  ) => {
     socket.on(event, async (payload: unknown, ack?: unknown) => {
       const reply = typeof ack === "function" ? (ack as (res: unknown) => void) : () => {};
       const parsed = schema.safeParse(payload);
-      if (!parsed.success) return reply({ ok: false, error: { code: "validation_failed", message: "Request validation failed", details: zodDetails(parsed.error.issues) } });
+      if (!parsed.success)
+        return reply({
+          ok: false,
+          error: {
+            code: "validation_failed",
+            message: "Request validation failed",
+            details: zodDetails(parsed.error.issues),
+          },
+        });
       try {
         reply({ ok: true, ...(await fn(parsed.data)) });
       } catch (err) {
@@ -113,7 +130,8 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
     const result = await visitors.sendFromVisitor(ctx, socket.data.visitor, payload);
     const id = result.conversation.id;
     await socket.join(conversationRoom(id));
-    if (id !== payload.conversationId) socket.to(visitorRoom(socket.data.visitor.id)).emit("conversation.started", { conversationId: id });
+    if (id !== payload.conversationId)
+      socket.to(visitorRoom(socket.data.visitor.id)).emit("conversation.started", { conversationId: id });
     return { message: result.message, conversation: result.conversation };
   });
 
@@ -129,9 +147,13 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
     return {};
   });
 
-  on("read", ReadPayload, async ({ conversationId, seq }) => ({ conversation: stateOf(await markRead(ctx, principal(), conversationId, seq)) }));
+  on("read", ReadPayload, async ({ conversationId, seq }) => ({
+    conversation: stateOf(await markRead(ctx, principal(), conversationId, seq)),
+  }));
 
-  on("message.get", GetMessagePayload, async ({ messageId }) => ({ message: await visitors.visitorMessage(ctx, principal(), messageId) }));
+  on("message.get", GetMessagePayload, async ({ messageId }) => ({
+    message: await visitors.visitorMessage(ctx, principal(), messageId),
+  }));
 
   on("identify", VisitorUser, async (user) => {
     await limit();
@@ -145,7 +167,11 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
       await socket.join(visitorRoom(result.visitor.id));
       socket.data.token = result.token;
     }
-    return { identified: true, contactId: result.visitor.contact_id, ...(result.token && result.visitor.id !== before ? { visitorToken: result.token } : {}) };
+    return {
+      identified: true,
+      contactId: result.visitor.contact_id,
+      ...(result.token && result.visitor.id !== before ? { visitorToken: result.token } : {}),
+    };
   });
 
   metrics.sockets.inc({ namespace: "visitor" });
@@ -178,7 +204,11 @@ function stateOf(c: Conversation): VisitorConversation {
   return { id: c.id, status: c.status, lastSeq: c.lastMessage?.seq ?? 0, readUpTo: c.readUpTo };
 }
 
-type Relay<T extends DomainEvent["type"]> = (nsp: VisitorNamespace, event: Extract<DomainEvent, { type: T }>, deps: RealtimeDeps) => Promise<void> | void;
+type Relay<T extends DomainEvent["type"]> = (
+  nsp: VisitorNamespace,
+  event: Extract<DomainEvent, { type: T }>,
+  deps: RealtimeDeps,
+) => Promise<void> | void;
 
 /** What a visitor's sockets hear of each domain event: only what a visitor may see. */
 const relays: { [T in DomainEvent["type"]]?: Relay<T> } = {
@@ -187,19 +217,30 @@ const relays: { [T in DomainEvent["type"]]?: Relay<T> } = {
     nsp.to(conversationRoom(e.conversationId)).emit("message", { message, conversation: stateOf(e.conversation) });
   },
   "message.appended": (nsp, e) => {
-    nsp.to(conversationRoom(e.conversationId)).emit("message.delta", { conversationId: e.conversationId, messageId: e.messageId, offset: e.offset, text: e.text });
+    nsp.to(conversationRoom(e.conversationId)).emit("message.delta", {
+      conversationId: e.conversationId,
+      messageId: e.messageId,
+      offset: e.offset,
+      text: e.text,
+    });
   },
   "message.completed": (nsp, e) => {
     nsp.to(conversationRoom(e.conversationId)).emit("message.completed", { message: { ...e.message, clientId: null } });
   },
   "conversation.updated": (nsp, e) => {
-    if (e.changed.includes("status")) nsp.to(conversationRoom(e.conversationId)).emit("conversation", { conversation: stateOf(e.conversation) });
+    if (e.changed.includes("status"))
+      nsp.to(conversationRoom(e.conversationId)).emit("conversation", { conversation: stateOf(e.conversation) });
   },
   typing: (nsp, e) => {
-    if (e.side === "agent") nsp.to(conversationRoom(e.conversationId)).emit("typing", { conversationId: e.conversationId, typing: e.typing, name: e.name });
+    if (e.side === "agent")
+      nsp
+        .to(conversationRoom(e.conversationId))
+        .emit("typing", { conversationId: e.conversationId, typing: e.typing, name: e.name });
   },
   read: (nsp, e) => {
-    nsp.to(conversationRoom(e.conversationId)).emit("read", { conversationId: e.conversationId, side: e.side, seq: e.seq });
+    nsp
+      .to(conversationRoom(e.conversationId))
+      .emit("read", { conversationId: e.conversationId, side: e.side, seq: e.seq });
   },
 };
 

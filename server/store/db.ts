@@ -23,7 +23,8 @@ export interface Store {
  * (created when missing), so that test runs never collide.
  */
 export async function openStore(url: string): Promise<Store> {
-  const store = url.startsWith("postgres://") || url.startsWith("postgresql://") ? await openPostgres(url) : openSqlite(url);
+  const store =
+    url.startsWith("postgres://") || url.startsWith("postgresql://") ? await openPostgres(url) : openSqlite(url);
   try {
     await migrate(store.db);
   } catch (err) {
@@ -79,7 +80,8 @@ async function openPostgres(url: string): Promise<Store> {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get("schema");
   parsed.searchParams.delete("schema");
-  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name in DATABASE_URL: ${schema}`);
+  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new Error(`invalid schema name in DATABASE_URL: ${schema}`);
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: Number(process.env.PARLEY_DB_POOL ?? 10),

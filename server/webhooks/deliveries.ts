@@ -5,9 +5,17 @@ import { notFound, ParleyError } from "../domain/errors.ts";
 import { webhookRow } from "./subscriptions.ts";
 
 /** What the API shows of a subscription's deliveries: the recent attempts, newest first. */
-export async function listDeliveries(ctx: Ctx, p: Principal, webhookId: string, query: DeliveriesQuery): Promise<z.infer<typeof DeliveryPage>> {
+export async function listDeliveries(
+  ctx: Ctx,
+  p: Principal,
+  webhookId: string,
+  query: DeliveriesQuery,
+): Promise<z.infer<typeof DeliveryPage>> {
   await webhookRow(ctx, p, webhookId);
-  let q = selectDeliveries(ctx).where("d.webhook_id", "=", webhookId).orderBy("d.position", "desc").limit(query.limit + 1);
+  let q = selectDeliveries(ctx)
+    .where("d.webhook_id", "=", webhookId)
+    .orderBy("d.position", "desc")
+    .limit(query.limit + 1);
   if (query.state) q = q.where("d.state", "=", query.state);
   if (query.cursor) q = q.where("d.position", "<", Number(query.cursor));
   const rows = await q.execute();
@@ -21,21 +29,41 @@ export async function listDeliveries(ctx: Ctx, p: Principal, webhookId: string, 
  * still waiting out its backoff after a failed attempt. A delivered one, one not tried yet and one
  * being posted right now cannot be retried (409).
  */
-export async function retryDelivery(ctx: Ctx, p: Principal, webhookId: string, deliveryId: string): Promise<WebhookDelivery> {
+export async function retryDelivery(
+  ctx: Ctx,
+  p: Principal,
+  webhookId: string,
+  deliveryId: string,
+): Promise<WebhookDelivery> {
   await webhookRow(ctx, p, webhookId);
-  const row = await ctx.db.selectFrom("webhook_deliveries").select(["state", "attempts", "lease_id"]).where("id", "=", deliveryId).where("webhook_id", "=", webhookId).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom("webhook_deliveries")
+    .select(["state", "attempts", "lease_id"])
+    .where("id", "=", deliveryId)
+    .where("webhook_id", "=", webhookId)
+    .executeTakeFirst();
   if (!row) throw notFound("Delivery");
-  if (row.state === "delivered") throw new ParleyError("conflict", "This delivery was delivered: there is nothing to retry");
-  if (row.state === "pending" && Number(row.attempts) === 0) throw new ParleyError("conflict", "This delivery has not been tried yet: it goes out as soon as it is due");
-  if (row.state === "pending" && row.lease_id !== null) throw new ParleyError("conflict", "This delivery is being sent right now");
+  if (row.state === "delivered")
+    throw new ParleyError("conflict", "This delivery was delivered: there is nothing to retry");
+  if (row.state === "pending" && Number(row.attempts) === 0)
+    throw new ParleyError("conflict", "This delivery has not been tried yet: it goes out as soon as it is due");
+  if (row.state === "pending" && row.lease_id !== null)
+    throw new ParleyError("conflict", "This delivery is being sent right now");
   const now = ctx.now();
   let q = ctx.db.updateTable("webhook_deliveries").where("id", "=", deliveryId);
   q =
     row.state === "failed"
-      ? q.set({ state: "pending", next_attempt_at: now, first_attempt_at: null, lease_id: null }).where("state", "=", "failed")
-      : q.set({ next_attempt_at: now }).where("state", "=", "pending").where("lease_id", "is", null).where("attempts", "=", Number(row.attempts));
+      ? q
+          .set({ state: "pending", next_attempt_at: now, first_attempt_at: null, lease_id: null })
+          .where("state", "=", "failed")
+      : q
+          .set({ next_attempt_at: now })
+          .where("state", "=", "pending")
+          .where("lease_id", "is", null)
+          .where("attempts", "=", Number(row.attempts));
   const result = await q.executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) throw new ParleyError("conflict", "The delivery changed meanwhile; try again");
+  if (Number(result.numUpdatedRows) === 0)
+    throw new ParleyError("conflict", "The delivery changed meanwhile; try again");
   return deliveryView(await selectDeliveries(ctx).where("d.id", "=", deliveryId).executeTakeFirstOrThrow());
 }
 
@@ -76,6 +104,11 @@ function deliveryView(r: DeliveryRow): WebhookDelivery {
     lastAttemptAt: r.last_attempt_at,
     deliveredAt: r.delivered_at,
     createdAt: r.created_at,
-    event: { id: r.event_id, type: r.event_type, createdAt: r.event_created_at, data: json.parse(r.event_data, {}) } as WebhookDelivery["event"],
+    event: {
+      id: r.event_id,
+      type: r.event_type,
+      createdAt: r.event_created_at,
+      data: json.parse(r.event_data, {}),
+    } as WebhookDelivery["event"],
   };
 }

@@ -6,7 +6,17 @@ import type { Database } from "../store/tables.ts";
 import type { Dialect } from "../store/db.ts";
 import type { DomainEvent, EventBus } from "../events/bus.ts";
 import { retryDelayMs } from "./backoff.ts";
-import { deliveryBody, lease, markAttemptFailed, markDelivered, nextDueAt, prune, release, releaseStaleLeases, type Job } from "./outbox.ts";
+import {
+  deliveryBody,
+  lease,
+  markAttemptFailed,
+  markDelivered,
+  nextDueAt,
+  prune,
+  release,
+  releaseStaleLeases,
+  type Job,
+} from "./outbox.ts";
 import { postWebhook } from "./post-webhook.ts";
 import { signatureHeader } from "./sign-webhook.ts";
 import type { WebhookMetrics } from "./metrics.ts";
@@ -47,7 +57,10 @@ export class Dispatcher {
   private readonly concurrency: number;
   private readonly pollMs: number;
   private readonly leaseMs: number;
-  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 64 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 64 }),
+  };
 
   constructor(private readonly o: DispatcherOptions) {
     this.concurrency = o.concurrency ?? 32;
@@ -126,7 +139,9 @@ export class Dispatcher {
   private send(job: Job): void {
     const abort = new AbortController();
     const done = this.attempt(job, abort.signal)
-      .catch((err) => this.o.log.error({ err, delivery: job.deliveryId }, "webhook dispatcher: could not record an attempt"))
+      .catch((err) =>
+        this.o.log.error({ err, delivery: job.deliveryId }, "webhook dispatcher: could not record an attempt"),
+      )
       .finally(() => {
         this.inflight.delete(job);
         this.wake();
@@ -142,7 +157,12 @@ export class Dispatcher {
       "parley-event-id": job.eventId,
       "parley-event-type": job.eventType,
     };
-    const outcome = await postWebhook(job.url, body, headers, { timeoutMs: this.o.timeoutMs, allowPrivate: this.o.allowPrivate, signal, agents: this.agents });
+    const outcome = await postWebhook(job.url, body, headers, {
+      timeoutMs: this.o.timeoutMs,
+      allowPrivate: this.o.allowPrivate,
+      signal,
+      agents: this.agents,
+    });
     const at = new Date().toISOString();
     if (outcome.aborted) return release(this.o.db, job);
     if (outcome.status !== null && outcome.status >= 200 && outcome.status < 300) {
@@ -151,9 +171,18 @@ export class Dispatcher {
       this.o.metrics?.lag.observe(Math.max(0, Date.parse(at) - Date.parse(job.eventCreatedAt)) / 1000);
       return;
     }
-    const result = await markAttemptFailed(this.o.db, job, outcome, at, { retryInMs: retryDelayMs(job.attempts + 1, this.o.backoffMs), retryWindowMs: this.o.retryWindowMs });
+    const result = await markAttemptFailed(this.o.db, job, outcome, at, {
+      retryInMs: retryDelayMs(job.attempts + 1, this.o.backoffMs),
+      retryWindowMs: this.o.retryWindowMs,
+    });
     this.o.metrics?.attempts.inc({ result });
-    const entry = { delivery: job.deliveryId, event: job.eventId, status: outcome.status, error: outcome.error, attempt: job.attempts + 1 };
+    const entry = {
+      delivery: job.deliveryId,
+      event: job.eventId,
+      status: outcome.status,
+      error: outcome.error,
+      attempt: job.attempts + 1,
+    };
     if (result === "failed") this.o.log.warn(entry, "webhook delivery failed: retries ran out");
     else this.o.log.info(entry, "webhook attempt failed; will retry");
   }

@@ -31,7 +31,11 @@ export function outboxHook(now: () => string, enqueued: WeakSet<DomainEvent>): T
       .orderBy("id")
       .execute();
     if (subscriptions.length === 0) return;
-    const wanted = subscriptions.map((s) => ({ id: s.id, siteId: s.site_id, events: new Set(json.parse<string[]>(s.events, [])) }));
+    const wanted = subscriptions.map((s) => ({
+      id: s.id,
+      siteId: s.site_id,
+      events: new Set(json.parse<string[]>(s.events, [])),
+    }));
     const at = now();
     const eventRows: Database["webhook_events"][] = [];
     const deliveryRows: Insertable<WebhookDeliveriesTable>[] = [];
@@ -41,7 +45,16 @@ export function outboxHook(now: () => string, enqueued: WeakSet<DomainEvent>): T
       const eventId = newId("event");
       eventRows.push({ id: eventId, type: a!.type, site_id: a!.siteId, data: JSON.stringify(a!.data), created_at: at });
       for (const s of matching) {
-        deliveryRows.push({ id: newId("delivery"), webhook_id: s.id, event_id: eventId, ordering_key: a!.orderingKey, state: "pending", attempts: 0, next_attempt_at: at, created_at: at });
+        deliveryRows.push({
+          id: newId("delivery"),
+          webhook_id: s.id,
+          event_id: eventId,
+          ordering_key: a!.orderingKey,
+          state: "pending",
+          attempts: 0,
+          next_attempt_at: at,
+          created_at: at,
+        });
       }
       enqueued.add(event);
     }
@@ -117,8 +130,23 @@ export async function lease(db: Kysely<Database>, dialect: Dialect, limit: numbe
     .selectFrom("webhook_deliveries as d")
     .innerJoin("webhooks as w", "w.id", "d.webhook_id")
     .innerJoin("webhook_events as ev", "ev.id", "d.event_id")
-    .select(["d.position", "d.id", "d.attempts", "d.first_attempt_at", "w.url", "w.secret", "ev.id as event_id", "ev.type", "ev.created_at", "ev.data"])
-    .where("d.position", "in", leased.map((r) => r.position))
+    .select([
+      "d.position",
+      "d.id",
+      "d.attempts",
+      "d.first_attempt_at",
+      "w.url",
+      "w.secret",
+      "ev.id as event_id",
+      "ev.type",
+      "ev.created_at",
+      "ev.data",
+    ])
+    .where(
+      "d.position",
+      "in",
+      leased.map((r) => r.position),
+    )
     .where("d.lease_id", "=", leaseId)
     .orderBy("d.position")
     .execute();
@@ -174,7 +202,13 @@ export async function markDelivered(db: Kysely<Database>, job: Job, outcome: Out
  * Records a failed attempt: due again after `retryInMs`, or failed for good once retries have
  * gone on for `retryWindowMs` since the first attempt.
  */
-export async function markAttemptFailed(db: Kysely<Database>, job: Job, outcome: Outcome, at: string, retry: { retryInMs: number; retryWindowMs: number }): Promise<"retry" | "failed"> {
+export async function markAttemptFailed(
+  db: Kysely<Database>,
+  job: Job,
+  outcome: Outcome,
+  at: string,
+  retry: { retryInMs: number; retryWindowMs: number },
+): Promise<"retry" | "failed"> {
   const first = job.firstAttemptAt ?? at;
   const givesUp = Date.parse(at) - Date.parse(first) >= retry.retryWindowMs;
   await db
@@ -220,10 +254,23 @@ export async function releaseStaleLeases(db: Kysely<Database>): Promise<void> {
 
 /** Forgets finished deliveries (and their events) created before `before`. */
 export async function prune(db: Kysely<Database>, before: string): Promise<void> {
-  await db.deleteFrom("webhook_deliveries").where("state", "in", ["delivered", "failed"]).where("created_at", "<", before).execute();
+  await db
+    .deleteFrom("webhook_deliveries")
+    .where("state", "in", ["delivered", "failed"])
+    .where("created_at", "<", before)
+    .execute();
   await db
     .deleteFrom("webhook_events")
     .where("created_at", "<", before)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom("webhook_deliveries as d").select("d.position").whereRef("d.event_id", "=", "webhook_events.id"))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("webhook_deliveries as d")
+            .select("d.position")
+            .whereRef("d.event_id", "=", "webhook_events.id"),
+        ),
+      ),
+    )
     .execute();
 }

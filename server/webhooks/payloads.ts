@@ -18,17 +18,47 @@ export function announcement(e: DomainEvent): Announcement | null {
   switch (e.type) {
     case "conversation.created":
     case "conversation.closed":
-      return { type: e.type, siteId: e.siteId, orderingKey: e.conversationId, data: { conversation: e.conversation } satisfies Data<typeof e.type> };
+      return {
+        type: e.type,
+        siteId: e.siteId,
+        orderingKey: e.conversationId,
+        data: { conversation: e.conversation } satisfies Data<typeof e.type>,
+      };
     case "conversation.updated":
-      return { type: e.type, siteId: e.siteId, orderingKey: e.conversationId, data: { conversation: e.conversation, changed: e.changed } satisfies Data<"conversation.updated"> };
+      return {
+        type: e.type,
+        siteId: e.siteId,
+        orderingKey: e.conversationId,
+        data: { conversation: e.conversation, changed: e.changed } satisfies Data<"conversation.updated">,
+      };
     case "message.created":
-      return { type: e.type, siteId: e.siteId, orderingKey: e.conversationId, data: { message: e.message, conversation: e.conversation } satisfies Data<"message.created"> };
+      return {
+        type: e.type,
+        siteId: e.siteId,
+        orderingKey: e.conversationId,
+        data: { message: e.message, conversation: e.conversation } satisfies Data<"message.created">,
+      };
     case "message.completed":
-      return { type: e.type, siteId: e.siteId, orderingKey: e.conversationId, data: { message: e.message } satisfies Data<"message.completed"> };
+      return {
+        type: e.type,
+        siteId: e.siteId,
+        orderingKey: e.conversationId,
+        data: { message: e.message } satisfies Data<"message.completed">,
+      };
     case "contact.updated":
-      return { type: e.type, siteId: e.siteId, orderingKey: e.contact.id, data: { siteId: e.siteId, contact: e.contact } satisfies Data<"contact.updated"> };
+      return {
+        type: e.type,
+        siteId: e.siteId,
+        orderingKey: e.contact.id,
+        data: { siteId: e.siteId, contact: e.contact } satisfies Data<"contact.updated">,
+      };
     case "contact.deleted":
-      return { type: e.type, siteId: e.siteId, orderingKey: e.contactId, data: { siteId: e.siteId, contactId: e.contactId } satisfies Data<"contact.deleted"> };
+      return {
+        type: e.type,
+        siteId: e.siteId,
+        orderingKey: e.contactId,
+        data: { siteId: e.siteId, contactId: e.contactId } satisfies Data<"contact.deleted">,
+      };
     default:
       return null;
   }

@@ -27,14 +27,20 @@ export interface PostOptions {
  * allowed, the address actually connected to must be public: a custom DNS lookup refuses
  * blocked answers, and the connected socket's remote address is checked again.
  */
-export function postWebhook(url: string, body: string, headers: Record<string, string>, opts: PostOptions): Promise<PostResult> {
+export function postWebhook(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  opts: PostOptions,
+): Promise<PostResult> {
   let target: URL;
   try {
     target = new URL(url);
   } catch {
     return Promise.resolve({ status: null, error: "invalid url" });
   }
-  if (target.protocol !== "http:" && target.protocol !== "https:") return Promise.resolve({ status: null, error: "not an http(s) url" });
+  if (target.protocol !== "http:" && target.protocol !== "https:")
+    return Promise.resolve({ status: null, error: "not an http(s) url" });
   const host = target.hostname.replace(/^\[|\]$/g, "");
   if (!opts.allowPrivate && net.isIP(host)) {
     // Literal addresses never pass through `lookup`.
@@ -100,7 +106,8 @@ function drain(res: http.IncomingMessage, timeoutMs: number): void {
 }
 
 function describe(err: NodeJS.ErrnoException): string {
-  if (err.code === "EBLOCKEDTARGET" || err.message.startsWith("refused:")) return err.message.startsWith("refused:") ? err.message : `refused: ${err.message}`;
+  if (err.code === "EBLOCKEDTARGET" || err.message.startsWith("refused:"))
+    return err.message.startsWith("refused:") ? err.message : `refused: ${err.message}`;
   const known: Record<string, string> = {
     ECONNREFUSED: "connection refused",
     ECONNRESET: "connection reset",

@@ -29,9 +29,12 @@ describe("webhook target addresses", () => {
     expect(blockedAddressReason(address)).toContain(kind);
   });
 
-  it.each(["8.8.8.8", "93.184.216.34", "::ffff:8.8.8.8", "2606:4700::1111"])("allows the public address %s", (address) => {
-    expect(blockedAddressReason(address)).toBeNull();
-  });
+  it.each(["8.8.8.8", "93.184.216.34", "::ffff:8.8.8.8", "2606:4700::1111"])(
+    "allows the public address %s",
+    (address) => {
+      expect(blockedAddressReason(address)).toBeNull();
+    },
+  );
 
   it("checks the scheme, then every resolved address, unless private targets are allowed", async () => {
     expect(await targetProblem("ftp://8.8.8.8/", false)).not.toBeNull();

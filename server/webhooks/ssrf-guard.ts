@@ -10,7 +10,13 @@ import ipaddr from "ipaddr.js";
  */
 
 /** Public-looking addresses that still reach a cloud provider's internal services. */
-const metadataAddresses = new Set(["168.63.129.16", "169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254"]);
+const metadataAddresses = new Set([
+  "168.63.129.16",
+  "169.254.169.254",
+  "169.254.170.2",
+  "100.100.100.200",
+  "fd00:ec2::254",
+]);
 
 const rangeNames: Record<string, string> = {
   unspecified: "an unspecified",
@@ -41,7 +47,8 @@ export function blockedAddressReason(address: string): string | null {
   const range = ip.range();
   if (range !== "unicast") return `${rangeNames[range] ?? `a reserved (${range})`} address`;
   // ::a.b.c.d (the deprecated IPv4-compatible form) is never a public target either.
-  if (ip.kind() === "ipv6" && (ip as ipaddr.IPv6).parts.slice(0, 6).every((p) => p === 0)) return "an IPv4-compatible IPv6 address";
+  if (ip.kind() === "ipv6" && (ip as ipaddr.IPv6).parts.slice(0, 6).every((p) => p === 0))
+    return "an IPv4-compatible IPv6 address";
   return null;
 }
 
@@ -81,7 +88,11 @@ export class BlockedTargetError extends Error {
   readonly code = "EBLOCKEDTARGET";
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A `lookup` for http.request that refuses blocked addresses: the check applies to the very
@@ -96,10 +107,12 @@ export function guardedLookup(allowPrivate: boolean) {
       if (!allowPrivate) {
         for (const a of list) {
           const reason = blockedAddressReason(a.address);
-          if (reason) return callback(new BlockedTargetError(`${hostname} resolves to ${reason}`) as NodeJS.ErrnoException, []);
+          if (reason)
+            return callback(new BlockedTargetError(`${hostname} resolves to ${reason}`) as NodeJS.ErrnoException, []);
         }
       }
-      if (list.length === 0) return callback(Object.assign(new Error(`${hostname} does not resolve`), { code: "ENOTFOUND" }), []);
+      if (list.length === 0)
+        return callback(Object.assign(new Error(`${hostname} does not resolve`), { code: "ENOTFOUND" }), []);
       if (options.all) return callback(null, list);
       callback(null, list[0]!.address, list[0]!.family);
     });

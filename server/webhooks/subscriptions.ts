@@ -13,10 +13,16 @@ export const webhookSecretPrefix = "whsec_";
  * Webhook subscriptions. A site-scoped token subscribes to (and sees) its own site's events;
  * an admin token or agent may subscribe to one site or, with no siteId, to every site.
  */
-export async function createWebhook(ctx: Ctx, p: Principal, input: WebhookInput, opts: { allowPrivate: boolean }): Promise<z.infer<typeof CreatedWebhook>> {
+export async function createWebhook(
+  ctx: Ctx,
+  p: Principal,
+  input: WebhookInput,
+  opts: { allowPrivate: boolean },
+): Promise<z.infer<typeof CreatedWebhook>> {
   if (p.kind === "visitor") throw new ParleyError("forbidden", "Not allowed");
   const scope = siteScope(p);
-  if (scope && input.siteId && input.siteId !== scope) throw new ParleyError("forbidden", "A site-scoped token can only subscribe to its own site");
+  if (scope && input.siteId && input.siteId !== scope)
+    throw new ParleyError("forbidden", "A site-scoped token can only subscribe to its own site");
   const siteId = input.siteId ?? scope ?? null;
   if (siteId) await siteRow(ctx, p, siteId);
   const problem = await targetProblem(input.url, opts.allowPrivate);

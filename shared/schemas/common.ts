@@ -13,7 +13,9 @@ export function line(max = 200) {
   return text(max).refine((s) => s.trim().length > 0, "must not be blank");
 }
 
-export const Timestamp = z.iso.datetime().meta({ description: "ISO 8601 UTC timestamp", example: "2026-11-21T12:00:00.000Z" });
+export const Timestamp = z.iso
+  .datetime()
+  .meta({ description: "ISO 8601 UTC timestamp", example: "2026-11-21T12:00:00.000Z" });
 
 export const Metadata = z
   .record(text(100), z.json())
@@ -24,8 +26,12 @@ export const Metadata = z
 export const Email = z.email().max(254);
 export const Phone = text(32).regex(/^\+?[0-9 ().-]{3,31}$/, "must be a phone number");
 export const Url = z.url({ protocol: /^https?$/ }).max(2048);
-export const HexColor = z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, "must be a hex colour such as #4f46e5");
-export const UniqueId = line(200).meta({ description: "Client-chosen idempotency key: the same value again returns the stored object" });
+export const HexColor = z
+  .string()
+  .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, "must be a hex colour such as #4f46e5");
+export const UniqueId = line(200).meta({
+  description: "Client-chosen idempotency key: the same value again returns the stored object",
+});
 
 /** An id of one kind: its prefix, then base64url characters (nothing else can name an object). */
 export function idOf(prefix: string) {

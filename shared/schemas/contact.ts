@@ -16,7 +16,9 @@ export const Contact = z
 export type Contact = z.infer<typeof Contact>;
 
 /** The short form of a contact embedded in a conversation. */
-export const ContactRef = Contact.pick({ id: true, name: true, email: true, phone: true, externalId: true }).meta({ id: "ContactRef" });
+export const ContactRef = Contact.pick({ id: true, name: true, email: true, phone: true, externalId: true }).meta({
+  id: "ContactRef",
+});
 
 export const ContactInput = z
   .object({

@@ -38,7 +38,9 @@ export const Conversation = z
   .meta({ id: "Conversation" });
 export type Conversation = z.infer<typeof Conversation>;
 
-export const ConversationWithMessages = Conversation.extend({ messages: z.array(Message) }).meta({ id: "ConversationWithMessages" });
+export const ConversationWithMessages = Conversation.extend({ messages: z.array(Message) }).meta({
+  id: "ConversationWithMessages",
+});
 
 export const FirstMessageSender = z
   .object({ type: z.enum(senderTypes).exclude(["system"]), name: line(100).optional() })
@@ -47,11 +49,16 @@ export const FirstMessageSender = z
 /** The first message: a message input, optionally naming its `sender` inside it (as POST …/messages takes it). */
 export const FirstMessageInput = z
   .intersection(MessageInput, z.object({ sender: FirstMessageSender.optional() }))
-  .meta({ id: "FirstMessageInput", description: "A message input; from an agent unless `sender` (here or beside `message`) says otherwise" });
+  .meta({
+    id: "FirstMessageInput",
+    description: "A message input; from an agent unless `sender` (here or beside `message`) says otherwise",
+  });
 
 export const CreateConversationBody = z
   .object({
-    siteId: idOf("site_").optional().meta({ description: "Which site; defaults to the token's site, else the default site" }),
+    siteId: idOf("site_")
+      .optional()
+      .meta({ description: "Which site; defaults to the token's site, else the default site" }),
     contact: ContactInput.optional(),
     contactId: idOf("ct_").optional(),
     topic: text(500).nullable().optional(),
@@ -90,7 +97,10 @@ export const ListConversationsQuery = z
     status: Status.optional(),
     priority: Priority.optional(),
     queue: Queue.optional(),
-    assignee: z.union([z.literal("none"), AgentId]).optional().meta({ description: "An agent id, or `none` for unassigned" }),
+    assignee: z
+      .union([z.literal("none"), AgentId])
+      .optional()
+      .meta({ description: "An agent id, or `none` for unassigned" }),
     tag: Tag.optional(),
     contactId: idOf("ct_").optional(),
     channel: z.enum(channels).optional(),
@@ -124,7 +134,10 @@ export const HistoryQuery = z
 export type HistoryQuery = z.infer<typeof HistoryQuery>;
 
 export const TypingBody = z.object({ typing: z.boolean() }).strict().meta({ id: "TypingBody" });
-export const ReadBody = z.object({ seq: z.number().int().nonnegative().max(MAX_SEQ) }).strict().meta({ id: "ReadBody" });
+export const ReadBody = z
+  .object({ seq: z.number().int().nonnegative().max(MAX_SEQ) })
+  .strict()
+  .meta({ id: "ReadBody" });
 
 export const LinksQuery = z
   .object({

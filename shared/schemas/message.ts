@@ -1,7 +1,16 @@
 import { z } from "zod";
 import { Timestamp, Url, Email, Phone, line, text, UniqueId } from "./common.ts";
 
-export const messageTypes = ["text", "quick_replies", "quick_reply", "cards", "image", "file", "location", "contact"] as const;
+export const messageTypes = [
+  "text",
+  "quick_replies",
+  "quick_reply",
+  "cards",
+  "image",
+  "file",
+  "location",
+  "contact",
+] as const;
 export const senderTypes = ["contact", "agent", "bot", "system"] as const;
 
 const Title = line(200);
@@ -10,7 +19,10 @@ const Payload = text(1000);
 export const TextContent = z.object({ text: line(20_000) });
 export const QuickRepliesContent = z.object({
   text: line(20_000),
-  options: z.array(z.object({ title: Title, payload: Payload })).min(1).max(20),
+  options: z
+    .array(z.object({ title: Title, payload: Payload }))
+    .min(1)
+    .max(20),
 });
 export const QuickReplyContent = z.object({ title: Title, payload: Payload });
 export const CardButton = z
@@ -79,7 +91,10 @@ export const ApiSender = z
   .object({ type: z.enum(["agent", "bot"]), name: line(100).optional() })
   .meta({ id: "SenderInput", description: "Who the message is from; defaults to an agent" });
 
-const streamingField = z.boolean().optional().meta({ description: "With a text input: start a streamed message (append, then complete)" });
+const streamingField = z
+  .boolean()
+  .optional()
+  .meta({ description: "With a text input: start a streamed message (append, then complete)" });
 
 /**
  * What the API accepts as a message: `{ type, content }` or the `{ text }` shorthand. Loose, so
@@ -89,33 +104,64 @@ const streamingField = z.boolean().optional().meta({ description: "With a text i
 export const MessageInput = z
   .union([
     z.looseObject({ text: line(20_000), streaming: streamingField }),
-    z.looseObject({ type: z.enum(messageTypes), content: z.record(z.string(), z.unknown()), streaming: streamingField }),
+    z.looseObject({
+      type: z.enum(messageTypes),
+      content: z.record(z.string(), z.unknown()),
+      streaming: streamingField,
+    }),
   ])
-  .meta({ id: "MessageInput", description: "`{ type, content }` with content by type, or `{ text }` for a text message" });
+  .meta({
+    id: "MessageInput",
+    description: "`{ type, content }` with content by type, or `{ text }` for a text message",
+  });
 
 /** The one place a message input becomes `{ type, content, streaming }`, or a list of what is wrong. */
 export function parseMessageInput(
   input: unknown,
 ): { ok: true; value: TypedMessageInput & { streaming: boolean } } | { ok: false; issues: z.core.$ZodIssue[] } {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    return { ok: false, issues: [{ code: "custom", path: [], message: "must be an object", input } as z.core.$ZodIssue] };
+    return {
+      ok: false,
+      issues: [{ code: "custom", path: [], message: "must be an object", input } as z.core.$ZodIssue],
+    };
   }
   const raw = input as Record<string, unknown>;
   const streaming = raw.streaming;
   if (streaming !== undefined && typeof streaming !== "boolean") {
-    return { ok: false, issues: [{ code: "custom", path: ["streaming"], message: "must be a boolean", input: streaming } as z.core.$ZodIssue] };
+    return {
+      ok: false,
+      issues: [
+        { code: "custom", path: ["streaming"], message: "must be a boolean", input: streaming } as z.core.$ZodIssue,
+      ],
+    };
   }
   // `{ text }`, and `{ type: "text", text }` without content, are the text shorthand.
   const shorthand = raw.content === undefined && "text" in raw && (raw.type === undefined || raw.type === "text");
-  const candidate = shorthand ? { type: "text", content: { text: raw.text } } : { type: raw.type, content: raw.content };
+  const candidate = shorthand
+    ? { type: "text", content: { text: raw.text } }
+    : { type: raw.type, content: raw.content };
   // A streamed message may start empty: its text arrives through append.
-  if (streaming === true && candidate.type === "text" && (candidate.content as { text?: unknown } | undefined)?.text === "") {
+  if (
+    streaming === true &&
+    candidate.type === "text" &&
+    (candidate.content as { text?: unknown } | undefined)?.text === ""
+  ) {
     return { ok: true, value: { type: "text", content: { text: "" }, streaming: true } };
   }
   const parsed = TypedMessageInput.safeParse(candidate);
   if (!parsed.success) return { ok: false, issues: parsed.error.issues };
   if (streaming === true && parsed.data.type !== "text") {
-    return { ok: false, issues: [{ code: "custom", path: ["streaming"], message: "only a text message can be streamed", input: streaming } as z.core.$ZodIssue] };
+    return {
+      ok: false,
+      issues: [
+        {
+          code: "custom",
+          path: ["streaming"],
+          message: "only a text message can be streamed",
+          input: streaming,
+        } as z.core.$ZodIssue,
+      ],
+    };
   }
   return { ok: true, value: { ...parsed.data, streaming: streaming === true } };
 }
@@ -144,8 +190,14 @@ export const PostMessageBody = z
   .intersection(MessageInput, z.object({ uniqueId: UniqueId.optional(), sender: ApiSender.optional() }))
   .meta({ id: "PostMessageBody" });
 
-export const AppendBody = z.object({ text: text(20_000) }).strict().meta({ id: "AppendBody" });
-export const CompleteBody = z.object({ text: line(20_000).optional() }).strict().meta({ id: "CompleteBody" });
+export const AppendBody = z
+  .object({ text: text(20_000) })
+  .strict()
+  .meta({ id: "AppendBody" });
+export const CompleteBody = z
+  .object({ text: line(20_000).optional() })
+  .strict()
+  .meta({ id: "CompleteBody" });
 
 export const MessagePage = z
   .object({ items: z.array(Message), total: z.number().int(), hasMore: z.boolean() })

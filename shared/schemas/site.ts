@@ -1,14 +1,19 @@
 import { z } from "zod";
 import { HexColor, Timestamp, line, text } from "./common.ts";
 
-const CssLength = z.union([z.number().min(-10_000).max(10_000), text(40).regex(/^-?\d+(\.\d+)?(px|rem|em|%|vh|vw)?$/, "must be a CSS length such as 20px")]);
+const CssLength = z.union([
+  z.number().min(-10_000).max(10_000),
+  text(40).regex(/^-?\d+(\.\d+)?(px|rem|em|%|vh|vw)?$/, "must be a CSS length such as 20px"),
+]);
 
 export const Theme = z
   .object({
     primaryColor: HexColor.optional(),
     textColor: HexColor.optional(),
     background: HexColor.optional(),
-    fontFamily: text(200).regex(/^[^;{}<>]*$/, "must be a font-family list").optional(),
+    fontFamily: text(200)
+      .regex(/^[^;{}<>]*$/, "must be a font-family list")
+      .optional(),
     radius: CssLength.optional(),
     position: z.enum(["right", "left"]).optional(),
     offsetX: CssLength.optional(),
@@ -43,7 +48,10 @@ export const SiteInput = z
     allowedOrigins: z.array(Origin).max(100).optional(),
     theme: Theme.optional(),
     greeting: text(1000).nullable().optional(),
-    identitySecret: text(500).nullable().optional().meta({ description: "Write-only: verifies user.hash = HMAC-SHA256(secret, user.id)" }),
+    identitySecret: text(500)
+      .nullable()
+      .optional()
+      .meta({ description: "Write-only: verifies user.hash = HMAC-SHA256(secret, user.id)" }),
   })
   .strict()
   .meta({ id: "SiteInput" });

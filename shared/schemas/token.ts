@@ -12,7 +12,9 @@ export const Token = z
   .meta({ id: "Token" });
 export type Token = z.infer<typeof Token>;
 
-export const CreatedToken = Token.extend({ secret: z.string().meta({ description: "sk_…, shown only in this answer" }) }).meta({ id: "CreatedToken" });
+export const CreatedToken = Token.extend({
+  secret: z.string().meta({ description: "sk_…, shown only in this answer" }),
+}).meta({ id: "CreatedToken" });
 
 export const TokenInput = z
   .object({ name: line(100), siteId: idOf("site_").optional().meta({ description: "Scope the token to one site" }) })

@@ -21,18 +21,25 @@ export const WebhookEventType = z.enum(webhookEventTypes);
 export const webhookEventData = {
   "conversation.created": z.object({ conversation: Conversation }).meta({ id: "ConversationCreatedData" }),
   "conversation.updated": z
-    .object({ conversation: Conversation, changed: z.array(z.string()).meta({ description: "The fields that changed, e.g. status, assignee, tags" }) })
+    .object({
+      conversation: Conversation,
+      changed: z.array(z.string()).meta({ description: "The fields that changed, e.g. status, assignee, tags" }),
+    })
     .meta({ id: "ConversationUpdatedData" }),
   "conversation.closed": z.object({ conversation: Conversation }).meta({ id: "ConversationClosedData" }),
   "message.created": z.object({ message: Message, conversation: Conversation }).meta({ id: "MessageCreatedData" }),
-  "message.completed": z.object({ message: Message }).meta({ id: "MessageCompletedData", description: "A streamed message got its final text" }),
+  "message.completed": z
+    .object({ message: Message })
+    .meta({ id: "MessageCompletedData", description: "A streamed message got its final text" }),
   "contact.updated": z.object({ siteId: z.string(), contact: Contact }).meta({ id: "ContactUpdatedData" }),
   "contact.deleted": z.object({ siteId: z.string(), contactId: z.string() }).meta({ id: "ContactDeletedData" }),
 } satisfies Record<WebhookEventType, z.ZodType>;
 
 function envelope<T extends WebhookEventType>(type: T) {
   return z.object({
-    id: z.string().meta({ description: "The event id (evt_…): the same on every retry; de-duplicate by it", example: "evt_4Jq8s" }),
+    id: z
+      .string()
+      .meta({ description: "The event id (evt_…): the same on every retry; de-duplicate by it", example: "evt_4Jq8s" }),
     type: z.literal(type),
     createdAt: Timestamp,
     data: webhookEventData[type],
@@ -53,7 +60,7 @@ export const WebhookEvent = z
   .meta({
     id: "WebhookEvent",
     description:
-      "POSTed to the subscription's url with `Parley-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<raw body>\")>`. Retried with exponential backoff on a non-2xx answer or a timeout.",
+      'POSTed to the subscription\'s url with `Parley-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. Retried with exponential backoff on a non-2xx answer or a timeout.',
   });
 export type WebhookEvent = z.infer<typeof WebhookEvent>;
 
@@ -76,7 +83,10 @@ export const WebhookInput = z
   .object({
     url: Url.meta({ description: "http(s) URL on a public address" }),
     events: z.array(WebhookEventType).min(1, "give at least one event type"),
-    siteId: idOf("site_").nullable().optional().meta({ description: "Limit to one site; defaults to the token's site, else every site" }),
+    siteId: idOf("site_")
+      .nullable()
+      .optional()
+      .meta({ description: "Limit to one site; defaults to the token's site, else every site" }),
   })
   .strict()
   .meta({ id: "WebhookInput" });
@@ -88,9 +98,15 @@ export const WebhookDelivery = z
   .object({
     id: z.string().meta({ example: "dlv_Q2m9x" }),
     webhookId: z.string(),
-    state: z.enum(deliveryStates).meta({ description: "pending (not yet delivered, retrying), delivered, or failed (retries ran out)" }),
+    state: z
+      .enum(deliveryStates)
+      .meta({ description: "pending (not yet delivered, retrying), delivered, or failed (retries ran out)" }),
     attempts: z.number().int(),
-    statusCode: z.number().int().nullable().meta({ description: "HTTP status of the last attempt; null when it got no answer" }),
+    statusCode: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "HTTP status of the last attempt; null when it got no answer" }),
     error: z.string().nullable().meta({ description: "Why the last attempt failed, e.g. timeout" }),
     nextAttemptAt: Timestamp.nullable(),
     lastAttemptAt: Timestamp.nullable(),
@@ -105,7 +121,10 @@ export const DeliveriesQuery = z
   .object({
     state: z.enum(deliveryStates).optional(),
     limit: queryInt(1, 100).default(20),
-    cursor: z.string().regex(/^\d{1,18}$/, "must be a cursor from nextCursor").optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,18}$/, "must be a cursor from nextCursor")
+      .optional(),
   })
   .strict();
 export type DeliveriesQuery = z.infer<typeof DeliveriesQuery>;

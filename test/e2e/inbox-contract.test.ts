@@ -18,8 +18,16 @@ const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000,
 async function axeViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: axeSource });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } });
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(ctx: Document, opts: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+    });
     return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   });
 }
@@ -38,12 +46,28 @@ describe.skipIf(!services.chromium)("the inbox contract in Chromium", () => {
   beforeAll(async () => {
     publicDir = buildFrontEnd();
     server = await startTestServer({ publicDir });
-    const bo = (await server.api("POST", "/v1/agents", { name: "Bo", email: "bo@example.com", password: "bo-password-1" })).body;
-    const admin = (await server.api("GET", "/v1/agents")).body.items.find((a: { email: string }) => a.email === "admin@localhost");
-    const create = async (key: string, body: object) => (ids[key] = (await server.api("POST", "/v1/conversations", body)).body.id);
-    await create("alice", { contact: { name: "Alice", email: "alice@example.com" }, topic: "Billing question", queue: "billing", tags: ["vip"], message: { text: "About my invoice" } });
+    const bo = (
+      await server.api("POST", "/v1/agents", { name: "Bo", email: "bo@example.com", password: "bo-password-1" })
+    ).body;
+    const admin = (await server.api("GET", "/v1/agents")).body.items.find(
+      (a: { email: string }) => a.email === "admin@localhost",
+    );
+    const create = async (key: string, body: object) =>
+      (ids[key] = (await server.api("POST", "/v1/conversations", body)).body.id);
+    await create("alice", {
+      contact: { name: "Alice", email: "alice@example.com" },
+      topic: "Billing question",
+      queue: "billing",
+      tags: ["vip"],
+      message: { text: "About my invoice" },
+    });
     const alice = (await server.api("GET", `/v1/conversations/${ids.alice}`)).body.contact.id;
-    await create("aliceOld", { contactId: alice, topic: "Earlier question", status: "waiting", message: { text: "An older one" } });
+    await create("aliceOld", {
+      contactId: alice,
+      topic: "Earlier question",
+      status: "waiting",
+      message: { text: "An older one" },
+    });
     await create("bob", { contact: { name: "Bob" }, assignee: admin.id, message: { text: "Mine" } });
     await create("carl", { contact: { name: "Carl" }, assignee: bo.id, priority: "urgent", message: { text: "Bo's" } });
     await create("dee", { contact: { name: "Dee" }, message: { text: "Done" } });
@@ -91,20 +115,30 @@ describe.skipIf(!services.chromium)("the inbox contract in Chromium", () => {
     const queue = filters().getByRole("searchbox", { name: "Queue" });
     await queue.fill("billing");
     await queue.press("Enter");
-    await poll(() => page.locator("[data-conversation-id]").evaluateAll((els) => els.map((el) => el.getAttribute("data-conversation-id")))).toEqual([ids.alice]);
+    await poll(() =>
+      page
+        .locator("[data-conversation-id]")
+        .evaluateAll((els) => els.map((el) => el.getAttribute("data-conversation-id"))),
+    ).toEqual([ids.alice]);
     await queue.fill("");
     await queue.press("Enter");
     const tag = filters().getByRole("searchbox", { name: "Tag" });
     await tag.fill("vip");
     await tag.press("Enter");
-    await poll(() => page.locator("[data-conversation-id]").evaluateAll((els) => els.map((el) => el.getAttribute("data-conversation-id")))).toEqual([ids.alice]);
+    await poll(() =>
+      page
+        .locator("[data-conversation-id]")
+        .evaluateAll((els) => els.map((el) => el.getAttribute("data-conversation-id"))),
+    ).toEqual([ids.alice]);
     await tag.fill("");
     await tag.press("Enter");
     await status.selectOption("open");
     // A conversation assigned to me elsewhere appears in "Mine" live.
     await filters().getByRole("button", { name: "Mine" }).click();
     await poll(names).toEqual(["Bob"]);
-    const me = (await server.api("GET", "/v1/agents")).body.items.find((a: { email: string }) => a.email === "admin@localhost");
+    const me = (await server.api("GET", "/v1/agents")).body.items.find(
+      (a: { email: string }) => a.email === "admin@localhost",
+    );
     await server.api("PATCH", `/v1/conversations/${ids.carl}`, { assignee: me.id });
     await poll(names).toEqual(["Carl", "Bob"]);
     await filters().getByRole("button", { name: "All", exact: true }).click();

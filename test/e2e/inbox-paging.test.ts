@@ -23,18 +23,40 @@ describe.skipIf(!services.chromium)("inbox paging", () => {
 
   beforeAll(async () => {
     publicDir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-inbox-e2e-"));
-    await build({ configFile: path.join(root, "inbox", "vite.config.ts"), logLevel: "silent", build: { outDir: path.join(publicDir, "inbox") } });
+    await build({
+      configFile: path.join(root, "inbox", "vite.config.ts"),
+      logLevel: "silent",
+      build: { outDir: path.join(publicDir, "inbox") },
+    });
     server = await startTestServer({ publicDir });
     for (let i = 1; i <= 45; i++) {
-      await server.api("POST", "/v1/conversations", { contact: { name: `Customer ${i}` }, sender: { type: "contact" }, message: { text: `Question ${i}` } });
+      await server.api("POST", "/v1/conversations", {
+        contact: { name: `Customer ${i}` },
+        sender: { type: "contact" },
+        message: { text: `Question ${i}` },
+      });
     }
-    const long = await server.api("POST", "/v1/conversations", { contact: { name: "Long Talker" }, sender: { type: "contact" }, message: { text: "Message 1" } });
+    const long = await server.api("POST", "/v1/conversations", {
+      contact: { name: "Long Talker" },
+      sender: { type: "contact" },
+      message: { text: "Message 1" },
+    });
     longId = long.body.id;
-    for (let i = 2; i <= 75; i++) await server.api("POST", `/v1/conversations/${longId}/messages`, { text: `Message ${i}` });
+    for (let i = 2; i <= 75; i++)
+      await server.api("POST", `/v1/conversations/${longId}/messages`, { text: `Message ${i}` });
 
     browser = await chromium.launch({
       executablePath: services.chromium!,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/inbox`);
@@ -77,7 +99,9 @@ describe.skipIf(!services.chromium)("inbox paging", () => {
     await log.evaluate((el) => el.scrollTo(0, 0));
     await log.getByText("Start of the conversation").waitFor();
     await expect(log.locator("[data-seq]").count()).resolves.toBe(75);
-    const seqs = await log.locator("[data-seq]").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-seq"))));
+    const seqs = await log
+      .locator("[data-seq]")
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-seq"))));
     expect(seqs).toEqual(Array.from({ length: 75 }, (_, i) => i + 1));
   });
 });

@@ -11,7 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { services } from "../helpers/services.ts";
-import { buildFrontEnd, launchChromium, logLines, pngImage, startHostSite, watchErrors, widget, type HostSite } from "./widget-harness.ts";
+import {
+  buildFrontEnd,
+  launchChromium,
+  logLines,
+  pngImage,
+  startHostSite,
+  watchErrors,
+  widget,
+  type HostSite,
+} from "./widget-harness.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const shots = path.join(root, "test-results", "inbox");
@@ -32,7 +41,16 @@ async function signIn(page: Page, url: string, email: string, password: string):
 async function axeViolations(page: Page): Promise<{ id: string; help: string; nodes: string[] }[]> {
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: axeSource });
   return page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, {
+    const result = await (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            opts: object,
+          ): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe.run(document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
     });
     return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
@@ -40,7 +58,8 @@ async function axeViolations(page: Page): Promise<{ id: string; help: string; no
 }
 
 /** Is the image loaded and decoded (not a broken or empty box)? */
-const decoded = (img: ReturnType<Page["locator"]>) => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0 && el.getBoundingClientRect().width > 40);
+const decoded = (img: ReturnType<Page["locator"]>) =>
+  img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0 && el.getBoundingClientRect().width > 40);
 
 const row = (page: Page, id: string) => page.locator(`[data-conversation-id="${id}"]`);
 
@@ -60,7 +79,11 @@ describe.skipIf(!services.chromium)("inbox: a visitor on the real widget and two
     publicDir = buildFrontEnd();
     server = await startTestServer({ publicDir });
     host = await startHostSite(server.url);
-    const created = await server.api("POST", "/v1/agents", { name: "Bo", email: "bo@example.com", password: "bo-password-1" });
+    const created = await server.api("POST", "/v1/agents", {
+      name: "Bo",
+      email: "bo@example.com",
+      password: "bo-password-1",
+    });
     expect(created.status).toBe(201);
     browser = await launchChromium();
     contexts = [
@@ -149,11 +172,17 @@ describe.skipIf(!services.chromium)("inbox: a visitor on the real widget and two
 
     await row(bo, conversationId).getByText("Admin: Sorry about that, checking now.").waitFor();
     await row(bo, conversationId).click();
-    await bo.getByRole("log", { name: "Messages" }).locator('[data-sender="agent"]').getByText("Sorry about that, checking now.").waitFor();
+    await bo
+      .getByRole("log", { name: "Messages" })
+      .locator('[data-sender="agent"]')
+      .getByText("Sorry about that, checking now.")
+      .waitFor();
   });
 
   it("shows an assignment and a tag made by one agent in the other's inbox live", async () => {
-    const annId = (await server.api("GET", "/v1/agents")).body.items.find((a: { email: string }) => a.email === "admin@localhost").id;
+    const annId = (await server.api("GET", "/v1/agents")).body.items.find(
+      (a: { email: string }) => a.email === "admin@localhost",
+    ).id;
     await ann.locator("body").click({ position: { x: 5, y: 5 } });
     await ann.keyboard.press("a");
     await expect.poll(() => bo.getByLabel("Assignee").inputValue()).toBe(annId);
@@ -163,7 +192,10 @@ describe.skipIf(!services.chromium)("inbox: a visitor on the real widget and two
     await bo.getByRole("button", { name: "Add", exact: true }).click();
     await ann.getByRole("button", { name: "Remove tag late-delivery" }).waitFor();
     await row(ann, conversationId).getByText("#late-delivery").waitFor();
-    expect((await server.api("GET", `/v1/conversations/${conversationId}`)).body).toMatchObject({ assignee: annId, tags: ["late-delivery"] });
+    expect((await server.api("GET", `/v1/conversations/${conversationId}`)).body).toMatchObject({
+      assignee: annId,
+      tags: ["late-delivery"],
+    });
 
     await bo.getByRole("textbox", { name: "Reply" }).fill("I added a tag for the courier team.");
     await bo.getByRole("button", { name: "Send" }).click();
@@ -172,7 +204,9 @@ describe.skipIf(!services.chromium)("inbox: a visitor on the real widget and two
   });
 
   it("sends an image the agent attaches to the visitor's widget, where it shows decoded", async () => {
-    await ann.locator('.composer input[type="file"]').setInputFiles({ name: "receipt.png", mimeType: "image/png", buffer: pngImage(800, 500) });
+    await ann
+      .locator('.composer input[type="file"]')
+      .setInputFiles({ name: "receipt.png", mimeType: "image/png", buffer: pngImage(800, 500) });
     const inWidget = widget(visitor).locator('[data-sender="agent"] img[alt="receipt.png"]');
     await inWidget.waitFor();
     await poll(() => decoded(inWidget)).toBe(true);
@@ -189,7 +223,12 @@ describe.skipIf(!services.chromium)("inbox: a visitor on the real widget and two
     expect(box.width / box.height).toBeCloseTo(800 / 500, 1);
     await poll(() => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2)).toBe(true);
     const frame = await inInbox.evaluate((el) => getComputedStyle(el.closest(".msg-bubble")!).backgroundColor);
-    expect(frame).not.toBe(await ann.locator('.msg[data-sender="agent"] .msg-bubble').first().evaluate((el) => getComputedStyle(el).backgroundColor));
+    expect(frame).not.toBe(
+      await ann
+        .locator('.msg[data-sender="agent"] .msg-bubble')
+        .first()
+        .evaluate((el) => getComputedStyle(el).backgroundColor),
+    );
   });
 
   it("lets the visitor attach an image from the widget by keyboard; the agents see it decoded", async () => {
@@ -212,8 +251,12 @@ describe.skipIf(!services.chromium)("inbox: a visitor on the real widget and two
     const dialog = widget(visitor).getByRole("dialog", { name: "Chat with us" });
     const chooser = visitor.waitForEvent("filechooser");
     await dialog.getByRole("button", { name: "Attach a file" }).click();
-    await (await chooser).setFiles({ name: "page.html", mimeType: "text/html", buffer: Buffer.from("<script>alert(1)</script>") });
-    await poll(() => dialog.getByRole("alert").textContent()).toMatch(/^page\.html was not sent: Files of type text\/html are not accepted/);
+    await (
+      await chooser
+    ).setFiles({ name: "page.html", mimeType: "text/html", buffer: Buffer.from("<script>alert(1)</script>") });
+    await poll(() => dialog.getByRole("alert").textContent()).toMatch(
+      /^page\.html was not sent: Files of type text\/html are not accepted/,
+    );
     expect((await server.api("GET", `/v1/conversations/${conversationId}/messages`)).body.total).toBe(before);
     expect((await logLines(visitor)).length).toBe(shown);
   });
@@ -235,7 +278,11 @@ describe.skipIf(!services.chromium)("inbox: a visitor on the real widget and two
   });
 
   it("lists the shortcuts at ?, moves between conversations with j and k", async () => {
-    const other = await server.api("POST", "/v1/conversations", { contact: { name: "Second Visitor" }, sender: { type: "contact" }, message: { text: "Another question" } });
+    const other = await server.api("POST", "/v1/conversations", {
+      contact: { name: "Second Visitor" },
+      sender: { type: "contact" },
+      message: { text: "Another question" },
+    });
     await row(ann, other.body.id).waitFor();
     await ann.locator("body").click({ position: { x: 5, y: 5 } });
     await ann.keyboard.press("?");
@@ -270,7 +317,11 @@ describe.skipIf(!services.chromium)("inbox: a visitor on the real widget and two
     await dialog.getByText("This conversation is closed.").waitFor();
     await dialog.getByRole("button", { name: "Start a new conversation" }).click();
     await poll(() => logLines(visitor)).toEqual([]);
-    await expect(visitor.evaluate(() => document.querySelector("parley-widget")!.shadowRoot!.activeElement?.getAttribute("aria-label"))).resolves.toBe("Message");
+    await expect(
+      visitor.evaluate(() =>
+        document.querySelector("parley-widget")!.shadowRoot!.activeElement?.getAttribute("aria-label"),
+      ),
+    ).resolves.toBe("Message");
     await visitor.keyboard.type("One more question about a new order");
     await visitor.keyboard.press("Enter");
     await poll(() => widget(visitor).locator('[data-sender="contact"]').last().getAttribute("data-state")).toBe("sent");

@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { services } from "../helpers/services.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { buildFrontEnd, launchChromium, logLines, startHostSite, watchErrors, type HostSite } from "./widget-harness.ts";
+import {
+  buildFrontEnd,
+  launchChromium,
+  logLines,
+  startHostSite,
+  watchErrors,
+  type HostSite,
+} from "./widget-harness.ts";
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
 const IDENTITY_SECRET = "contract-identity-secret";
@@ -21,14 +28,21 @@ function focused(page: Page): Promise<string> {
   return page.evaluate(() => {
     const a = document.activeElement;
     const inner = a?.shadowRoot?.activeElement;
-    if (inner) return inner.classList.contains("launcher") ? "launcher" : `${inner.tagName.toLowerCase()}:${inner.getAttribute("aria-label") ?? inner.textContent}`;
+    if (inner)
+      return inner.classList.contains("launcher")
+        ? "launcher"
+        : `${inner.tagName.toLowerCase()}:${inner.getAttribute("aria-label") ?? inner.textContent}`;
     return `page:${a?.tagName}${a?.id ? `#${a.id}` : ""}`;
   });
 }
 
 /** A computed style inside the widget's shadow root. */
 function shadowStyle(page: Page, selector: string, property: string): Promise<string> {
-  return page.evaluate(([s, p]) => getComputedStyle(document.querySelector("parley-widget")!.shadowRoot!.querySelector(s!)!).getPropertyValue(p!), [selector, property]);
+  return page.evaluate(
+    ([s, p]) =>
+      getComputedStyle(document.querySelector("parley-widget")!.shadowRoot!.querySelector(s!)!).getPropertyValue(p!),
+    [selector, property],
+  );
 }
 
 describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
@@ -102,7 +116,12 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
   });
 
   it("takes the site key from parleySettings.site when the tag has no data-site, and follows the system's dark scheme with colorScheme auto", async () => {
-    const url = host.page("site-setting", { base: server.url, siteKey: "", tag: "no-data-site", inline: `window.parleySettings = { site: "${server.siteKey}", theme: { colorScheme: "auto" }, locale: "sv-SE" };` });
+    const url = host.page("site-setting", {
+      base: server.url,
+      siteKey: "",
+      tag: "no-data-site",
+      inline: `window.parleySettings = { site: "${server.siteKey}", theme: { colorScheme: "auto" }, locale: "sv-SE" };`,
+    });
     const { page, errors } = await open(url, { colorScheme: "dark" });
     await page.getByRole("button", { name: "Öppna chatten" }).click();
     const dialog = page.getByRole("dialog", { name: "Chatta med oss" });
@@ -138,13 +157,23 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
 
   it("identifies a user whose hash is valid, and keeps one with a wrong or missing hash anonymous", async () => {
     const cases = [
-      { id: "user-1", hash: crypto.createHmac("sha256", IDENTITY_SECRET).update("user-1").digest("hex"), verified: true },
+      {
+        id: "user-1",
+        hash: crypto.createHmac("sha256", IDENTITY_SECRET).update("user-1").digest("hex"),
+        verified: true,
+      },
       { id: "user-2", hash: "00ff", verified: false },
       { id: "user-3", hash: undefined, verified: false },
     ];
     for (const c of cases) {
       const user = { id: c.id, name: `Name ${c.id}`, email: `${c.id}@example.com`, hash: c.hash };
-      const { page } = await open(host.page(`user-${c.id}`, { base: server.url, siteKey: server.siteKey, inline: `window.parleySettings = { user: ${JSON.stringify(user)} };` }));
+      const { page } = await open(
+        host.page(`user-${c.id}`, {
+          base: server.url,
+          siteKey: server.siteKey,
+          inline: `window.parleySettings = { user: ${JSON.stringify(user)} };`,
+        }),
+      );
       await page.getByRole("button", { name: "Open chat" }).click();
       await send(page, `Hello from ${c.id}`);
       const { contact } = await latestConversation();
@@ -155,7 +184,11 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
   });
 
   it("asks the required pre-chat questions first, by keyboard, and not again after a reload", async () => {
-    const url = host.page("prechat", { base: server.url, siteKey: server.siteKey, inline: `window.parleySettings = { preChat: { fields: ["name", "email", "phone"], required: true } };` });
+    const url = host.page("prechat", {
+      base: server.url,
+      siteKey: server.siteKey,
+      inline: `window.parleySettings = { preChat: { fields: ["name", "email", "phone"], required: true } };`,
+    });
     const { page } = await open(url);
     await page.getByRole("button", { name: "Open chat" }).click();
     const name = page.getByRole("textbox", { name: "Name" });
@@ -169,7 +202,11 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
     await page.keyboard.press("Enter");
     await page.getByRole("textbox", { name: "Message" }).waitFor();
     await send(page, "After the questions");
-    expect((await latestConversation()).contact).toMatchObject({ name: "Pre Chat", email: "pre@example.com", phone: "+46701234567" });
+    expect((await latestConversation()).contact).toMatchObject({
+      name: "Pre Chat",
+      email: "pre@example.com",
+      phone: "+46701234567",
+    });
     await page.reload();
     await page.getByRole("button", { name: "Open chat" }).click();
     await page.getByRole("textbox", { name: "Message" }).waitFor();
@@ -224,7 +261,9 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
     await page.keyboard.press("Escape");
     expect(await page.getByRole("dialog").count()).toBe(0);
     expect(await focused(page)).toBe("launcher");
-    await server.api("POST", `/v1/conversations/${(await latestConversation()).id}/messages`, { text: "Nobody listens" });
+    await server.api("POST", `/v1/conversations/${(await latestConversation()).id}/messages`, {
+      text: "Nobody listens",
+    });
     await page.getByRole("button", { name: "Open chat, 1 unread" }).waitFor();
     expect(await page.evaluate(() => (window as any).heard)).toEqual([]);
     expect(errors).toEqual([]);
@@ -232,14 +271,27 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
   });
 
   it("gives a touch phone a full-screen panel whose fields are 16 px, so that the browser does not zoom into them", async () => {
-    const url = host.page("touch", { base: server.url, siteKey: server.siteKey, inline: `window.parleySettings = { preChat: { fields: ["email"] } };` });
-    const { page } = await open(url, { viewport: { width: 390, height: 700 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+    const url = host.page("touch", {
+      base: server.url,
+      siteKey: server.siteKey,
+      inline: `window.parleySettings = { preChat: { fields: ["email"] } };`,
+    });
+    const { page } = await open(url, {
+      viewport: { width: 390, height: 700 },
+      hasTouch: true,
+      isMobile: true,
+      deviceScaleFactor: 2,
+    });
     const launcher = page.getByRole("button", { name: "Open chat" });
     await launcher.tap();
     const dialog = page.getByRole("dialog");
     await dialog.waitFor();
-    await poll(async () => JSON.stringify(await dialog.boundingBox())).toBe(JSON.stringify({ x: 0, y: 0, width: 390, height: 700 }));
-    expect(await page.getByRole("textbox", { name: "Email" }).evaluate((el) => getComputedStyle(el).fontSize)).toBe("16px");
+    await poll(async () => JSON.stringify(await dialog.boundingBox())).toBe(
+      JSON.stringify({ x: 0, y: 0, width: 390, height: 700 }),
+    );
+    expect(await page.getByRole("textbox", { name: "Email" }).evaluate((el) => getComputedStyle(el).fontSize)).toBe(
+      "16px",
+    );
     await page.getByRole("button", { name: "Start chat" }).tap();
     const box = page.getByRole("textbox", { name: "Message" });
     expect(await box.evaluate((el) => getComputedStyle(el).fontSize)).toBe("16px");
@@ -260,7 +312,13 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
     ];
     for (const [i, c] of cases.entries()) {
       const theme = JSON.stringify({ primaryColor: c.primary, textColor: c.textColor });
-      const { page } = await open(host.page(`contrast-${i}`, { base: server.url, siteKey: server.siteKey, inline: `window.parleySettings = { theme: ${theme} };` }));
+      const { page } = await open(
+        host.page(`contrast-${i}`, {
+          base: server.url,
+          siteKey: server.siteKey,
+          inline: `window.parleySettings = { theme: ${theme} };`,
+        }),
+      );
       const launcher = page.getByRole("button", { name: "Open chat" });
       await launcher.click();
       await page.getByRole("dialog").waitFor();
@@ -276,9 +334,25 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
     const page = await context.newPage();
     const snapshot = () =>
       page.evaluate(() => {
-        const props = ["font-family", "font-size", "line-height", "color", "background-color", "margin", "padding", "box-sizing", "overflow", "color-scheme", "position"];
+        const props = [
+          "font-family",
+          "font-size",
+          "line-height",
+          "color",
+          "background-color",
+          "margin",
+          "padding",
+          "box-sizing",
+          "overflow",
+          "color-scheme",
+          "position",
+        ];
         const els = ["html", "body", "main", "h1", "p"].map((s) => document.querySelector(s)!);
-        return JSON.stringify([els.map((el) => props.map((p) => getComputedStyle(el).getPropertyValue(p))), document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+        return JSON.stringify([
+          els.map((el) => props.map((p) => getComputedStyle(el).getPropertyValue(p))),
+          document.documentElement.scrollWidth,
+          document.documentElement.scrollHeight,
+        ]);
       });
     await page.goto(host.page("bare", { base: server.url, siteKey: server.siteKey, tag: "none" }));
     const without = await snapshot();
@@ -304,8 +378,12 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
     await page.context().setOffline(false);
     const expected = ["contact: Before", "agent: Missed 1", "agent: Missed 2", "contact: Typed offline"];
     await poll(() => logLines(page)).toEqual(expected);
-    await poll(() => page.locator('parley-widget [data-sender="contact"]').last().getAttribute("data-state")).toBe("sent");
-    const stored = (await server.api("GET", `/v1/conversations/${conversationId}/messages?limit=100`)).body.items.reverse();
+    await poll(() => page.locator('parley-widget [data-sender="contact"]').last().getAttribute("data-state")).toBe(
+      "sent",
+    );
+    const stored = (
+      await server.api("GET", `/v1/conversations/${conversationId}/messages?limit=100`)
+    ).body.items.reverse();
     expect(stored.map((m: any) => `${m.sender.type}: ${m.content.text}`)).toEqual(expected);
     await page.context().close();
   });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { services } from "../helpers/services.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { ensureBuilt, launchChromium, logLines, startHostSite, watchErrors, widget, type HostSite } from "./widget-harness.ts";
+import { ensureBuilt, launchChromium, logLines, startHostSite, watchErrors, type HostSite } from "./widget-harness.ts";
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
@@ -70,7 +70,9 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
     const conversationId = (await server.api("GET", "/v1/conversations")).body.items[0].id;
     await page.evaluate(() => (window as any).Parley("close"));
     await server.api("POST", `/v1/conversations/${conversationId}/messages`, { text: "Agent here" });
-    await poll(() => page.evaluate(() => (window as any).seen.slice(2).sort().join())).toBe("close,message:Agent here,unread:1");
+    await poll(() => page.evaluate(() => (window as any).seen.slice(2).sort().join())).toBe(
+      "close,message:Agent here,unread:1",
+    );
     await page.evaluate(() => (window as any).Parley("toggle"));
     await poll(() => page.evaluate(() => (window as any).seen.at(-1))).toBe("unread:0");
     expect(errors).toEqual([]);
@@ -134,7 +136,11 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
   });
 
   it("has a dark colour scheme", async () => {
-    const url = host.page("dark", { base: server.url, siteKey: server.siteKey, inline: `window.parleySettings = { theme: { colorScheme: "dark" } };` });
+    const url = host.page("dark", {
+      base: server.url,
+      siteKey: server.siteKey,
+      inline: `window.parleySettings = { theme: { colorScheme: "dark" } };`,
+    });
     const { page } = await open(url);
     await page.getByRole("button", { name: "Open chat" }).click();
     const dialog = page.getByRole("dialog");
@@ -152,7 +158,9 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
     const dialog = page.getByRole("dialog");
     await dialog.waitFor();
     // The panel slides in for 180 ms; its resting place is what the visitor gets.
-    await expect.poll(async () => roundBox(await dialog.boundingBox())).toEqual({ x: 0, y: 0, width: 375, height: 667 });
+    await expect
+      .poll(async () => roundBox(await dialog.boundingBox()))
+      .toEqual({ x: 0, y: 0, width: 375, height: 667 });
     await page.getByRole("button", { name: "Close chat" }).click();
     expect(await page.getByRole("dialog").count()).toBe(0);
     expect(await page.getByRole("button", { name: "Open chat" }).isVisible()).toBe(true);
@@ -160,7 +168,11 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
   });
 
   it("speaks Swedish when asked", async () => {
-    const url = host.page("sv", { base: server.url, siteKey: server.siteKey, inline: `window.parleySettings = { locale: "sv", strings: { send: "Iväg" } };` });
+    const url = host.page("sv", {
+      base: server.url,
+      siteKey: server.siteKey,
+      inline: `window.parleySettings = { locale: "sv", strings: { send: "Iväg" } };`,
+    });
     const { page } = await open(url);
     await page.getByRole("button", { name: "Öppna chatten" }).click();
     await page.getByRole("textbox", { name: "Meddelande" }).waitFor();
@@ -217,7 +229,11 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
   });
 
   it("has no accessibility violations (axe) with the chat open", async () => {
-    const url = host.page("axe", { base: server.url, siteKey: server.siteKey, inline: `window.parleySettings = { greeting: "Hi! How can we help?" };` });
+    const url = host.page("axe", {
+      base: server.url,
+      siteKey: server.siteKey,
+      inline: `window.parleySettings = { greeting: "Hi! How can we help?" };`,
+    });
     const { page } = await open(url);
     await page.getByRole("button", { name: "Open chat" }).click();
     const box = page.getByRole("textbox", { name: "Message" });
@@ -225,9 +241,18 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
     await box.press("Enter");
     await poll(() => page.locator('parley-widget [data-sender="contact"]').getAttribute("data-state")).toBe("sent");
     const conversationId = (await server.api("GET", "/v1/conversations?limit=1")).body.items[0].id;
-    await server.api("POST", `/v1/conversations/${conversationId}/messages`, { type: "quick_replies", content: { text: "Which team?", options: [{ title: "Sales", payload: "s" }] } });
-    await server.api("POST", `/v1/conversations/${conversationId}/messages`, { type: "cards", content: { cards: [{ title: "Plan", text: "Good", buttons: [{ title: "More", url: "https://example.com" }] }] } });
-    await server.api("POST", `/v1/conversations/${conversationId}/messages`, { type: "file", content: { url: "https://example.com/a.pdf", name: "a.pdf", size: 1000, mimeType: "application/pdf" } });
+    await server.api("POST", `/v1/conversations/${conversationId}/messages`, {
+      type: "quick_replies",
+      content: { text: "Which team?", options: [{ title: "Sales", payload: "s" }] },
+    });
+    await server.api("POST", `/v1/conversations/${conversationId}/messages`, {
+      type: "cards",
+      content: { cards: [{ title: "Plan", text: "Good", buttons: [{ title: "More", url: "https://example.com" }] }] },
+    });
+    await server.api("POST", `/v1/conversations/${conversationId}/messages`, {
+      type: "file",
+      content: { url: "https://example.com/a.pdf", name: "a.pdf", size: 1000, mimeType: "application/pdf" },
+    });
     await poll(async () => (await logLines(page)).length).toBe(4);
     await page.addScriptTag({ content: axeSource });
     const result = await page.evaluate(async () => {
@@ -240,5 +265,7 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
 });
 
 function roundBox(box: { x: number; y: number; width: number; height: number } | null) {
-  return box && { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) };
+  return (
+    box && { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) }
+  );
 }

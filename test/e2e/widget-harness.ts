@@ -19,7 +19,10 @@ export const publicDir = path.resolve(import.meta.dirname, "../../dist/public");
 /** Builds the front end when it is missing (npm test builds it first anyway). */
 export function ensureBuilt(): void {
   if (fs.existsSync(path.join(publicDir, "widget.js"))) return;
-  const res = spawnSync("npm", ["run", "--silent", "build"], { stdio: "inherit", cwd: path.resolve(import.meta.dirname, "../..") });
+  const res = spawnSync("npm", ["run", "--silent", "build"], {
+    stdio: "inherit",
+    cwd: path.resolve(import.meta.dirname, "../.."),
+  });
   if (res.status !== 0) throw new Error("npm run build failed");
 }
 
@@ -31,7 +34,11 @@ export function buildFrontEnd(): string {
   const root = path.resolve(import.meta.dirname, "../..");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-e2e-"));
   const env = { ...process.env, PARLEY_BUILD_DIR: dir };
-  const steps = [["vite", "build", "--logLevel", "error"], ["vite", "build", "--mode", "loader", "--logLevel", "error"], ["vite", "build", "--config", "inbox/vite.config.ts", "--outDir", path.join(dir, "inbox"), "--logLevel", "error"]];
+  const steps = [
+    ["vite", "build", "--logLevel", "error"],
+    ["vite", "build", "--mode", "loader", "--logLevel", "error"],
+    ["vite", "build", "--config", "inbox/vite.config.ts", "--outDir", path.join(dir, "inbox"), "--logLevel", "error"],
+  ];
   for (const args of steps) {
     const res = spawnSync("npx", args, { cwd: root, env, encoding: "utf8" });
     if (res.status !== 0) throw new Error(`npx ${args.join(" ")} failed:\n${res.stdout}${res.stderr}`);
@@ -42,7 +49,16 @@ export function buildFrontEnd(): string {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: services.chromium!,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -84,15 +100,25 @@ export async function startHostSite(relay: string): Promise<HostSite> {
     const url = new URL(req.url ?? "/", "http://host");
     if (url.pathname.startsWith("/chat/")) return proxy(req, res, url);
     if (url.pathname === "/favicon.ico") return void res.writeHead(204).end();
-    if (url.pathname === "/hostile.css") return void res.writeHead(200, { "content-type": "text/css" }).end(HOSTILE_CSS);
+    if (url.pathname === "/hostile.css")
+      return void res.writeHead(200, { "content-type": "text/css" }).end(HOSTILE_CSS);
     const p = pages.get(url.pathname);
     if (!p) return void res.writeHead(404).end("not found");
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8", ...(p.csp ? { "content-security-policy": p.csp } : {}) });
+    res.writeHead(200, {
+      "content-type": "text/html; charset=utf-8",
+      ...(p.csp ? { "content-security-policy": p.csp } : {}),
+    });
     res.end(p.html);
   });
   function proxy(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
     const upstream = http.request(
-      { host: relayUrl.hostname, port: relayUrl.port, method: req.method, path: url.pathname.slice("/chat".length) + url.search, headers: { ...req.headers, host: relayUrl.host } },
+      {
+        host: relayUrl.hostname,
+        port: relayUrl.port,
+        method: req.method,
+        path: url.pathname.slice("/chat".length) + url.search,
+        headers: { ...req.headers, host: relayUrl.host },
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -121,7 +147,10 @@ export async function startHostSite(relay: string): Promise<HostSite> {
     page(name, opts) {
       const relayOrigin = new URL(opts.base).origin;
       const tag = opts.tag ?? "snippet";
-      const script = tag === "none" ? "" : `<script src="${opts.base}/widget.js"${tag === "snippet" ? ` data-site="${opts.siteKey}"` : ""} async></script>`;
+      const script =
+        tag === "none"
+          ? ""
+          : `<script src="${opts.base}/widget.js"${tag === "snippet" ? ` data-site="${opts.siteKey}"` : ""} async></script>`;
       const html = opts.strict
         ? `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Strict host</title><link rel="stylesheet" href="/hostile.css"></head><body><h1>Host page</h1><p>Some content.</p><button>Host button</button>${script}</body></html>`
         : `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host</title>${opts.css ? `<style>${opts.css}</style>` : ""}</head><body><main><h1>Host page</h1><p>Some content.</p></main>${opts.inline ? `<script>${opts.inline}</script>` : ""}${script}</body></html>`;
@@ -144,7 +173,11 @@ export const widget = (page: Page) => page.locator("parley-widget");
 
 /** Messages in the log as "sender: text", in order. */
 export async function logLines(page: Page): Promise<string[]> {
-  return page.locator("parley-widget [role=log] [data-sender]").evaluateAll((els) => els.map((el) => `${el.getAttribute("data-sender")}: ${el.querySelector(".bubble")?.textContent ?? ""}`));
+  return page
+    .locator("parley-widget [role=log] [data-sender]")
+    .evaluateAll((els) =>
+      els.map((el) => `${el.getAttribute("data-sender")}: ${el.querySelector(".bubble")?.textContent ?? ""}`),
+    );
 }
 
 /** Console errors and CSP violations a page reports. */
@@ -179,5 +212,10 @@ export function pngImage(width: number, height: number): Buffer {
     }
   }
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    chunk("IHDR", header),
+    chunk("IDAT", zlib.deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }

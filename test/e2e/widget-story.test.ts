@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { services } from "../helpers/services.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { ensureBuilt, launchChromium, logLines, startHostSite, watchErrors, widget, type HostSite } from "./widget-harness.ts";
+import {
+  ensureBuilt,
+  launchChromium,
+  logLines,
+  startHostSite,
+  watchErrors,
+  widget,
+  type HostSite,
+} from "./widget-harness.ts";
 
 /**
  * The visitor's whole story in Chromium, on a host page of another origin under a strict CSP
@@ -19,7 +27,8 @@ import { ensureBuilt, launchChromium, logLines, startHostSite, watchErrors, widg
 /** Waits for what the relay pushes (polling transport, shared CPU): generous, never a sleep. */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
 
-const wsUpgrade = /Connecting to 'wss?:\/\/[^']*\/socket\.io\/[^']*transport=websocket[^']*' violates the following Content Security Policy directive: "connect-src/;
+const wsUpgrade =
+  /Connecting to 'wss?:\/\/[^']*\/socket\.io\/[^']*transport=websocket[^']*' violates the following Content Security Policy directive: "connect-src/;
 
 describe.skipIf(!services.chromium)("widget end to end: strict CSP, hostile CSS, another origin", () => {
   let server: TestServer;
@@ -43,7 +52,14 @@ describe.skipIf(!services.chromium)("widget end to end: strict CSP, hostile CSS,
     // The site's stored theme paints the launcher before anything else loads.
     const sites = await server.api("GET", "/v1/sites");
     const site = sites.body.items.find((s: { siteKey: string }) => s.siteKey === server.siteKey);
-    expect((await server.api("PATCH", `/v1/sites/${site.id}`, { theme: { primaryColor: "#e11d48" }, greeting: "Hi! How can we help?" })).status).toBe(200);
+    expect(
+      (
+        await server.api("PATCH", `/v1/sites/${site.id}`, {
+          theme: { primaryColor: "#e11d48" },
+          greeting: "Hi! How can we help?",
+        })
+      ).status,
+    ).toBe(200);
   });
 
   afterAll(async () => {
@@ -63,7 +79,10 @@ describe.skipIf(!services.chromium)("widget end to end: strict CSP, hostile CSS,
     await page.goto(pageUrl);
     const launcher = page.getByRole("button", { name: "Open chat" });
     await poll(() => launcher.getAttribute("aria-expanded")).toBe("false");
-    await page.waitForFunction(() => (window as any).Parley && document.querySelector("parley-widget")?.shadowRoot?.querySelector(".w[data-ready]"));
+    await page.waitForFunction(
+      () =>
+        (window as any).Parley && document.querySelector("parley-widget")?.shadowRoot?.querySelector(".w[data-ready]"),
+    );
     expect(await launcher.isVisible()).toBe(true);
     const colours = await launcher.evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]);
     expect(colours).toEqual(["rgb(225, 29, 72)", "rgb(255, 255, 255)"]);
@@ -82,7 +101,9 @@ describe.skipIf(!services.chromium)("widget end to end: strict CSP, hostile CSS,
     await dialog.waitFor();
     expect(await page.getByRole("button", { name: "Open chat" }).getAttribute("aria-expanded")).toBe("true");
     await poll(() => dialog.getByText("Hi! How can we help?").isVisible()).toBe(true);
-    const focused = await page.evaluate(() => document.querySelector("parley-widget")!.shadowRoot!.activeElement?.getAttribute("aria-label"));
+    const focused = await page.evaluate(() =>
+      document.querySelector("parley-widget")!.shadowRoot!.activeElement?.getAttribute("aria-label"),
+    );
     expect(focused).toBe("Message");
   });
 
@@ -102,9 +123,15 @@ describe.skipIf(!services.chromium)("widget end to end: strict CSP, hostile CSS,
   it("shows the agent typing, the agent's reply and the seen marker, live", async () => {
     expect((await server.api("POST", `/v1/conversations/${conversationId}/typing`, { typing: true })).status).toBe(204);
     await poll(() => widget(page).getByRole("status").first().textContent()).toMatch(/typing/i);
-    const reply = await server.api("POST", `/v1/conversations/${conversationId}/messages`, { text: "Hi! I can help. See https://example.com/orders", sender: { type: "agent", name: "Maja" } });
+    const reply = await server.api("POST", `/v1/conversations/${conversationId}/messages`, {
+      text: "Hi! I can help. See https://example.com/orders",
+      sender: { type: "agent", name: "Maja" },
+    });
     expect(reply.status).toBe(201);
-    await poll(() => logLines(page)).toEqual(["contact: Hello, I need help with my order", "agent: Hi! I can help. See https://example.com/orders"]);
+    await poll(() => logLines(page)).toEqual([
+      "contact: Hello, I need help with my order",
+      "agent: Hi! I can help. See https://example.com/orders",
+    ]);
     expect(await widget(page).getByRole("link", { name: "https://example.com/orders" }).count()).toBe(1);
     const mine = (await conversationMessages()).length;
     expect((await server.api("POST", `/v1/conversations/${conversationId}/read`, { seq: mine })).status).toBe(200);
@@ -112,7 +139,11 @@ describe.skipIf(!services.chromium)("widget end to end: strict CSP, hostile CSS,
   });
 
   it("grows a streamed reply as it arrives", async () => {
-    const started = await server.api("POST", `/v1/conversations/${conversationId}/messages`, { text: "", streaming: true, sender: { type: "bot", name: "Helper" } });
+    const started = await server.api("POST", `/v1/conversations/${conversationId}/messages`, {
+      text: "",
+      streaming: true,
+      sender: { type: "bot", name: "Helper" },
+    });
     expect(started.status).toBe(201);
     const id = started.body.id;
     await server.api("POST", `/v1/messages/${id}/append`, { text: "Let me " });
@@ -124,9 +155,22 @@ describe.skipIf(!services.chromium)("widget end to end: strict CSP, hostile CSS,
   });
 
   it("sends a quick reply when an option is clicked", async () => {
-    await server.api("POST", `/v1/conversations/${conversationId}/messages`, { type: "quick_replies", content: { text: "Which team?", options: [{ title: "Sales", payload: "team:sales" }, { title: "Support", payload: "team:support" }] } });
+    await server.api("POST", `/v1/conversations/${conversationId}/messages`, {
+      type: "quick_replies",
+      content: {
+        text: "Which team?",
+        options: [
+          { title: "Sales", payload: "team:sales" },
+          { title: "Support", payload: "team:support" },
+        ],
+      },
+    });
     await widget(page).getByRole("button", { name: "Support" }).click();
-    await poll(async () => (await conversationMessages())[0]).toMatchObject({ sender: { type: "contact" }, type: "quick_reply", content: { title: "Support", payload: "team:support" } });
+    await poll(async () => (await conversationMessages())[0]).toMatchObject({
+      sender: { type: "contact" },
+      type: "quick_reply",
+      content: { title: "Support", payload: "team:support" },
+    });
   });
 
   it("closes with Escape and gives focus back to the launcher", async () => {
@@ -135,7 +179,11 @@ describe.skipIf(!services.chromium)("widget end to end: strict CSP, hostile CSS,
     await poll(() => page.getByRole("dialog").count()).toBe(0);
     const launcher = page.getByRole("button", { name: /Open chat/ });
     expect(await launcher.getAttribute("aria-expanded")).toBe("false");
-    expect(await page.evaluate(() => document.querySelector("parley-widget")!.shadowRoot!.activeElement?.classList.contains("launcher"))).toBe(true);
+    expect(
+      await page.evaluate(() =>
+        document.querySelector("parley-widget")!.shadowRoot!.activeElement?.classList.contains("launcher"),
+      ),
+    ).toBe(true);
     // Keyboard only: Enter on the focused launcher opens it again.
     await page.keyboard.press("Enter");
     await page.getByRole("dialog").waitFor();
@@ -179,7 +227,9 @@ describe.skipIf(!services.chromium)("widget end to end: strict CSP, hostile CSS,
     await poll(async () => (await logLines(page)).at(-1)).toBe("contact: Sent from the second tab");
     // The first tab shows it at once from the shared outbox, as sending; it turns sent when the stored copy arrives live.
     // Only then does the agent answer: earlier, the answer could be stored first, and both tabs would rightly show it above.
-    await poll(() => page.locator('parley-widget [data-sender="contact"]').last().getAttribute("data-state")).toBe("sent");
+    await poll(() => page.locator('parley-widget [data-sender="contact"]').last().getAttribute("data-state")).toBe(
+      "sent",
+    );
     await server.api("POST", `/v1/conversations/${conversationId}/messages`, { text: "Both tabs see this" });
     await poll(async () => (await logLines(second)).at(-1)).toBe("agent: Both tabs see this");
     await poll(async () => (await logLines(page)).at(-1)).toBe("agent: Both tabs see this");
@@ -193,7 +243,12 @@ describe.skipIf(!services.chromium)("widget end to end: strict CSP, hostile CSS,
     await second.getByRole("button", { name: "Open chat" }).click();
     await poll(async () => (await logLines(second)).length).toBe((await logLines(page)).length);
     // This tab notes when another tab empties the shared outbox (after the widget's own listener has seen it).
-    await page.evaluate(() => addEventListener("storage", (e) => e.key?.endsWith(":outbox") && !e.newValue && ((window as any).outboxEmptied = true)));
+    await page.evaluate(() =>
+      addEventListener(
+        "storage",
+        (e) => e.key?.endsWith(":outbox") && !e.newValue && ((window as any).outboxEmptied = true),
+      ),
+    );
     // The first tab loses the relay: its send fails, and so does every reconnect until the route is lifted.
     await page.route("**/socket.io/**", (route) => route.abort("internetdisconnected"));
     try {
@@ -208,13 +263,20 @@ describe.skipIf(!services.chromium)("widget end to end: strict CSP, hostile CSS,
     const box = page.getByRole("textbox", { name: "Message" });
     await box.fill("Typed while cut off");
     await box.press("Enter");
-    await widget(page).getByText(/^Offline:/).waitFor();
+    await widget(page)
+      .getByText(/^Offline:/)
+      .waitFor();
     await poll(async () => (await logLines(second)).at(-1)).toBe("contact: Typed while cut off");
     // The second tab sends its own message, and with it, first, what waits in the shared outbox.
     const other = second.getByRole("textbox", { name: "Message" });
     await other.fill("And one from the second tab");
     await other.press("Enter");
-    const sent = (p: Page) => p.locator('parley-widget [data-sender="contact"]').evaluateAll((els) => els.slice(-2).map((el) => `${el.querySelector(".bubble")?.textContent}: ${el.getAttribute("data-state")}`));
+    const sent = (p: Page) =>
+      p
+        .locator('parley-widget [data-sender="contact"]')
+        .evaluateAll((els) =>
+          els.slice(-2).map((el) => `${el.querySelector(".bubble")?.textContent}: ${el.getAttribute("data-state")}`),
+        );
     await poll(() => sent(second)).toEqual(["Typed while cut off: sent", "And one from the second tab: sent"]);
     await poll(() => page.evaluate(() => (window as any).outboxEmptied === true)).toBe(true);
     // Both left the outbox through the other tab; this tab has no stored copy yet, so they stay as they were.
@@ -241,8 +303,10 @@ describe.skipIf(!services.chromium)("widget end to end: strict CSP, hostile CSS,
     expect((await logLines(page)).filter((l) => l === "contact: Typed while offline")).toHaveLength(1);
   });
 
-  it("re-themes live with Parley(\"update\") and keeps text on the colour readable", async () => {
-    await page.evaluate(() => (window as any).Parley("update", { title: "Support team", theme: { primaryColor: "#facc15", position: "left" } }));
+  it('re-themes live with Parley("update") and keeps text on the colour readable', async () => {
+    await page.evaluate(() =>
+      (window as any).Parley("update", { title: "Support team", theme: { primaryColor: "#facc15", position: "left" } }),
+    );
     const launcher = page.getByRole("button", { name: "Open chat" });
     await poll(() => launcher.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe("rgb(250, 204, 21)");
     expect(await launcher.evaluate((el) => getComputedStyle(el).color)).toBe("rgb(0, 0, 0)");
@@ -251,6 +315,8 @@ describe.skipIf(!services.chromium)("widget end to end: strict CSP, hostile CSS,
   });
 
   it("broke no CSP rule and logged no error", () => {
-    expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|net::/.test(e) && !wsUpgrade.test(e))).toEqual([]);
+    expect(
+      errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|net::/.test(e) && !wsUpgrade.test(e)),
+    ).toEqual([]);
   });
 });

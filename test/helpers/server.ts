@@ -16,7 +16,12 @@ export interface TestServer {
   databaseUrl: string;
   parley: Parley;
   /** fetch against the server with the admin token and JSON. */
-  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -24,7 +29,10 @@ export interface TestServer {
 export async function freshDatabaseUrl(db: "sqlite" | "postgres"): Promise<{ url: string; drop(): Promise<void> }> {
   if (db === "sqlite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-test-"));
-    return { url: `sqlite:${path.join(dir, "parley.sqlite")}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${path.join(dir, "parley.sqlite")}`,
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
   }
   if (!services.postgresUrl) throw new Error("PostgreSQL is not available to this run");
   const schema = `t_${crypto.randomBytes(6).toString("hex")}`;
@@ -42,8 +50,12 @@ export async function freshDatabaseUrl(db: "sqlite" | "postgres"): Promise<{ url
 }
 
 /** Starts a whole Parley in this process on a free port with its own database. */
-export async function startTestServer(opts: { db?: "sqlite" | "postgres"; env?: Record<string, string>; databaseUrl?: string; publicDir?: string } = {}): Promise<TestServer> {
-  const fresh = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => {} } : await freshDatabaseUrl(opts.db ?? "sqlite");
+export async function startTestServer(
+  opts: { db?: "sqlite" | "postgres"; env?: Record<string, string>; databaseUrl?: string; publicDir?: string } = {},
+): Promise<TestServer> {
+  const fresh = opts.databaseUrl
+    ? { url: opts.databaseUrl, drop: async () => {} }
+    : await freshDatabaseUrl(opts.db ?? "sqlite");
   const token = `sk_test_${crypto.randomBytes(12).toString("hex")}`;
   const adminPassword = "correct horse battery";
   const config = readConfig({
@@ -56,11 +68,18 @@ export async function startTestServer(opts: { db?: "sqlite" | "postgres"; env?: 
     LOG_LEVEL: "silent",
     ...opts.env,
   });
-  const parley = await startParley(config, { logger: pino({ level: process.env.PARLEY_TEST_LOG ?? "silent" }), publicDir: opts.publicDir });
+  const parley = await startParley(config, {
+    logger: pino({ level: process.env.PARLEY_TEST_LOG ?? "silent" }),
+    publicDir: opts.publicDir,
+  });
   const api: TestServer["api"] = async (method, p, body, headers = {}) => {
     const res = await fetch(parley.url + p, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
     const text = await res.text();

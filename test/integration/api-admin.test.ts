@@ -14,7 +14,8 @@ describe.each(databases())("admin API on $name", ({ name, available }) => {
     });
 
     /** A call with another bearer secret. */
-    const as = (secret: string, method: string, path: string, body?: unknown) => s.api(method, path, body, { authorization: `Bearer ${secret}` });
+    const as = (secret: string, method: string, path: string, body?: unknown) =>
+      s.api(method, path, body, { authorization: `Bearer ${secret}` });
 
     it("sites: the default site exists; create, get, patch; identitySecret is write-only", async () => {
       const list = await s.api("GET", "/v1/sites");
@@ -28,20 +29,44 @@ describe.each(databases())("admin API on $name", ({ name, available }) => {
         identitySecret: "very-secret",
       });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ name: "Shop", allowedOrigins: ["https://shop.example.com"], theme: { primaryColor: "#16a34a", position: "left" }, greeting: "Hej!", hasIdentitySecret: true });
+      expect(created.body).toMatchObject({
+        name: "Shop",
+        allowedOrigins: ["https://shop.example.com"],
+        theme: { primaryColor: "#16a34a", position: "left" },
+        greeting: "Hej!",
+        hasIdentitySecret: true,
+      });
       expect(created.body.id).toMatch(/^site_/);
       expect(created.body.siteKey).toMatch(/^pk_/);
       expect(JSON.stringify(created.body)).not.toContain("very-secret");
       const got = await s.api("GET", `/v1/sites/${created.body.id}`);
       expect(got.body).toEqual(created.body);
-      const patched = await s.api("PATCH", `/v1/sites/${created.body.id}`, { greeting: null, theme: { primaryColor: "#000000" }, identitySecret: null });
+      const patched = await s.api("PATCH", `/v1/sites/${created.body.id}`, {
+        greeting: null,
+        theme: { primaryColor: "#000000" },
+        identitySecret: null,
+      });
       expect(patched.status).toBe(200);
-      expect(patched.body).toMatchObject({ name: "Shop", greeting: null, theme: { primaryColor: "#000000" }, hasIdentitySecret: false, siteKey: created.body.siteKey });
+      expect(patched.body).toMatchObject({
+        name: "Shop",
+        greeting: null,
+        theme: { primaryColor: "#000000" },
+        hasIdentitySecret: false,
+        siteKey: created.body.siteKey,
+      });
       expect((await s.api("GET", "/v1/sites")).body.items).toHaveLength(list.body.items.length + 1);
       expect((await s.api("PATCH", "/v1/sites/site_nope", { name: "x" })).status).toBe(404);
-      const bad = await s.api("POST", "/v1/sites", { name: "", allowedOrigins: ["https://a.example/path"], theme: { primaryColor: "green" } });
+      const bad = await s.api("POST", "/v1/sites", {
+        name: "",
+        allowedOrigins: ["https://a.example/path"],
+        theme: { primaryColor: "green" },
+      });
       expect(bad.status).toBe(422);
-      expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(["allowedOrigins.0", "name", "theme.primaryColor"]);
+      expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+        "allowedOrigins.0",
+        "name",
+        "theme.primaryColor",
+      ]);
     });
 
     it("tokens: the secret is shown once, later reads never show it, and DELETE revokes it", async () => {
@@ -75,7 +100,13 @@ describe.each(databases())("admin API on $name", ({ name, available }) => {
       const bare = await fetch(`${s.url}/v1/conversations`);
       expect(bare.status).toBe(401);
       expect((await bare.json()).error.code).toBe("unauthorized");
-      for (const header of ["Bearer", "Basic dXNlcjpwYXNz", "Bearer sk_unknown", "Bearer not-even-a-token", `Bearer ${"sk_" + "x".repeat(5000)}`]) {
+      for (const header of [
+        "Bearer",
+        "Basic dXNlcjpwYXNz",
+        "Bearer sk_unknown",
+        "Bearer not-even-a-token",
+        `Bearer ${"sk_" + "x".repeat(5000)}`,
+      ]) {
         const res = await fetch(`${s.url}/v1/conversations`, { headers: { authorization: header } });
         expect(res.status, header.slice(0, 30)).toBe(401);
         expect((await res.json()).error.code).toBe("unauthorized");
@@ -92,8 +123,19 @@ describe.each(databases())("admin API on $name", ({ name, available }) => {
         siteA = (await s.api("POST", "/v1/sites", { name: "A" })).body.id;
         siteB = (await s.api("POST", "/v1/sites", { name: "B" })).body.id;
         tokenA = (await s.api("POST", "/v1/tokens", { name: "A only", siteId: siteA })).body.secret;
-        convB = (await s.api("POST", "/v1/conversations", { siteId: siteB, contact: { email: "b@example.com" }, message: { text: "in B" } })).body.id;
-        convA = (await as(tokenA, "POST", "/v1/conversations", { contact: { email: "a@example.com" }, message: { text: "in A" } })).body.id;
+        convB = (
+          await s.api("POST", "/v1/conversations", {
+            siteId: siteB,
+            contact: { email: "b@example.com" },
+            message: { text: "in B" },
+          })
+        ).body.id;
+        convA = (
+          await as(tokenA, "POST", "/v1/conversations", {
+            contact: { email: "a@example.com" },
+            message: { text: "in A" },
+          })
+        ).body.id;
       });
 
       it("creates in its own site by default", async () => {
@@ -139,7 +181,8 @@ describe.each(databases())("admin API on $name", ({ name, available }) => {
         for (const [method, path, body] of attempts) {
           const res = await as(tokenA, method, path, body);
           expect([403, 404, 422], `${method} ${path}: ${res.status}`).toContain(res.status);
-          if (method !== "POST" || !path.endsWith("/v1/conversations")) expect(res.status, `${method} ${path}`).toBe(404);
+          if (method !== "POST" || !path.endsWith("/v1/conversations"))
+            expect(res.status, `${method} ${path}`).toBe(404);
         }
         const after = await s.api("GET", `/v1/conversations/${convB}`);
         expect(after.body).toEqual(before.body);
@@ -149,20 +192,29 @@ describe.each(databases())("admin API on $name", ({ name, available }) => {
 
       it("cannot create sites, manage agents or mint tokens for another site", async () => {
         expect((await as(tokenA, "POST", "/v1/sites", { name: "C" })).status).toBe(403);
-        expect((await as(tokenA, "POST", "/v1/agents", { name: "X", email: "x@example.com", password: "long enough pw" })).status).toBe(403);
+        expect(
+          (await as(tokenA, "POST", "/v1/agents", { name: "X", email: "x@example.com", password: "long enough pw" }))
+            .status,
+        ).toBe(403);
         expect((await as(tokenA, "POST", "/v1/tokens", { name: "escalate", siteId: siteB })).status).toBe(403);
         const own = await as(tokenA, "POST", "/v1/tokens", { name: "sibling" });
         expect(own.status).toBe(201);
         expect(own.body.siteId).toBe(siteA);
         const tokens = await as(tokenA, "GET", "/v1/tokens");
         expect(tokens.body.items.every((t: { siteId: string }) => t.siteId === siteA)).toBe(true);
-        const adminTokenId = (await s.api("GET", "/v1/tokens")).body.items.find((t: { siteId: string | null }) => t.siteId === null).id;
+        const adminTokenId = (await s.api("GET", "/v1/tokens")).body.items.find(
+          (t: { siteId: string | null }) => t.siteId === null,
+        ).id;
         expect((await as(tokenA, "DELETE", `/v1/tokens/${adminTokenId}`)).status).toBe(404);
       });
     });
 
     it("agents: created with a slow hash that is never returned; emails are unique", async () => {
-      const created = await s.api("POST", "/v1/agents", { name: "Kim", email: `Kim-${name}@Example.com`, password: "hunter2 but longer" });
+      const created = await s.api("POST", "/v1/agents", {
+        name: "Kim",
+        email: `Kim-${name}@Example.com`,
+        password: "hunter2 but longer",
+      });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ name: "Kim", email: `kim-${name}@example.com`, role: "agent" });
       expect(created.body.id).toMatch(/^ag_/);
@@ -170,11 +222,21 @@ describe.each(databases())("admin API on $name", ({ name, available }) => {
       expect(list.status).toBe(200);
       const text = JSON.stringify([created.body, list.body]);
       expect(text).not.toMatch(/password|hash|scrypt|hunter2/i);
-      expect(list.body.items.map((a: { email: string }) => a.email)).toEqual(expect.arrayContaining(["admin@localhost", `kim-${name}@example.com`]));
-      const stored = await s.parley.store.db.selectFrom("agents").select("password_hash").where("id", "=", created.body.id).executeTakeFirstOrThrow();
+      expect(list.body.items.map((a: { email: string }) => a.email)).toEqual(
+        expect.arrayContaining(["admin@localhost", `kim-${name}@example.com`]),
+      );
+      const stored = await s.parley.store.db
+        .selectFrom("agents")
+        .select("password_hash")
+        .where("id", "=", created.body.id)
+        .executeTakeFirstOrThrow();
       expect(stored.password_hash).toMatch(/^scrypt\$/);
       expect(stored.password_hash).not.toContain("hunter2");
-      const twin = await s.api("POST", "/v1/agents", { name: "Kim 2", email: `kim-${name}@example.com`, password: "another password" });
+      const twin = await s.api("POST", "/v1/agents", {
+        name: "Kim 2",
+        email: `kim-${name}@example.com`,
+        password: "another password",
+      });
       expect(twin.status).toBe(409);
       expect(twin.body.error.code).toBe("conflict");
       const short = await s.api("POST", "/v1/agents", { name: "Lee", email: "lee@example.com", password: "short" });

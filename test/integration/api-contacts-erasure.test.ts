@@ -50,7 +50,10 @@ for (const db of databases()) {
     beforeAll(async () => {
       server = await startTestServer({ db: db.name, env: fast });
       receiver = await startReceiver();
-      const hook = await server.api("POST", "/v1/webhooks", { url: receiver.url, events: ["message.created", "contact.deleted"] });
+      const hook = await server.api("POST", "/v1/webhooks", {
+        url: receiver.url,
+        events: ["message.created", "contact.deleted"],
+      });
       expect(hook.status).toBe(201);
       webhookId = hook.body.id;
     });
@@ -61,10 +64,14 @@ for (const db of databases()) {
     });
 
     /** Uploads as the agent side (API token), or as the widget does (its visitor credentials). */
-    async function upload(visitorToken?: string): Promise<{ url: string; name: string; size: number; mimeType: string }> {
+    async function upload(
+      visitorToken?: string,
+    ): Promise<{ url: string; name: string; size: number; mimeType: string }> {
       const form = new FormData();
       form.append("file", new Blob([new Uint8Array(PNG)], { type: "image/png" }), "receipt.png");
-      const headers: Record<string, string> = visitorToken ? { authorization: `Visitor ${visitorToken}`, "x-parley-site": server.siteKey } : { authorization: `Bearer ${server.token}` };
+      const headers: Record<string, string> = visitorToken
+        ? { authorization: `Visitor ${visitorToken}`, "x-parley-site": server.siteKey }
+        : { authorization: `Bearer ${server.token}` };
       const res = await fetch(`${server.url}/v1/files`, { method: "POST", headers, body: form });
       expect(res.status).toBe(201);
       return res.json();
@@ -87,14 +94,28 @@ for (const db of databases()) {
       expect(sent.ok).toBe(true);
       const widgetConversationId = sent.conversation.id as string;
 
-      expect((await server.api("POST", `/v1/conversations/${widgetConversationId}/messages`, { text: `Hello ${name}` })).status).toBe(201);
+      expect(
+        (await server.api("POST", `/v1/conversations/${widgetConversationId}/messages`, { text: `Hello ${name}` }))
+          .status,
+      ).toBe(201);
       expect((await server.api("PUT", `/v1/conversations/${widgetConversationId}/tags/billing`)).status).toBe(200);
       const agentFile = await upload();
-      expect((await server.api("POST", `/v1/conversations/${widgetConversationId}/messages`, { type: "file", content: agentFile })).status).toBe(201);
+      expect(
+        (
+          await server.api("POST", `/v1/conversations/${widgetConversationId}/messages`, {
+            type: "file",
+            content: agentFile,
+          })
+        ).status,
+      ).toBe(201);
 
       const visitorFile = await upload(visitor.welcome.visitorToken);
 
-      const byRest = await server.api("POST", "/v1/conversations", { contactId, message: { text: secretText }, tags: ["vip"] });
+      const byRest = await server.api("POST", "/v1/conversations", {
+        contactId,
+        message: { text: secretText },
+        tags: ["vip"],
+      });
       expect(byRest.status).toBe(201);
       return {
         contactId,
@@ -112,7 +133,10 @@ for (const db of databases()) {
     async function snapshot(): Promise<Record<string, string[]>> {
       const out: Record<string, string[]> = {};
       for (const table of personalTables) {
-        const rows = (await sql`select * from ${sql.table(table)}`.execute(server.parley.store.db)).rows as Record<string, unknown>[];
+        const rows = (await sql`select * from ${sql.table(table)}`.execute(server.parley.store.db)).rows as Record<
+          string,
+          unknown
+        >[];
         out[table] = rows.map((r) => JSON.stringify({ ...r, data: undefined, last_seen_at: undefined })).sort();
       }
       return out;
@@ -130,7 +154,9 @@ for (const db of databases()) {
         messages: (r) => convs.has(r.conversation_id),
         files: (r) => keyHashes.has(r.key_hash),
       };
-      return Object.fromEntries(personalTables.map((t) => [t, before[t]!.filter((line) => !belongs[t](JSON.parse(line)))]));
+      return Object.fromEntries(
+        personalTables.map((t) => [t, before[t]!.filter((line) => !belongs[t](JSON.parse(line)))]),
+      );
     }
 
     async function deliveredCount(): Promise<number> {
@@ -142,11 +168,15 @@ for (const db of databases()) {
       const ann = await person("Ann");
       const bob = await person("Bob");
       // Ann's message.created deliveries are done before she is erased.
-      await receiver.waitFor((got) => got.filter((r) => r.body.type === "message.created" && r.status === 200).length >= 8, "message.created deliveries");
+      await receiver.waitFor(
+        (got) => got.filter((r) => r.body.type === "message.created" && r.status === 200).length >= 8,
+        "message.created deliveries",
+      );
       await eventually(deliveredCount, (n) => n >= 8);
 
       const before = await snapshot();
-      for (const table of personalTables) expect(without(before, ann)[table]!.length, table).toBeLessThan(before[table]!.length);
+      for (const table of personalTables)
+        expect(without(before, ann)[table]!.length, table).toBeLessThan(before[table]!.length);
 
       const erased = await server.api("DELETE", `/v1/contacts/${ann.contactId}`);
       expect(erased.status).toBe(204);
@@ -163,18 +193,26 @@ for (const db of databases()) {
         expect(history.status).toBe(404);
         expect(history.body.error.code).toBe("not_found");
       }
-      const links = await server.api("GET", `/v1/conversations/links?email=${encodeURIComponent(ann.email)}&email=${encodeURIComponent(bob.email)}`);
+      const links = await server.api(
+        "GET",
+        `/v1/conversations/links?email=${encodeURIComponent(ann.email)}&email=${encodeURIComponent(bob.email)}`,
+      );
       expect(links.status).toBe(200);
       expect(links.body[0]).toEqual({ email: ann.email, conversations: [] });
-      expect(links.body[1].conversations.map((c: { id: string }) => c.id).sort()).toEqual([...bob.conversationIds].sort());
+      expect(links.body[1].conversations.map((c: { id: string }) => c.id).sort()).toEqual(
+        [...bob.conversationIds].sort(),
+      );
       const listed = await server.api("GET", "/v1/conversations?limit=100");
-      expect(listed.body.items.map((c: { id: string }) => c.id)).not.toEqual(expect.arrayContaining([ann.conversationIds[0]]));
+      expect(listed.body.items.map((c: { id: string }) => c.id)).not.toEqual(
+        expect.arrayContaining([ann.conversationIds[0]]),
+      );
       for (const url of ann.fileUrls) expect((await fetch(url)).status).toBe(404);
       for (const url of bob.fileUrls) expect((await fetch(url)).status).toBe(200);
       expect((await server.api("GET", `/v1/contacts/${bob.contactId}`)).body.email).toBe(bob.email);
 
       // Finished webhook deliveries no longer hold her words; subscribers hear contact.deleted.
-      const stored = (await sql<{ data: string }>`select data from webhook_events`.execute(server.parley.store.db)).rows;
+      const stored = (await sql<{ data: string }>`select data from webhook_events`.execute(server.parley.store.db))
+        .rows;
       expect(stored.filter((e) => e.data.includes(ann.secretText))).toEqual([]);
       expect(stored.filter((e) => e.data.includes(bob.secretText)).length).toBeGreaterThan(0);
       await receiver.waitFor((got) => got.some((r) => r.body.type === "contact.deleted"), "contact.deleted");
@@ -205,33 +243,52 @@ for (const db of databases()) {
 
       // A send on the stale socket stores nothing for the erased person.
       const rows = await snapshot();
-      const send = await visitor.call("send", { clientId: clientId(), conversationId: cid.widgetConversationId, message: text("still there?") });
+      const send = await visitor.call("send", {
+        clientId: clientId(),
+        conversationId: cid.widgetConversationId,
+        message: text("still there?"),
+      });
       expect(send.ok).toBe(false);
       expect(await snapshot()).toEqual(rows);
 
       // Coming back with the old token makes a new, empty visitor.
       visitor.close();
-      const back = await connectVisitor(server.url, { siteKey: server.siteKey, visitorToken: visitor.welcome.visitorToken });
+      const back = await connectVisitor(server.url, {
+        siteKey: server.siteKey,
+        visitorToken: visitor.welcome.visitorToken,
+      });
       open.push(back);
       expect(back.welcome.visitorId).not.toBe(oldVisitorId);
       expect(back.welcome.visitorToken).not.toBe(visitor.welcome.visitorToken);
       expect(back.welcome.contactId).toBeNull();
       expect(back.welcome.conversationId).toBeNull();
-      expect((await back.call("resync", { conversationId: cid.widgetConversationId, afterSeq: 0 })).error.code).toBe("not_found");
+      expect((await back.call("resync", { conversationId: cid.widgetConversationId, afterSeq: 0 })).error.code).toBe(
+        "not_found",
+      );
     });
 
     it("lets admin tokens, tokens of the contact's site and owners erase; 404 for another site's token, 403 for a plain agent", async () => {
       const contactOf = async (name: string, siteId?: string) => {
-        const res = await server.api("POST", "/v1/conversations", { ...(siteId ? { siteId } : {}), contact: { name }, message: { text: "hi" } });
+        const res = await server.api("POST", "/v1/conversations", {
+          ...(siteId ? { siteId } : {}),
+          contact: { name },
+          message: { text: "hi" },
+        });
         expect(res.status).toBe(201);
-        return { contactId: res.body.contact.id as string, conversationId: res.body.id as string, siteId: res.body.siteId as string };
+        return {
+          contactId: res.body.contact.id as string,
+          conversationId: res.body.id as string,
+          siteId: res.body.siteId as string,
+        };
       };
       const here = await contactOf("Dee");
       const otherSite = (await server.api("POST", "/v1/sites", { name: "Elsewhere" })).body.id as string;
       const there = await contactOf("Eve", otherSite);
-      const tokenOf = async (siteId: string) => (await server.api("POST", "/v1/tokens", { name: `erase ${siteId}`, siteId })).body.secret as string;
+      const tokenOf = async (siteId: string) =>
+        (await server.api("POST", "/v1/tokens", { name: `erase ${siteId}`, siteId })).body.secret as string;
       const hereToken = await tokenOf(here.siteId);
-      const asToken = (token: string, id: string) => fetch(`${server.url}/v1/contacts/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
+      const asToken = (token: string, id: string) =>
+        fetch(`${server.url}/v1/contacts/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
 
       // Another site's token: as if the contact did not exist, and nothing is erased.
       const foreign = await asToken(hereToken, there.contactId);
@@ -241,18 +298,33 @@ for (const db of databases()) {
       expect((await asToken(hereToken, "ct_doesnotexist")).status).toBe(404);
 
       // A plain agent may not; an owner may.
-      expect((await server.api("POST", "/v1/agents", { name: "Plain", email: "plain@example.com", password: "a long enough password" })).status).toBe(201);
+      expect(
+        (
+          await server.api("POST", "/v1/agents", {
+            name: "Plain",
+            email: "plain@example.com",
+            password: "a long enough password",
+          })
+        ).status,
+      ).toBe(201);
       const cookieOf = async (email: string, password: string) => {
-        const res = await fetch(`${server.url}/v1/inbox/session`, { method: "POST", headers: { "content-type": "application/json", ...csrf }, body: JSON.stringify({ email, password }) });
+        const res = await fetch(`${server.url}/v1/inbox/session`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...csrf },
+          body: JSON.stringify({ email, password }),
+        });
         expect(res.status).toBe(200);
         return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
       };
-      const asAgent = (cookie: string, id: string) => fetch(`${server.url}/v1/contacts/${id}`, { method: "DELETE", headers: { cookie, ...csrf } });
+      const asAgent = (cookie: string, id: string) =>
+        fetch(`${server.url}/v1/contacts/${id}`, { method: "DELETE", headers: { cookie, ...csrf } });
       const plain = await asAgent(await cookieOf("plain@example.com", "a long enough password"), here.contactId);
       expect(plain.status).toBe(403);
       expect((await plain.json()).error.code).toBe("forbidden");
       expect((await server.api("GET", `/v1/contacts/${here.contactId}`)).status).toBe(200);
-      expect((await asAgent(await cookieOf("admin@localhost", server.adminPassword), there.contactId)).status).toBe(204);
+      expect((await asAgent(await cookieOf("admin@localhost", server.adminPassword), there.contactId)).status).toBe(
+        204,
+      );
       expect((await server.api("GET", `/v1/conversations/${there.conversationId}`)).status).toBe(404);
 
       // The contact's own site's token.
@@ -263,16 +335,32 @@ for (const db of databases()) {
     it("answers writes racing the erasure with 2xx or 4xx, never 5xx, and leaves nothing of the contact behind", async () => {
       const answers = new Set<number>();
       for (let round = 0; round < 5; round++) {
-        const started = await server.api("POST", "/v1/conversations", { contact: { name: `Racer ${round}` }, message: { text: "first" } });
+        const started = await server.api("POST", "/v1/conversations", {
+          contact: { name: `Racer ${round}` },
+          message: { text: "first" },
+        });
         const contactId = started.body.contact.id as string;
-        const newConversation = () => server.api("POST", "/v1/conversations", { contactId, message: { text: "another" } });
+        const newConversation = () =>
+          server.api("POST", "/v1/conversations", { contactId, message: { text: "another" } });
         const reply = () => server.api("POST", `/v1/conversations/${started.body.id}/messages`, { text: "a reply" });
-        const all = await Promise.all([newConversation(), reply(), newConversation(), server.api("DELETE", `/v1/contacts/${contactId}`), newConversation(), reply(), newConversation()]);
+        const all = await Promise.all([
+          newConversation(),
+          reply(),
+          newConversation(),
+          server.api("DELETE", `/v1/contacts/${contactId}`),
+          newConversation(),
+          reply(),
+          newConversation(),
+        ]);
         for (const res of all) answers.add(res.status);
         expect(all[3]!.status).toBe(204);
         const db = server.parley.store.db;
-        expect(await db.selectFrom("conversations").select("id").where("contact_id", "=", contactId).execute()).toEqual([]);
-        expect(await db.selectFrom("messages").select("id").where("conversation_id", "=", started.body.id).execute()).toEqual([]);
+        expect(await db.selectFrom("conversations").select("id").where("contact_id", "=", contactId).execute()).toEqual(
+          [],
+        );
+        expect(
+          await db.selectFrom("messages").select("id").where("conversation_id", "=", started.body.id).execute(),
+        ).toEqual([]);
       }
       expect([...answers].filter((s) => s >= 500)).toEqual([]);
     });

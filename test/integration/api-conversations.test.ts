@@ -57,12 +57,30 @@ describe.each(databases())("conversations API on $name", ({ name, available }) =
         metadata: { plan: "pro", seats: 3 },
         message: { text: "Hello Ann" },
       });
-      expect(c).toMatchObject({ topic: "Billing", summary: "Charged twice", status: "waiting", priority: "high", queue: "billing", metadata: { plan: "pro", seats: 3 } });
+      expect(c).toMatchObject({
+        topic: "Billing",
+        summary: "Charged twice",
+        status: "waiting",
+        priority: "high",
+        queue: "billing",
+        metadata: { plan: "pro", seats: 3 },
+      });
       expect(c.tags.sort()).toEqual(["refund", "vip"]);
-      expect(c.contact).toMatchObject({ name: "Ann Lee", email: "ann@example.com", phone: "+46701234567", externalId: "user-1" });
+      expect(c.contact).toMatchObject({
+        name: "Ann Lee",
+        email: "ann@example.com",
+        phone: "+46701234567",
+        externalId: "user-1",
+      });
       expect(c.contact.id).toMatch(/^ct_/);
       expect(c.messages).toHaveLength(1);
-      expect(c.messages[0]).toMatchObject({ seq: 1, type: "text", content: { text: "Hello Ann" }, state: "complete", sender: { type: "agent" } });
+      expect(c.messages[0]).toMatchObject({
+        seq: 1,
+        type: "text",
+        content: { text: "Hello Ann" },
+        state: "complete",
+        sender: { type: "agent" },
+      });
       expect(c.lastMessage.id).toBe(c.messages[0].id);
       expect(c.firstResponseAt).not.toBeNull();
       const again = await s.api("GET", `/v1/conversations/${c.id}`);
@@ -71,7 +89,11 @@ describe.each(databases())("conversations API on $name", ({ name, available }) =
     });
 
     it("a first message may come from the contact or a named bot", async () => {
-      const fromContact = await create({ contact: { name: "Bo" }, message: { text: "Help" }, sender: { type: "contact" } });
+      const fromContact = await create({
+        contact: { name: "Bo" },
+        message: { text: "Help" },
+        sender: { type: "contact" },
+      });
       expect(fromContact.messages[0].sender).toMatchObject({ type: "contact", id: fromContact.contact.id });
       expect(fromContact.firstResponseAt).toBeNull();
       const fromBot = await create({ message: { text: "Hi, I am a bot" }, sender: { type: "bot", name: "Helper" } });
@@ -79,15 +101,22 @@ describe.each(databases())("conversations API on $name", ({ name, available }) =
     });
 
     it("the first message's sender may also be given inside message, and the input is read whole", async () => {
-      const fromContact = await create({ contact: { name: "Di" }, message: { text: "Help me", sender: { type: "contact" } } });
+      const fromContact = await create({
+        contact: { name: "Di" },
+        message: { text: "Help me", sender: { type: "contact" } },
+      });
       expect(fromContact.messages[0].sender).toMatchObject({ type: "contact", id: fromContact.contact.id });
       expect(fromContact.readUpTo).toEqual({ contact: 1, agent: 0 });
       const fromBot = await create({ message: { text: "Beep", sender: { type: "bot", name: "Helper" } } });
       expect(fromBot.messages[0].sender).toMatchObject({ type: "bot", name: "Helper" });
-      const noContact = await s.api("POST", "/v1/conversations", { message: { text: "Who am I?", sender: { type: "contact" } } });
+      const noContact = await s.api("POST", "/v1/conversations", {
+        message: { text: "Who am I?", sender: { type: "contact" } },
+      });
       expect(noContact.status).toBe(422);
       // An image input that also carries text stays an image, as it does on POST …/messages.
-      const image = await create({ message: { type: "image", content: { url: "https://example.com/a.png" }, text: "a caption" } });
+      const image = await create({
+        message: { type: "image", content: { url: "https://example.com/a.png" }, text: "a caption" },
+      });
       expect(image.messages[0]).toMatchObject({ type: "image", content: { url: "https://example.com/a.png" } });
       const shorthand = await create({ message: { type: "text", text: "typed shorthand" } });
       expect(shorthand.messages[0]).toMatchObject({ type: "text", content: { text: "typed shorthand" } });
@@ -112,14 +141,18 @@ describe.each(databases())("conversations API on $name", ({ name, available }) =
       expect(second.status).toBe(200);
       expect(second.body.id).toBe(first.body.id);
       expect(second.body.topic).toBe("Order 1001");
-      expect(second.body.messages.map((m: { id: string }) => m.id)).toEqual(first.body.messages.map((m: { id: string }) => m.id));
+      expect(second.body.messages.map((m: { id: string }) => m.id)).toEqual(
+        first.body.messages.map((m: { id: string }) => m.id),
+      );
       const history = await s.api("GET", `/v1/conversations/${first.body.id}/messages`);
       expect(history.body.total).toBe(1);
     });
 
     it("concurrent creates with one uniqueId make exactly one conversation", async () => {
       const results = await Promise.all(
-        Array.from({ length: 20 }, () => s.api("POST", "/v1/conversations", { uniqueId: "race-1", message: { text: "once" }, tags: ["race"] })),
+        Array.from({ length: 20 }, () =>
+          s.api("POST", "/v1/conversations", { uniqueId: "race-1", message: { text: "once" }, tags: ["race"] }),
+        ),
       );
       const statuses = results.map((r) => r.status).sort();
       expect(statuses.filter((x) => x === 201)).toHaveLength(1);
@@ -135,9 +168,26 @@ describe.each(databases())("conversations API on $name", ({ name, available }) =
       const c = await create({ metadata: { a: 1 } });
       const agents = await s.api("GET", "/v1/agents");
       const agentId = agents.body.items[0].id;
-      const patched = await s.api("PATCH", `/v1/conversations/${c.id}`, { priority: "urgent", topic: "T", summary: "S", queue: "q1", assignee: agentId, metadata: { b: 2 }, status: "solved" });
+      const patched = await s.api("PATCH", `/v1/conversations/${c.id}`, {
+        priority: "urgent",
+        topic: "T",
+        summary: "S",
+        queue: "q1",
+        assignee: agentId,
+        metadata: { b: 2 },
+        status: "solved",
+      });
       expect(patched.status).toBe(200);
-      expect(patched.body).toMatchObject({ priority: "urgent", topic: "T", summary: "S", queue: "q1", assignee: agentId, metadata: { a: 1, b: 2 }, status: "solved", closedAt: null });
+      expect(patched.body).toMatchObject({
+        priority: "urgent",
+        topic: "T",
+        summary: "S",
+        queue: "q1",
+        assignee: agentId,
+        metadata: { a: 1, b: 2 },
+        status: "solved",
+        closedAt: null,
+      });
       expect(patched.body.updatedAt >= c.updatedAt).toBe(true);
       const cleared = await s.api("PATCH", `/v1/conversations/${c.id}`, { topic: null, assignee: null });
       expect(cleared.body).toMatchObject({ topic: null, assignee: null });
@@ -229,7 +279,10 @@ describe.each(databases())("conversations API on $name", ({ name, available }) =
     it("links: one entry per identifier, in the order asked, empty where none, 400 with none", async () => {
       const a = await create({ contact: { phone: "+1 (555) 010-0001", email: "links-a@example.com" } });
       const b = await create({ contactId: a.contact.id });
-      const res = await s.api("GET", `/v1/conversations/links?email=nobody@example.com&phone=${encodeURIComponent("+15550100001")}&email=LINKS-A@example.com`);
+      const res = await s.api(
+        "GET",
+        `/v1/conversations/links?email=nobody@example.com&phone=${encodeURIComponent("+15550100001")}&email=LINKS-A@example.com`,
+      );
       expect(res.status).toBe(200);
       expect(res.body).toHaveLength(3);
       expect(res.body[0]).toEqual({ email: "nobody@example.com", conversations: [] });
@@ -253,7 +306,9 @@ describe.each(databases())("conversations API on $name", ({ name, available }) =
       }
       const withBlank = await s.api("GET", "/v1/conversations/links?phone=&email=LINKS-A@example.com");
       expect(withBlank.status).toBe(200);
-      expect(withBlank.body.map((e: { email?: string; phone?: string }) => e.email ?? e.phone)).toEqual(["LINKS-A@example.com"]);
+      expect(withBlank.body.map((e: { email?: string; phone?: string }) => e.email ?? e.phone)).toEqual([
+        "LINKS-A@example.com",
+      ]);
       const unrelated = await s.api("GET", "/v1/conversations/links?foo=bar");
       expect(unrelated.status).toBeGreaterThanOrEqual(400);
       expect(unrelated.status).toBeLessThan(500);
@@ -263,10 +318,26 @@ describe.each(databases())("conversations API on $name", ({ name, available }) =
       const c = await create({ contact: { name: "Fay", email: "fay@example.com", metadata: { a: 1 } } });
       const got = await s.api("GET", `/v1/contacts/${c.contact.id}`);
       expect(got.status).toBe(200);
-      expect(got.body).toMatchObject({ id: c.contact.id, name: "Fay", email: "fay@example.com", phone: null, externalId: null, metadata: { a: 1 } });
-      const patched = await s.api("PATCH", `/v1/contacts/${c.contact.id}`, { name: "Fay Wong", phone: "+44 20 7946 0000", metadata: { b: 2 } });
+      expect(got.body).toMatchObject({
+        id: c.contact.id,
+        name: "Fay",
+        email: "fay@example.com",
+        phone: null,
+        externalId: null,
+        metadata: { a: 1 },
+      });
+      const patched = await s.api("PATCH", `/v1/contacts/${c.contact.id}`, {
+        name: "Fay Wong",
+        phone: "+44 20 7946 0000",
+        metadata: { b: 2 },
+      });
       expect(patched.status).toBe(200);
-      expect(patched.body).toMatchObject({ name: "Fay Wong", email: "fay@example.com", phone: "+442079460000", metadata: { a: 1, b: 2 } });
+      expect(patched.body).toMatchObject({
+        name: "Fay Wong",
+        email: "fay@example.com",
+        phone: "+442079460000",
+        metadata: { a: 1, b: 2 },
+      });
       expect((await s.api("GET", `/v1/conversations/${c.id}`)).body.contact.name).toBe("Fay Wong");
       const cleared = await s.api("PATCH", `/v1/contacts/${c.contact.id}`, { email: null });
       expect(cleared.body.email).toBeNull();
@@ -288,7 +359,13 @@ describe.each(databases())("conversations API on $name", ({ name, available }) =
       let contactId: string;
       beforeAll(async () => {
         siteId = (await s.api("POST", "/v1/sites", { name: "List site" })).body.id;
-        agentId = (await s.api("POST", "/v1/agents", { name: "Lister", email: `lister-${name}@example.com`, password: "long enough pw" })).body.id;
+        agentId = (
+          await s.api("POST", "/v1/agents", {
+            name: "Lister",
+            email: `lister-${name}@example.com`,
+            password: "long enough pw",
+          })
+        ).body.id;
         const mk = async (key: string, body: Record<string, unknown>) => {
           ids[key] = (await create({ siteId, ...body })).id;
         };
@@ -355,7 +432,10 @@ describe.each(databases())("conversations API on $name", ({ name, available }) =
           const res = await s.api("GET", `/v1/conversations?${q}`);
           expect(res.status, q).toBe(422);
           expect(res.body.error.code).toBe("validation_failed");
-          expect(res.body.error.details.map((d: { path: string }) => d.path), q).toContain(path);
+          expect(
+            res.body.error.details.map((d: { path: string }) => d.path),
+            q,
+          ).toContain(path);
         }
       });
 
@@ -365,7 +445,10 @@ describe.each(databases())("conversations API on $name", ({ name, available }) =
           const seen: string[] = [];
           let cursor: string | null = null;
           for (let pages = 0; pages < 20; pages++) {
-            const res: { status: number; body: { items: { id: string }[]; hasMore: boolean; nextCursor: string | null } } = await s.api(
+            const res: {
+              status: number;
+              body: { items: { id: string }[]; hasMore: boolean; nextCursor: string | null };
+            } = await s.api(
               "GET",
               `/v1/conversations?siteId=${siteId}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
             );
@@ -385,7 +468,10 @@ describe.each(databases())("conversations API on $name", ({ name, available }) =
         const first = await s.api("GET", `/v1/conversations?siteId=${siteId}&limit=4`);
         // Touch one already seen: it moves to the front, it must not show up again in the rest of the walk.
         await s.api("PUT", `/v1/conversations/${first.body.items[1].id}/tags/touched`);
-        const rest = await s.api("GET", `/v1/conversations?siteId=${siteId}&limit=100&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+        const rest = await s.api(
+          "GET",
+          `/v1/conversations?siteId=${siteId}&limit=100&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+        );
         const seen = [...first.body.items, ...rest.body.items].map((c: { id: string }) => c.id);
         expect(new Set(seen).size).toBe(seen.length);
         expect(seen.sort()).toEqual([...before].sort());

@@ -13,20 +13,28 @@ describe.each(databases())("messages API on $name", ({ name, available }) => {
       await s?.close();
     });
 
-    const conversation = async (body: Record<string, unknown> = {}) => (await s.api("POST", "/v1/conversations", body)).body as { id: string };
+    const conversation = async (body: Record<string, unknown> = {}) =>
+      (await s.api("POST", "/v1/conversations", body)).body as { id: string };
     const post = (id: string, body: unknown) => s.api("POST", `/v1/conversations/${id}/messages`, body);
 
     it("posts the text shorthand as a text message from an agent", async () => {
       const c = await conversation();
       const res = await post(c.id, { text: "Hello there" });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ conversationId: c.id, seq: 1, type: "text", content: { text: "Hello there" }, state: "complete", sender: { type: "agent" } });
+      expect(res.body).toMatchObject({
+        conversationId: c.id,
+        seq: 1,
+        type: "text",
+        content: { text: "Hello there" },
+        state: "complete",
+        sender: { type: "agent" },
+      });
       expect(res.body.id).toMatch(/^msg_/);
       const conv = await s.api("GET", `/v1/conversations/${c.id}`);
       expect(conv.body.lastMessage).toEqual(res.body);
     });
 
-    it("{ type: \"text\", text } is the text shorthand too", async () => {
+    it('{ type: "text", text } is the text shorthand too', async () => {
       const c = await conversation();
       const res = await post(c.id, { type: "text", text: "Typed" });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -41,7 +49,13 @@ describe.each(databases())("messages API on $name", ({ name, available }) => {
     });
 
     it("firstResponseAt is the first human agent's answer: a bot's answer does not count", async () => {
-      const c = (await s.api("POST", "/v1/conversations", { contact: { name: "Ed" }, message: { text: "Hello?" }, sender: { type: "contact" } })).body;
+      const c = (
+        await s.api("POST", "/v1/conversations", {
+          contact: { name: "Ed" },
+          message: { text: "Hello?" },
+          sender: { type: "contact" },
+        })
+      ).body;
       expect(c.firstResponseAt).toBeNull();
       await post(c.id, { text: "I am a bot, let me find someone", sender: { type: "bot", name: "Robo" } });
       const afterBot = (await s.api("GET", `/v1/conversations/${c.id}`)).body;
@@ -55,9 +69,33 @@ describe.each(databases())("messages API on $name", ({ name, available }) => {
 
     const valid: [string, unknown][] = [
       ["text", { text: "plain <b>not html</b>" }],
-      ["quick_replies", { text: "Pick one", options: [{ title: "Yes", payload: "y" }, { title: "No", payload: "n" }] }],
+      [
+        "quick_replies",
+        {
+          text: "Pick one",
+          options: [
+            { title: "Yes", payload: "y" },
+            { title: "No", payload: "n" },
+          ],
+        },
+      ],
       ["quick_reply", { title: "Yes", payload: "y" }],
-      ["cards", { cards: [{ title: "Plan A", text: "Cheap", imageUrl: "https://example.com/a.png", buttons: [{ title: "Buy", url: "https://example.com/buy" }, { title: "Ask", payload: "ask-a" }] }] }],
+      [
+        "cards",
+        {
+          cards: [
+            {
+              title: "Plan A",
+              text: "Cheap",
+              imageUrl: "https://example.com/a.png",
+              buttons: [
+                { title: "Buy", url: "https://example.com/buy" },
+                { title: "Ask", payload: "ask-a" },
+              ],
+            },
+          ],
+        },
+      ],
       ["image", { url: "https://example.com/cat.jpg", alt: "A cat", width: 640, height: 480 }],
       ["file", { url: "https://example.com/report.pdf", name: "report.pdf", size: 12345, mimeType: "application/pdf" }],
       ["location", { latitude: 59.3293, longitude: 18.0686, name: "Stockholm", address: "Sergels torg" }],
@@ -80,7 +118,11 @@ describe.each(databases())("messages API on $name", ({ name, available }) => {
       ["quick_replies", { text: "Pick", options: [{ title: "Yes" }] }, "content.options.0.payload"],
       ["quick_reply", { title: "Yes" }, "content.payload"],
       ["cards", { cards: [] }, "content.cards"],
-      ["cards", { cards: [{ title: "A", buttons: [{ title: "Both", url: "https://example.com", payload: "p" }] }] }, "content.cards.0.buttons.0"],
+      [
+        "cards",
+        { cards: [{ title: "A", buttons: [{ title: "Both", url: "https://example.com", payload: "p" }] }] },
+        "content.cards.0.buttons.0",
+      ],
       ["cards", { cards: [{ title: "A", imageUrl: "javascript:alert(1)" }] }, "content.cards.0.imageUrl"],
       ["image", { url: "not a url" }, "content.url"],
       ["image", { url: "https://example.com/a.png", width: -1 }, "content.width"],
@@ -101,7 +143,14 @@ describe.each(databases())("messages API on $name", ({ name, available }) => {
 
     it("rejects inputs that are no message at all", async () => {
       const c = await conversation();
-      for (const body of [{}, { type: "video", content: {} }, { type: "text" }, { text: "   " }, { text: "a", streaming: "yes" }, { type: "image", content: { url: "https://example.com/a.png" }, streaming: true }]) {
+      for (const body of [
+        {},
+        { type: "video", content: {} },
+        { type: "text" },
+        { text: "   " },
+        { text: "a", streaming: "yes" },
+        { type: "image", content: { url: "https://example.com/a.png" }, streaming: true },
+      ]) {
         const res = await post(c.id, body);
         expect(res.status, JSON.stringify(body)).toBe(422);
         expect(res.body.error.details.length).toBeGreaterThan(0);
@@ -148,7 +197,9 @@ describe.each(databases())("messages API on $name", ({ name, available }) => {
       expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
       const history = await s.api("GET", `/v1/conversations/${c.id}/messages?limit=100`);
       expect(history.body.total).toBe(50);
-      expect(history.body.items.map((m: { seq: number }) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 50 - i));
+      expect(history.body.items.map((m: { seq: number }) => m.seq)).toEqual(
+        Array.from({ length: 50 }, (_, i) => 50 - i),
+      );
       const texts = new Set(history.body.items.map((m: { content: { text: string } }) => m.content.text));
       expect(texts.size).toBe(50);
       const conv = await s.api("GET", `/v1/conversations/${c.id}`);
@@ -222,7 +273,19 @@ describe.each(databases())("messages API on $name", ({ name, available }) => {
       });
 
       it("rejects absurd or combined paging with 422", async () => {
-        for (const q of ["limit=0", "limit=101", "limit=1e400", "limit=abc", "skip=-1", "before=0", "after=-3", "skip=1&before=3", "before=3&after=1", "limit=", "skip=9999999999999"]) {
+        for (const q of [
+          "limit=0",
+          "limit=101",
+          "limit=1e400",
+          "limit=abc",
+          "skip=-1",
+          "before=0",
+          "after=-3",
+          "skip=1&before=3",
+          "before=3&after=1",
+          "limit=",
+          "skip=9999999999999",
+        ]) {
           const res = await s.api("GET", `/v1/conversations/${id}/messages?${q}`);
           expect(res.status, q).toBe(422);
           expect(res.body.error.code).toBe("validation_failed");

@@ -19,7 +19,18 @@ describe("OpenAPI document and /docs", () => {
     const doc = (await res.json()) as {
       openapi: string;
       info: { title: string; version: string };
-      paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown>; parameters?: { in: string; name: string; required?: boolean }[]; requestBody?: unknown }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            operationId: string;
+            responses: Record<string, unknown>;
+            parameters?: { in: string; name: string; required?: boolean }[];
+            requestBody?: unknown;
+          }
+        >
+      >;
       components: { schemas?: Record<string, unknown>; securitySchemes?: Record<string, unknown> };
     };
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
@@ -27,8 +38,12 @@ describe("OpenAPI document and /docs", () => {
     expect(doc.info.version).toBeTruthy();
     expect(doc.components.securitySchemes?.bearer).toMatchObject({ type: "http", scheme: "bearer" });
 
-    const operations = new Set(registry.filter((r) => r.path.startsWith("/v1/")).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`));
-    const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)));
+    const operations = new Set(
+      registry.filter((r) => r.path.startsWith("/v1/")).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`),
+    );
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)),
+    );
     expect([...documented].sort()).toEqual([...operations].sort());
 
     // Every endpoint of the contract (but files and webhooks, which are their own features) is there.
@@ -84,7 +99,20 @@ describe("OpenAPI document and /docs", () => {
     // The request bodies and query parameters come from the same schemas that validate.
     expect(doc.paths["/v1/conversations"]!.post!.requestBody).toBeDefined();
     const listParams = doc.paths["/v1/conversations"]!.get!.parameters!.map((p) => p.name);
-    expect(listParams).toEqual(expect.arrayContaining(["status", "priority", "queue", "assignee", "tag", "contactId", "channel", "updatedSince", "limit", "cursor"]));
+    expect(listParams).toEqual(
+      expect.arrayContaining([
+        "status",
+        "priority",
+        "queue",
+        "assignee",
+        "tag",
+        "contactId",
+        "channel",
+        "updatedSince",
+        "limit",
+        "cursor",
+      ]),
+    );
     const historyParams = doc.paths["/v1/conversations/{id}/messages"]!.get!.parameters!.map((p) => p.name);
     expect(historyParams).toEqual(expect.arrayContaining(["limit", "skip", "before", "after"]));
   });
@@ -133,7 +161,9 @@ describe("health, readiness and metrics", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
     const text = await res.text();
-    expect(text).toMatch(/parley_http_request_duration_seconds_count\{[^}]*route="\/v1\/conversations"[^}]*status="201"[^}]*\} [1-9]/);
+    expect(text).toMatch(
+      /parley_http_request_duration_seconds_count\{[^}]*route="\/v1\/conversations"[^}]*status="201"[^}]*\} [1-9]/,
+    );
     expect(text).toMatch(/parley_events_total\{type="message.created"\} [1-9]/);
     expect(text).toMatch(/parley_events_total\{type="conversation.created"\} [1-9]/);
     expect(text).toContain("parley_process_cpu_seconds_total");
@@ -176,7 +206,11 @@ describe("rate limits (PARLEY_RATE_LIMIT)", () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(limited.headers.get("access-control-expose-headers")).toMatch(/Retry-After/i);
-    const rows = await s.parley.store.db.selectFrom("conversations").select("id").where("topic", "=", "should not exist").execute();
+    const rows = await s.parley.store.db
+      .selectFrom("conversations")
+      .select("id")
+      .where("topic", "=", "should not exist")
+      .execute();
     expect(rows).toEqual([]);
   });
 

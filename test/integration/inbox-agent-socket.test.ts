@@ -14,7 +14,12 @@ async function signInCookie(server: TestServer): Promise<string> {
 }
 
 function connect(server: TestServer, cookie?: string): Socket {
-  return io(`${server.url}/agent`, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: cookie ? { cookie } : {} });
+  return io(`${server.url}/agent`, {
+    transports: ["websocket"],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: cookie ? { cookie } : {},
+  });
 }
 
 function connected(socket: Socket): Promise<void> {
@@ -61,16 +66,26 @@ describe("agent socket", () => {
     await connected(socket);
 
     const created = next<{ conversation: { id: string; contact: { name: string } } }>(socket, "conversation.created");
-    const start = await server.api("POST", "/v1/conversations", { contact: { name: "Ann" }, sender: { type: "contact" }, message: { text: "Help please" } });
+    const start = await server.api("POST", "/v1/conversations", {
+      contact: { name: "Ann" },
+      sender: { type: "contact" },
+      message: { text: "Help please" },
+    });
     expect(start.status).toBe(201);
     const id = start.body.id as string;
     expect((await created).conversation).toMatchObject({ id, contact: { name: "Ann" } });
 
-    const message = next<{ message: { conversationId: string; content: { text: string }; seq: number } }>(socket, "message.created", (p) => p.message.conversationId === id && p.message.seq === 2);
+    const message = next<{ message: { conversationId: string; content: { text: string }; seq: number } }>(
+      socket,
+      "message.created",
+      (p) => p.message.conversationId === id && p.message.seq === 2,
+    );
     await server.api("POST", `/v1/conversations/${id}/messages`, { text: "On it" });
     expect((await message).message.content.text).toBe("On it");
 
-    const tagged = next<{ conversation: { tags: string[] }; changed: string[] }>(socket, "conversation.updated", (p) => p.changed.includes("tags"));
+    const tagged = next<{ conversation: { tags: string[] }; changed: string[] }>(socket, "conversation.updated", (p) =>
+      p.changed.includes("tags"),
+    );
     await server.api("PUT", `/v1/conversations/${id}/tags/billing`);
     expect((await tagged).conversation.tags).toEqual(["billing"]);
 
@@ -97,9 +112,18 @@ for (const topology of topologies) {
       const cookie = await signInCookie(deployment.restNode);
       socket = connect(deployment.visitorNode, cookie);
       await connected(socket);
-      const start = await deployment.restNode.api("POST", "/v1/conversations", { contact: { name: "Cross" }, message: { text: "first" } });
-      const heard = next<{ message: { content: { text: string } } }>(socket, "message.created", (p) => (p.message.content as { text: string }).text === "from the other node");
-      await deployment.restNode.api("POST", `/v1/conversations/${start.body.id}/messages`, { text: "from the other node" });
+      const start = await deployment.restNode.api("POST", "/v1/conversations", {
+        contact: { name: "Cross" },
+        message: { text: "first" },
+      });
+      const heard = next<{ message: { content: { text: string } } }>(
+        socket,
+        "message.created",
+        (p) => (p.message.content as { text: string }).text === "from the other node",
+      );
+      await deployment.restNode.api("POST", `/v1/conversations/${start.body.id}/messages`, {
+        text: "from the other node",
+      });
       expect((await heard).message.content.text).toBe("from the other node");
     });
   });

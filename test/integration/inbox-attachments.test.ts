@@ -2,9 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { databases } from "../helpers/services.ts";
 
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from("rest of a tiny png")]);
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from("rest of a tiny png"),
+]);
 
-async function upload(server: TestServer, file: { bytes: Buffer; type: string; name: string } | null, headers: Record<string, string> = { authorization: `Bearer ${server.token}` }, field = "file") {
+async function upload(
+  server: TestServer,
+  file: { bytes: Buffer; type: string; name: string } | null,
+  headers: Record<string, string> = { authorization: `Bearer ${server.token}` },
+  field = "file",
+) {
   const form = new FormData();
   if (file) form.append(field, new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
   else form.append("note", "no file here");
@@ -40,12 +48,19 @@ for (const db of databases()) {
       expect((await guessed.json()).error.code).toBe("not_found");
 
       const conv = await server.api("POST", "/v1/conversations", { contact: { name: "Ann" } });
-      const message = await server.api("POST", `/v1/conversations/${conv.body.id}/messages`, { type: "image", content: { url: res.body.url, alt: "screen shot" } });
+      const message = await server.api("POST", `/v1/conversations/${conv.body.id}/messages`, {
+        type: "image",
+        content: { url: res.body.url, alt: "screen shot" },
+      });
       expect(message.status).toBe(201);
     });
 
     it("offers a text file for download rather than showing it", async () => {
-      const res = await upload(server, { bytes: Buffer.from("order,total\n1042,99\n"), type: "text/csv", name: "orders.csv" });
+      const res = await upload(server, {
+        bytes: Buffer.from("order,total\n1042,99\n"),
+        type: "text/csv",
+        name: "orders.csv",
+      });
       expect(res.status).toBe(201);
       const served = await fetch(res.body.url);
       expect(served.headers.get("content-disposition")).toBe("attachment; filename*=UTF-8''orders.csv");
@@ -53,12 +68,24 @@ for (const db of databases()) {
     });
 
     it("refuses types outside the allowlist, and content that lies about its type, with 415", async () => {
-      const html = await upload(server, { bytes: Buffer.from("<script>alert(1)</script>"), type: "text/html", name: "x.html" });
+      const html = await upload(server, {
+        bytes: Buffer.from("<script>alert(1)</script>"),
+        type: "text/html",
+        name: "x.html",
+      });
       expect(html.status).toBe(415);
       expect(html.body.error.code).toBe("unsupported_media_type");
-      const svg = await upload(server, { bytes: Buffer.from("<svg onload=alert(1)>"), type: "image/svg+xml", name: "x.svg" });
+      const svg = await upload(server, {
+        bytes: Buffer.from("<svg onload=alert(1)>"),
+        type: "image/svg+xml",
+        name: "x.svg",
+      });
       expect(svg.status).toBe(415);
-      const fakePng = await upload(server, { bytes: Buffer.from("<html>not a png</html>"), type: "image/png", name: "x.png" });
+      const fakePng = await upload(server, {
+        bytes: Buffer.from("<html>not a png</html>"),
+        type: "image/png",
+        name: "x.png",
+      });
       expect(fakePng.status).toBe(415);
     });
 
@@ -66,7 +93,11 @@ for (const db of databases()) {
       const png = await upload(server, { bytes: PNG, type: "", name: "no-extension" });
       expect(png.status).toBe(201);
       expect(png.body.mimeType).toBe("image/png");
-      const txt = await upload(server, { bytes: Buffer.from("hello"), type: "application/octet-stream", name: "notes.txt" });
+      const txt = await upload(server, {
+        bytes: Buffer.from("hello"),
+        type: "application/octet-stream",
+        name: "notes.txt",
+      });
       expect(txt.status).toBe(201);
       expect(txt.body.mimeType).toBe("text/plain");
       const unknown = await upload(server, { bytes: Buffer.from([1, 2, 3]), type: "", name: "setup.exe" });
@@ -93,7 +124,12 @@ for (const db of databases()) {
       const missing = await upload(server, null);
       expect(missing.status).toBe(422);
       expect(missing.body.error.details[0].path).toBe("file");
-      const wrongField = await upload(server, { bytes: PNG, type: "image/png", name: "a.png" }, undefined, "attachment");
+      const wrongField = await upload(
+        server,
+        { bytes: PNG, type: "image/png", name: "a.png" },
+        undefined,
+        "attachment",
+      );
       expect(wrongField.status).toBe(422);
       const json = await server.api("POST", "/v1/files", { file: "data" });
       expect(json.status).toBe(415);
@@ -107,7 +143,10 @@ for (const db of databases()) {
       });
       const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
       expect((await upload(server, { bytes: PNG, type: "image/png", name: "a.png" }, { cookie })).status).toBe(403);
-      expect((await upload(server, { bytes: PNG, type: "image/png", name: "a.png" }, { cookie, "x-parley-csrf": "1" })).status).toBe(201);
+      expect(
+        (await upload(server, { bytes: PNG, type: "image/png", name: "a.png" }, { cookie, "x-parley-csrf": "1" }))
+          .status,
+      ).toBe(201);
     });
   });
 }

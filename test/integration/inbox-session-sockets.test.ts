@@ -19,7 +19,10 @@ async function signIn(server: TestServer): Promise<string> {
 }
 
 async function signOut(server: TestServer, cookie: string): Promise<void> {
-  const res = await fetch(`${server.url}/v1/inbox/session`, { method: "DELETE", headers: { cookie, "x-parley-csrf": "1" } });
+  const res = await fetch(`${server.url}/v1/inbox/session`, {
+    method: "DELETE",
+    headers: { cookie, "x-parley-csrf": "1" },
+  });
   expect(res.status).toBe(204);
 }
 
@@ -27,7 +30,12 @@ const sockets: Socket[] = [];
 
 /** A connected /agent socket with the session cookie. */
 async function connectAgent(server: TestServer, cookie: string): Promise<Socket> {
-  const socket = io(`${server.url}/agent`, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie } });
+  const socket = io(`${server.url}/agent`, {
+    transports: ["websocket"],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: { cookie },
+  });
   sockets.push(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", () => resolve());
@@ -36,7 +44,8 @@ async function connectAgent(server: TestServer, cookie: string): Promise<Socket>
   return socket;
 }
 
-const disconnected = (socket: Socket) => new Promise<string>((resolve) => socket.once("disconnect", (reason) => resolve(reason)));
+const disconnected = (socket: Socket) =>
+  new Promise<string>((resolve) => socket.once("disconnect", (reason) => resolve(reason)));
 
 afterEach(() => {
   for (const s of sockets.splice(0)) s.disconnect();
@@ -62,8 +71,14 @@ describe("agent sockets end with their session (one node)", () => {
     expect(await Promise.all(cut)).toEqual(["io server disconnect", "io server disconnect"]);
 
     // The other session still hears what happens.
-    const heard = new Promise<{ conversation: { id: string } }>((resolve) => stays.once("conversation.created", resolve));
-    const created = await server.api("POST", "/v1/conversations", { contact: { name: "Still live" }, sender: { type: "contact" }, message: { text: "hello" } });
+    const heard = new Promise<{ conversation: { id: string } }>((resolve) =>
+      stays.once("conversation.created", resolve),
+    );
+    const created = await server.api("POST", "/v1/conversations", {
+      contact: { name: "Still live" },
+      sender: { type: "contact" },
+      message: { text: "hello" },
+    });
     expect((await heard).conversation.id).toBe(created.body.id);
     expect(stays.connected).toBe(true);
 
@@ -74,35 +89,42 @@ describe("agent sockets end with their session (one node)", () => {
     const cookie = await signIn(server);
     // The session runs out in a moment (signed in two weeks ago, unused since); an open socket does not extend it.
     const expiresAt = new Date(Date.now() + 400).toISOString();
-    await server.parley.ctx.db.updateTable("agent_sessions").set({ expires_at: expiresAt }).where("expires_at", ">", expiresAt).execute();
+    await server.parley.ctx.db
+      .updateTable("agent_sessions")
+      .set({ expires_at: expiresAt })
+      .where("expires_at", ">", expiresAt)
+      .execute();
     const socket = await connectAgent(server, cookie);
     expect(await disconnected(socket)).toBe("io server disconnect");
     await expect(connectAgent(server, cookie)).rejects.toThrow(/unauthorized/);
   });
 });
 
-describe.skipIf(!services.postgresUrl || !services.redisUrl)("agent sockets end with their session (two nodes joined by Redis)", () => {
-  let first: TestServer;
-  let second: TestServer;
-  beforeAll(async () => {
-    const env = { REDIS_URL: services.redisUrl! };
-    first = await startTestServer({ db: "postgres", env });
-    second = await startTestServer({ databaseUrl: first.databaseUrl, env });
-  });
-  afterAll(async () => {
-    await second?.close();
-    await first?.close();
-  });
+describe.skipIf(!services.postgresUrl || !services.redisUrl)(
+  "agent sockets end with their session (two nodes joined by Redis)",
+  () => {
+    let first: TestServer;
+    let second: TestServer;
+    beforeAll(async () => {
+      const env = { REDIS_URL: services.redisUrl! };
+      first = await startTestServer({ db: "postgres", env });
+      second = await startTestServer({ databaseUrl: first.databaseUrl, env });
+    });
+    afterAll(async () => {
+      await second?.close();
+      await first?.close();
+    });
 
-  it("signing out through one node disconnects the session's socket on the other", async () => {
-    const cookie = await signIn(second);
-    const other = await signIn(second);
-    const onFirst = await connectAgent(first, cookie);
-    const onSecond = await connectAgent(second, cookie);
-    const stays = await connectAgent(first, other);
-    const cut = [disconnected(onFirst), disconnected(onSecond)];
-    await signOut(second, cookie);
-    expect(await Promise.all(cut)).toEqual(["io server disconnect", "io server disconnect"]);
-    expect(stays.connected).toBe(true);
-  });
-});
+    it("signing out through one node disconnects the session's socket on the other", async () => {
+      const cookie = await signIn(second);
+      const other = await signIn(second);
+      const onFirst = await connectAgent(first, cookie);
+      const onSecond = await connectAgent(second, cookie);
+      const stays = await connectAgent(first, other);
+      const cut = [disconnected(onFirst), disconnected(onSecond)];
+      await signOut(second, cookie);
+      expect(await Promise.all(cut)).toEqual(["io server disconnect", "io server disconnect"]);
+      expect(stays.connected).toBe(true);
+    });
+  },
+);

@@ -4,7 +4,12 @@ import { databases } from "../helpers/services.ts";
 
 const csrf = { "x-parley-csrf": "1" };
 
-async function call(server: TestServer, method: string, path: string, opts: { body?: unknown; cookie?: string; headers?: Record<string, string> } = {}) {
+async function call(
+  server: TestServer,
+  method: string,
+  path: string,
+  opts: { body?: unknown; cookie?: string; headers?: Record<string, string> } = {},
+) {
   const res = await fetch(server.url + path, {
     method,
     headers: {
@@ -57,7 +62,10 @@ for (const db of databases()) {
     });
 
     it("marks the cookie Secure when the request came over HTTPS through a trusted proxy", async () => {
-      const res = await signIn(server, "admin@localhost", server.adminPassword, { ...csrf, "x-forwarded-proto": "https" });
+      const res = await signIn(server, "admin@localhost", server.adminPassword, {
+        ...csrf,
+        "x-forwarded-proto": "https",
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get("set-cookie")).toMatch(/;\s*Secure/i);
     });
@@ -81,7 +89,10 @@ for (const db of databases()) {
 
     it("uses the cookie session for the same /v1 API, and refuses cookie writes without the CSRF header", async () => {
       const cookie = cookieOf(await signIn(server, "admin@localhost", server.adminPassword));
-      const created = await server.api("POST", "/v1/conversations", { contact: { name: "Vera" }, message: { text: "Hello" } });
+      const created = await server.api("POST", "/v1/conversations", {
+        contact: { name: "Vera" },
+        message: { text: "Hello" },
+      });
       const id = created.body.id as string;
 
       const list = await call(server, "GET", "/v1/conversations", { cookie });
@@ -93,24 +104,40 @@ for (const db of databases()) {
       expect(forged.body.error.code).toBe("forbidden");
       expect((await server.api("GET", `/v1/conversations/${id}`)).body.priority).toBe("normal");
 
-      const patched = await call(server, "PATCH", `/v1/conversations/${id}`, { cookie, body: { priority: "high" }, headers: csrf });
+      const patched = await call(server, "PATCH", `/v1/conversations/${id}`, {
+        cookie,
+        body: { priority: "high" },
+        headers: csrf,
+      });
       expect(patched.status).toBe(200);
       expect(patched.body.priority).toBe("high");
 
-      const reply = await call(server, "POST", `/v1/conversations/${id}/messages`, { cookie, body: { text: "Hi Vera" }, headers: csrf });
+      const reply = await call(server, "POST", `/v1/conversations/${id}/messages`, {
+        cookie,
+        body: { text: "Hi Vera" },
+        headers: csrf,
+      });
       expect(reply.status).toBe(201);
       expect(reply.body.sender).toMatchObject({ type: "agent", name: "Admin" });
     });
 
     it("lets the owner create an agent with the cookie session, who can then sign in but not create agents", async () => {
       const owner = cookieOf(await signIn(server, "admin@localhost", server.adminPassword));
-      const created = await call(server, "POST", "/v1/agents", { cookie: owner, headers: csrf, body: { name: "Bo", email: "bo@example.com", password: "bo-password-1" } });
+      const created = await call(server, "POST", "/v1/agents", {
+        cookie: owner,
+        headers: csrf,
+        body: { name: "Bo", email: "bo@example.com", password: "bo-password-1" },
+      });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ name: "Bo", email: "bo@example.com", role: "agent" });
 
       const bo = await signIn(server, "Bo@Example.com", "bo-password-1");
       expect(bo.status).toBe(200);
-      const refused = await call(server, "POST", "/v1/agents", { cookie: cookieOf(bo), headers: csrf, body: { name: "Cy", email: "cy@example.com", password: "cy-password-1" } });
+      const refused = await call(server, "POST", "/v1/agents", {
+        cookie: cookieOf(bo),
+        headers: csrf,
+        body: { name: "Cy", email: "cy@example.com", password: "cy-password-1" },
+      });
       expect(refused.status).toBe(403);
     });
 

@@ -108,7 +108,11 @@ export async function connectVisitor(url: string, auth: Record<string, unknown>,
 }
 
 /** The connect_error of a handshake the relay refuses. */
-export function refusedHandshake(url: string, auth: Record<string, unknown>, origin?: string): Promise<Error & { data?: { code?: string } }> {
+export function refusedHandshake(
+  url: string,
+  auth: Record<string, unknown>,
+  origin?: string,
+): Promise<Error & { data?: { code?: string } }> {
   const socket = openSocket(url, auth, origin);
   return new Promise((resolve, reject) => {
     socket.once("connect_error", (err) => {
@@ -124,7 +128,8 @@ export function refusedHandshake(url: string, auth: Record<string, unknown>, ori
 
 let counter = 0;
 /** A fresh client id, as the widget makes them. */
-export const clientId = () => `c${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+export const clientId = () =>
+  `c${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
 export const text = (t: string) => ({ type: "text" as const, content: { text: t } });
 

@@ -84,7 +84,11 @@ for (const topology of topologies) {
       await until(() => texts(s).includes("Sure!"));
       expect(s.agentTyping.value).toBeNull();
       expect(s.unread.value).toBe(1);
-      const bot = await rest("POST", `/v1/conversations/${id}/messages`, { text: "", streaming: true, sender: { type: "bot" } });
+      const bot = await rest("POST", `/v1/conversations/${id}/messages`, {
+        text: "",
+        streaming: true,
+        sender: { type: "bot" },
+      });
       await rest("POST", `/v1/messages/${bot.body.id}/append`, { text: "Thinking" });
       await until(() => texts(s).includes("Thinking"));
       await rest("POST", `/v1/messages/${bot.body.id}/append`, { text: " hard" });
@@ -117,7 +121,13 @@ for (const topology of topologies) {
       link.restore();
       await until(() => s.messages.value.length === 5 && s.messages.value.every((m) => m.delivery === "sent"));
       expect(s.messages.value.map((m) => m.message.seq)).toEqual([1, 2, 3, 4, 5]);
-      expect(texts(s)).toEqual(["before the drop", "agent while you were away", "agent again", "typed offline 1", "typed offline 2"]);
+      expect(texts(s)).toEqual([
+        "before the drop",
+        "agent while you were away",
+        "agent again",
+        "typed offline 1",
+        "typed offline 2",
+      ]);
       const history = await rest("GET", `/v1/conversations/${id}/messages?limit=100`);
       expect(history.body.total).toBe(5);
     });
@@ -154,12 +164,19 @@ for (const topology of topologies) {
       two.connect();
       await until(() => two.connection.value === "online");
       one.send(text("from tab one"));
-      await until(() => two.messages.value.some((m) => m.message.content.text === "from tab one" && m.delivery === "sent"));
+      await until(() =>
+        two.messages.value.some((m) => m.message.content.text === "from tab one" && m.delivery === "sent"),
+      );
       const id = one.conversationId.value!;
       expect(two.conversationId.value).toBe(id);
       two.send(text("from tab two"));
       await rest("POST", `/v1/conversations/${id}/messages`, { text: "agent to both" });
-      for (const tab of [one, two]) await until(() => texts(tab).join("|") === "from tab one|from tab two|agent to both" || texts(tab).join("|") === "from tab one|agent to both|from tab two");
+      for (const tab of [one, two])
+        await until(
+          () =>
+            texts(tab).join("|") === "from tab one|from tab two|agent to both" ||
+            texts(tab).join("|") === "from tab one|agent to both|from tab two",
+        );
       expect(texts(one)).toEqual(texts(two));
       expect((await rest("GET", `/v1/conversations/${id}/messages`)).body.total).toBe(3);
     });

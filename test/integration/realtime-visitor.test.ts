@@ -1,6 +1,14 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientId, connectVisitor, refusedHandshake, text, topologies, type Deployment, type Visitor } from "./realtime-helpers.ts";
+import {
+  clientId,
+  connectVisitor,
+  refusedHandshake,
+  text,
+  topologies,
+  type Deployment,
+  type Visitor,
+} from "./realtime-helpers.ts";
 
 /**
  * The widget ↔ relay protocol over real sockets: the visitor connects to one node, agents act
@@ -38,7 +46,9 @@ for (const topology of topologies) {
       for (const node of new Set([d.visitorNode, d.restNode])) {
         const res = await fetch(`${node.url}/readyz`);
         expect(res.status).toBe(200);
-        expect((await res.json()).checks).toEqual(topology.redis ? { database: "ok", redis: "ok" } : { database: "ok" });
+        expect((await res.json()).checks).toEqual(
+          topology.redis ? { database: "ok", redis: "ok" } : { database: "ok" },
+        );
       }
     });
 
@@ -73,9 +83,17 @@ for (const topology of topologies) {
 
     it("starts a widget conversation with the first send, visible over REST, and resumes it after reconnect", async () => {
       const { v, conversationId, ack } = await withConversation("Where is my order?");
-      expect(ack.message).toMatchObject({ seq: 1, sender: { type: "contact" }, content: { text: "Where is my order?" } });
+      expect(ack.message).toMatchObject({
+        seq: 1,
+        sender: { type: "contact" },
+        content: { text: "Where is my order?" },
+      });
       const got = await rest("GET", `/v1/conversations/${conversationId}`);
-      expect(got.body).toMatchObject({ channel: "widget", status: "open", lastMessage: { seq: 1, content: { text: "Where is my order?" } } });
+      expect(got.body).toMatchObject({
+        channel: "widget",
+        status: "open",
+        lastMessage: { seq: 1, content: { text: "Where is my order?" } },
+      });
       expect(got.body.contact).not.toBeNull();
       v.close();
       const back = await visitor({ visitorToken: v.welcome.visitorToken });
@@ -85,12 +103,16 @@ for (const topology of topologies) {
     it("never duplicates a message sent again with the same client id, also concurrently", async () => {
       const v = await visitor();
       const firstId = clientId();
-      const firsts = await Promise.all([1, 2, 3].map(() => v.call("send", { clientId: firstId, message: text("one") })));
+      const firsts = await Promise.all(
+        [1, 2, 3].map(() => v.call("send", { clientId: firstId, message: text("one") })),
+      );
       expect(firsts.every((a) => a.ok)).toBe(true);
       expect(new Set(firsts.map((a) => a.message.id)).size).toBe(1);
       const conversationId = firsts[0].conversation.id;
       const secondId = clientId();
-      const seconds = await Promise.all([1, 2, 3].map(() => v.call("send", { clientId: secondId, conversationId, message: text("two") })));
+      const seconds = await Promise.all(
+        [1, 2, 3].map(() => v.call("send", { clientId: secondId, conversationId, message: text("two") })),
+      );
       expect(new Set(seconds.map((a) => a.message.id)).size).toBe(1);
       const later = await v.call("send", { clientId: firstId, conversationId, message: text("one") });
       expect(later.message.id).toBe(firsts[0].message.id);
@@ -105,24 +127,39 @@ for (const topology of topologies) {
       const bad = await v.call("send", { clientId: "x", message: { type: "text", content: { text: "" } } } as any);
       expect(bad.ok).toBe(false);
       expect(bad.error.code).toBe("validation_failed");
-      expect(bad.error.details.map((d: any) => d.path)).toEqual(expect.arrayContaining(["clientId", "message.content.text"]));
+      expect(bad.error.details.map((d: any) => d.path)).toEqual(
+        expect.arrayContaining(["clientId", "message.content.text"]),
+      );
     });
 
     it("delivers an agent message posted over REST to the visitor at once", async () => {
       const { v, conversationId } = await withConversation();
-      const posted = await rest("POST", `/v1/conversations/${conversationId}/messages`, { text: "Hi, I am Ada", sender: { type: "agent", name: "Ada" } });
+      const posted = await rest("POST", `/v1/conversations/${conversationId}/messages`, {
+        text: "Hi, I am Ada",
+        sender: { type: "agent", name: "Ada" },
+      });
       expect(posted.status).toBe(201);
       const live = await v.next("message", (e: any) => e.message.sender.type === "agent");
       expect(live.message).toMatchObject({ id: posted.body.id, seq: 2, content: { text: "Hi, I am Ada" } });
-      expect(live.conversation).toEqual({ id: conversationId, status: "open", lastSeq: 2, readUpTo: { contact: 1, agent: 2 } });
+      expect(live.conversation).toEqual({
+        id: conversationId,
+        status: "open",
+        lastSeq: 2,
+        readUpTo: { contact: 1, agent: 2 },
+      });
     });
 
     it("streams a message's deltas in order, then completes it", async () => {
       const { v, conversationId } = await withConversation();
-      const started = await rest("POST", `/v1/conversations/${conversationId}/messages`, { text: "", streaming: true, sender: { type: "bot", name: "Bot" } });
+      const started = await rest("POST", `/v1/conversations/${conversationId}/messages`, {
+        text: "",
+        streaming: true,
+        sender: { type: "bot", name: "Bot" },
+      });
       expect(started.status).toBe(201);
       const id = started.body.id;
-      for (const part of ["Hel", "lo, ", "world"]) expect((await rest("POST", `/v1/messages/${id}/append`, { text: part })).status).toBe(200);
+      for (const part of ["Hel", "lo, ", "world"])
+        expect((await rest("POST", `/v1/messages/${id}/append`, { text: part })).status).toBe(200);
       expect((await rest("POST", `/v1/messages/${id}/complete`, {})).status).toBe(200);
       const done = await v.next("message.completed", (e: any) => e.message.id === id);
       expect(done.message).toMatchObject({ state: "complete", content: { text: "Hello, world" } });
@@ -182,11 +219,17 @@ for (const topology of topologies) {
       const aMessage = a.ack.message.id;
       const resync = await b.v.call("resync", { conversationId: a.conversationId, afterSeq: 0 });
       expect(resync).toMatchObject({ ok: false, error: { code: "not_found" } });
-      const send = await b.v.call("send", { clientId: clientId(), conversationId: a.conversationId, message: text("let me in") });
+      const send = await b.v.call("send", {
+        clientId: clientId(),
+        conversationId: a.conversationId,
+        message: text("let me in"),
+      });
       expect(send).toMatchObject({ ok: false, error: { code: "not_found" } });
       expect((await b.v.call("message.get", { messageId: aMessage })).error.code).toBe("not_found");
       expect((await b.v.call("read", { conversationId: a.conversationId, seq: 1 })).error.code).toBe("not_found");
-      expect((await b.v.call("typing", { conversationId: a.conversationId, typing: true })).error.code).toBe("not_found");
+      expect((await b.v.call("typing", { conversationId: a.conversationId, typing: true })).error.code).toBe(
+        "not_found",
+      );
       expect((await rest("GET", `/v1/conversations/${a.conversationId}/messages`)).body.total).toBe(1);
       await rest("POST", `/v1/conversations/${a.conversationId}/messages`, { text: "for A only" });
       await rest("POST", `/v1/conversations/${b.conversationId}/messages`, { text: "for B" });
@@ -225,16 +268,25 @@ for (const topology of topologies) {
       });
 
       it("links a verified identity to its contact, also from another device", async () => {
-        const v = await visitor({ siteKey, user: { id: "user-7", name: "Grace", email: "grace@example.com", hash: hash("user-7") } });
+        const v = await visitor({
+          siteKey,
+          user: { id: "user-7", name: "Grace", email: "grace@example.com", hash: hash("user-7") },
+        });
         expect(v.welcome.identified).toBe(true);
         const ack = await v.call("send", { clientId: clientId(), message: text("Hi, it's Grace") });
         const conversation = await rest("GET", `/v1/conversations/${ack.conversation.id}`);
-        expect(conversation.body.contact).toMatchObject({ externalId: "user-7", name: "Grace", email: "grace@example.com" });
+        expect(conversation.body.contact).toMatchObject({
+          externalId: "user-7",
+          name: "Grace",
+          email: "grace@example.com",
+        });
         const laptop = await visitor({ siteKey });
         expect(laptop.welcome.conversationId).toBeNull();
         const identified = await laptop.call("identify", { id: "user-7", hash: hash("user-7") });
         expect(identified).toMatchObject({ ok: true, identified: true, contactId: conversation.body.contact.id });
-        expect((await laptop.call("resync", { conversationId: ack.conversation.id, afterSeq: 0 })).messages).toHaveLength(1);
+        expect(
+          (await laptop.call("resync", { conversationId: ack.conversation.id, afterSeq: 0 })).messages,
+        ).toHaveLength(1);
       });
 
       it("moves a visitor identified as another user to a fresh visitor", async () => {
@@ -244,7 +296,9 @@ for (const topology of topologies) {
         expect(switched.ok).toBe(true);
         expect(switched.visitorToken).toMatch(/^vt_/);
         expect(switched.visitorToken).not.toBe(v.welcome.visitorToken);
-        expect((await v.call("resync", { conversationId: ack.conversation.id, afterSeq: 0 })).error.code).toBe("not_found");
+        expect((await v.call("resync", { conversationId: ack.conversation.id, afterSeq: 0 })).error.code).toBe(
+          "not_found",
+        );
       });
 
       it("connects a visitor whose user does not parse, anonymously", async () => {
@@ -258,7 +312,10 @@ for (const topology of topologies) {
         const v = await visitor({ user: { id: "crm-42", name: "Ann" } });
         expect(v.welcome.identified).toBe(true);
         const ack = await v.call("send", { clientId: clientId(), message: text("hello") });
-        expect((await rest("GET", `/v1/conversations/${ack.conversation.id}`)).body.contact).toMatchObject({ externalId: "crm-42", name: "Ann" });
+        expect((await rest("GET", `/v1/conversations/${ack.conversation.id}`)).body.contact).toMatchObject({
+          externalId: "crm-42",
+          name: "Ann",
+        });
       });
     });
   });
@@ -271,13 +328,25 @@ describe("GET /v1/widget/config", () => {
   });
   afterAll(async () => d?.close());
   const config = (siteKey: string, origin?: string) =>
-    fetch(`${d.visitorNode.url}/v1/widget/config?siteKey=${encodeURIComponent(siteKey)}`, { headers: origin ? { Origin: origin } : {} });
+    fetch(`${d.visitorNode.url}/v1/widget/config?siteKey=${encodeURIComponent(siteKey)}`, {
+      headers: origin ? { Origin: origin } : {},
+    });
 
   it("answers the site's theme, greeting and name without a token", async () => {
-    const site = await d.restNode.api("POST", "/v1/sites", { name: "Themed", greeting: "Hej!", theme: { primaryColor: "#16a34a" }, allowedOrigins: ["https://shop.example"] });
+    const site = await d.restNode.api("POST", "/v1/sites", {
+      name: "Themed",
+      greeting: "Hej!",
+      theme: { primaryColor: "#16a34a" },
+      allowedOrigins: ["https://shop.example"],
+    });
     const res = await config(site.body.siteKey, "https://shop.example");
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ siteKey: site.body.siteKey, name: "Themed", greeting: "Hej!", theme: { primaryColor: "#16a34a" } });
+    expect(await res.json()).toMatchObject({
+      siteKey: site.body.siteKey,
+      name: "Themed",
+      greeting: "Hej!",
+      theme: { primaryColor: "#16a34a" },
+    });
     const refused = await config(site.body.siteKey, "https://evil.example");
     expect(refused.status).toBe(403);
     expect((await refused.json()).error.code).toBe("forbidden");

@@ -16,10 +16,27 @@ const root = path.resolve(import.meta.dirname, "../..");
  * printed its URL. (The `tsx` command relays signals to a child process and SIGKILLs it when
  * the child does not confirm within 30 ms, which a busy server cannot promise.)
  */
-async function spawnServer(databaseUrl: string, token: string): Promise<{ child: ChildProcess; url: string; lines: string[]; exited: Promise<{ code: number | null; signal: string | null; ms: number }> }> {
+async function spawnServer(
+  databaseUrl: string,
+  token: string,
+): Promise<{
+  child: ChildProcess;
+  url: string;
+  lines: string[];
+  exited: Promise<{ code: number | null; signal: string | null; ms: number }>;
+}> {
   const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: databaseUrl, PARLEY_API_TOKEN: token, PARLEY_ADMIN_PASSWORD: "drain test password", LOG_LEVEL: "info", PARLEY_RATE_LIMIT: "1000000" },
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      PARLEY_API_TOKEN: token,
+      PARLEY_ADMIN_PASSWORD: "drain test password",
+      LOG_LEVEL: "info",
+      PARLEY_RATE_LIMIT: "1000000",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];
@@ -53,14 +70,26 @@ describe.each(databases())("SIGTERM drain of the real server on $name", ({ name,
     const server = await spawnServer(db.url, token);
     try {
       const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-      const created = await fetch(`${server.url}/v1/conversations`, { method: "POST", headers, body: JSON.stringify({ topic: "drain" }) });
+      const created = await fetch(`${server.url}/v1/conversations`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ topic: "drain" }),
+      });
       expect(created.status).toBe(201);
       const conversationId = ((await created.json()) as { id: string }).id;
 
       // A burst of writes; SIGTERM goes out as soon as the first one is answered, with the rest in flight.
       const burst = Array.from({ length: 120 }, (_, i) =>
-        fetch(`${server.url}/v1/conversations/${conversationId}/messages`, { method: "POST", headers, body: JSON.stringify({ text: `in flight ${i}`, uniqueId: `drain-${i}` }) }).then(
-          async (res) => ({ i, status: res.status, body: (await res.json().catch(() => null)) as { seq?: number } | null }),
+        fetch(`${server.url}/v1/conversations/${conversationId}/messages`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ text: `in flight ${i}`, uniqueId: `drain-${i}` }),
+        }).then(
+          async (res) => ({
+            i,
+            status: res.status,
+            body: (await res.json().catch(() => null)) as { seq?: number } | null,
+          }),
           () => ({ i, status: 0, body: null }),
         ),
       );
@@ -78,16 +107,24 @@ describe.each(databases())("SIGTERM drain of the real server on $name", ({ name,
 
       const store = await openStore(db.url);
       try {
-        const rows = await store.db.selectFrom("messages").select(["idempotency_key", "seq"]).where("conversation_id", "=", conversationId).orderBy("seq").execute();
+        const rows = await store.db
+          .selectFrom("messages")
+          .select(["idempotency_key", "seq"])
+          .where("conversation_id", "=", conversationId)
+          .orderBy("seq")
+          .execute();
         const stored = new Set(rows.map((r) => r.idempotency_key));
-        for (const o of acknowledged) expect(stored.has(`api:drain-${o.i}`), `acknowledged write ${o.i} is stored`).toBe(true);
+        for (const o of acknowledged)
+          expect(stored.has(`api:drain-${o.i}`), `acknowledged write ${o.i} is stored`).toBe(true);
         expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1));
       } finally {
         await store.close();
       }
 
       // The banner for people, then one JSON object per log line for machines.
-      const logs = server.lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { level: number; msg: string; time: string });
+      const logs = server.lines
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as { level: number; msg: string; time: string });
       expect(logs.length).toBeGreaterThan(0);
       for (const log of logs) {
         expect(typeof log.level).toBe("number");
@@ -112,7 +149,14 @@ describe("npm start", () => {
     const buildDir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-start-"));
     const child = spawn("npm", ["start", "--silent"], {
       cwd: root,
-      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: db.url, PARLEY_BUILD_DIR: buildDir, LOG_LEVEL: "info" },
+      env: {
+        ...process.env,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_URL: db.url,
+        PARLEY_BUILD_DIR: buildDir,
+        LOG_LEVEL: "info",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));

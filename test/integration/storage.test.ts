@@ -37,13 +37,22 @@ describe.each(databases())("storage on $name", ({ name, available }) => {
     });
 
     it("runs migrations at start, once: reopening keeps the data and changes nothing", async () => {
-      const { conversation } = await createConversation(ctx, system, { topic: "survives a restart", message: { text: "kept" } });
+      const { conversation } = await createConversation(ctx, system, {
+        topic: "survives a restart",
+        message: { text: "kept" },
+      });
       const again = await openStore(fresh.url);
       try {
-        const row = await again.db.selectFrom("conversations").select(["topic", "last_seq"]).where("id", "=", conversation.id).executeTakeFirstOrThrow();
+        const row = await again.db
+          .selectFrom("conversations")
+          .select(["topic", "last_seq"])
+          .where("id", "=", conversation.id)
+          .executeTakeFirstOrThrow();
         expect(row.topic).toBe("survives a restart");
         expect(Number(row.last_seq)).toBe(1);
-        const migrations = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(again.db);
+        const migrations = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+          again.db,
+        );
         expect(migrations.rows.map((r) => r.name)[0]).toBe("0001_core");
         expect(new Set(migrations.rows.map((r) => r.name)).size).toBe(migrations.rows.length);
       } finally {
@@ -66,12 +75,25 @@ describe.each(databases())("storage on $name", ({ name, available }) => {
 
     it("a failed write leaves nothing behind and publishes nothing", async () => {
       const before = events.length;
-      const count = async () => Number((await store.db.selectFrom("conversations").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+      const count = async () =>
+        Number(
+          (
+            await store.db
+              .selectFrom("conversations")
+              .select((eb) => eb.fn.countAll<number>().as("n"))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       const n = await count();
       await expect(
         write(ctx, async (trx, emit) => {
           const { conversation } = await createConversationIn(trx);
-          emit({ type: "conversation.created", siteId: conversation.site_id, conversationId: conversation.id, conversation: {} as never });
+          emit({
+            type: "conversation.created",
+            siteId: conversation.site_id,
+            conversationId: conversation.id,
+            conversation: {} as never,
+          });
           throw new Error("boom after the insert");
         }),
       ).rejects.toThrow("boom");
@@ -86,7 +108,10 @@ describe.each(databases())("storage on $name", ({ name, available }) => {
         seen.push(...durable.map((e) => e.type));
         // The hook sees the change inside the transaction.
         const id = durable.find((e) => e.type === "conversation.created")?.conversationId;
-        if (id) expect(await trx.selectFrom("conversations").select("id").where("id", "=", id).executeTakeFirst()).toBeDefined();
+        if (id)
+          expect(
+            await trx.selectFrom("conversations").select("id").where("id", "=", id).executeTakeFirst(),
+          ).toBeDefined();
         if (fail) throw new Error("outbox unavailable");
       });
       await createConversation(ctx, system, { topic: "hooked", message: { text: "m" } });
@@ -100,7 +125,10 @@ describe.each(databases())("storage on $name", ({ name, available }) => {
 
     it("events are published after commit, in order", async () => {
       const start = events.length;
-      const { conversation } = await createConversation(ctx, system, { contact: { name: "Ev" }, message: { text: "first" } });
+      const { conversation } = await createConversation(ctx, system, {
+        contact: { name: "Ev" },
+        message: { text: "first" },
+      });
       await postMessage(ctx, system, conversation.id, { type: "text", content: { text: "second" } });
       const types = events.slice(start).map((e) => e.type);
       expect(types).toEqual(["conversation.created", "message.created", "message.created"]);
@@ -116,8 +144,15 @@ describe.each(databases())("storage on $name", ({ name, available }) => {
     });
 
     it("unique indexes guard idempotency keys and seq", async () => {
-      const { conversation } = await createConversation(ctx, system, { uniqueId: "store-unique", message: { text: "one" } });
-      const msg = await store.db.selectFrom("messages").selectAll().where("conversation_id", "=", conversation.id).executeTakeFirstOrThrow();
+      const { conversation } = await createConversation(ctx, system, {
+        uniqueId: "store-unique",
+        message: { text: "one" },
+      });
+      const msg = await store.db
+        .selectFrom("messages")
+        .selectAll()
+        .where("conversation_id", "=", conversation.id)
+        .executeTakeFirstOrThrow();
       const attempt = async (fn: () => Promise<unknown>) => {
         try {
           await fn();
@@ -126,13 +161,32 @@ describe.each(databases())("storage on $name", ({ name, available }) => {
           return err;
         }
       };
-      const dupSeq = await attempt(() => store.db.insertInto("messages").values({ ...msg, id: "msg_dupseq" }).execute());
+      const dupSeq = await attempt(() =>
+        store.db
+          .insertInto("messages")
+          .values({ ...msg, id: "msg_dupseq" })
+          .execute(),
+      );
       expect(isUniqueViolation(dupSeq)).toBe(true);
       await store.db.updateTable("messages").set({ idempotency_key: "k1" }).where("id", "=", msg.id).execute();
-      const dupKey = await attempt(() => store.db.insertInto("messages").values({ ...msg, id: "msg_dupkey", seq: 99, idempotency_key: "k1" }).execute());
+      const dupKey = await attempt(() =>
+        store.db
+          .insertInto("messages")
+          .values({ ...msg, id: "msg_dupkey", seq: 99, idempotency_key: "k1" })
+          .execute(),
+      );
       expect(isUniqueViolation(dupKey)).toBe(true);
-      const row = await store.db.selectFrom("conversations").selectAll().where("id", "=", conversation.id).executeTakeFirstOrThrow();
-      const dupConv = await attempt(() => store.db.insertInto("conversations").values({ ...row, id: "conv_dup" }).execute());
+      const row = await store.db
+        .selectFrom("conversations")
+        .selectAll()
+        .where("id", "=", conversation.id)
+        .executeTakeFirstOrThrow();
+      const dupConv = await attempt(() =>
+        store.db
+          .insertInto("conversations")
+          .values({ ...row, id: "conv_dup" })
+          .execute(),
+      );
       expect(isUniqueViolation(dupConv)).toBe(true);
       // Many conversations without a uniqueId are fine (NULLs are distinct).
       await createConversation(ctx, system, {});
@@ -140,11 +194,19 @@ describe.each(databases())("storage on $name", ({ name, available }) => {
     });
 
     it("concurrent writers with one idempotency key store one row", async () => {
-      const results = await Promise.all(Array.from({ length: 10 }, () => createConversation(ctx, system, { uniqueId: "store-race", message: { text: "x" } })));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          createConversation(ctx, system, { uniqueId: "store-race", message: { text: "x" } }),
+        ),
+      );
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => r.conversation.id)).size).toBe(1);
       const id = results[0]!.conversation.id;
-      const sends = await Promise.all(Array.from({ length: 10 }, () => postMessage(ctx, system, id, { type: "text", content: { text: "y" } }, { idempotencyKey: "same" })));
+      const sends = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          postMessage(ctx, system, id, { type: "text", content: { text: "y" } }, { idempotencyKey: "same" }),
+        ),
+      );
       expect(sends.filter((r) => r.created)).toHaveLength(1);
       expect((await listMessages(ctx, system, id, { limit: 10 })).total).toBe(2);
     });
@@ -152,10 +214,19 @@ describe.each(databases())("storage on $name", ({ name, available }) => {
     it("seq stays gap-free with concurrent writers on several conversations at once", async () => {
       const convs = await Promise.all(Array.from({ length: 4 }, () => createConversation(ctx, system, {})));
       await Promise.all(
-        convs.flatMap(({ conversation }) => Array.from({ length: 25 }, (_, i) => postMessage(ctx, system, conversation.id, { type: "text", content: { text: `n${i}` } }))),
+        convs.flatMap(({ conversation }) =>
+          Array.from({ length: 25 }, (_, i) =>
+            postMessage(ctx, system, conversation.id, { type: "text", content: { text: `n${i}` } }),
+          ),
+        ),
       );
       for (const { conversation } of convs) {
-        const rows = await store.db.selectFrom("messages").select("seq").where("conversation_id", "=", conversation.id).orderBy("seq").execute();
+        const rows = await store.db
+          .selectFrom("messages")
+          .select("seq")
+          .where("conversation_id", "=", conversation.id)
+          .orderBy("seq")
+          .execute();
         expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
         const view = await getConversation(ctx, system, conversation.id);
         expect(view.lastMessage?.seq).toBe(25);
@@ -163,7 +234,11 @@ describe.each(databases())("storage on $name", ({ name, available }) => {
     });
 
     it("a message moves the conversation along: read markers, first response, a visitor reopening a solved one", async () => {
-      const { conversation } = await createConversation(ctx, system, { contact: { name: "Re" }, message: { text: "q" }, sender: { type: "contact" } });
+      const { conversation } = await createConversation(ctx, system, {
+        contact: { name: "Re" },
+        message: { text: "q" },
+        sender: { type: "contact" },
+      });
       expect(conversation).toMatchObject({ firstResponseAt: null, readUpTo: { contact: 1, agent: 0 } });
       const first = await postMessage(ctx, system, conversation.id, { type: "text", content: { text: "a1" } });
       const afterFirst = await getConversation(ctx, system, conversation.id);
@@ -173,12 +248,24 @@ describe.each(databases())("storage on $name", ({ name, available }) => {
       expect((await getConversation(ctx, system, conversation.id)).firstResponseAt).toBe(first.message.createdAt);
 
       await store.db.updateTable("conversations").set({ status: "solved" }).where("id", "=", conversation.id).execute();
-      const visitor: Principal = { kind: "visitor", visitorId: "vis_storage", siteId: conversation.siteId, contactId: conversation.contact!.id };
+      const visitor: Principal = {
+        kind: "visitor",
+        visitorId: "vis_storage",
+        siteId: conversation.siteId,
+        contactId: conversation.contact!.id,
+      };
       const start = events.length;
-      const again = await postMessage(ctx, visitor, conversation.id, { type: "text", content: { text: "one more thing" } });
+      const again = await postMessage(ctx, visitor, conversation.id, {
+        type: "text",
+        content: { text: "one more thing" },
+      });
       expect(again.message.sender).toMatchObject({ type: "contact", id: conversation.contact!.id });
       const reopened = await getConversation(ctx, system, conversation.id);
-      expect(reopened).toMatchObject({ status: "open", readUpTo: { contact: 4, agent: 3 }, lastMessage: { id: again.message.id } });
+      expect(reopened).toMatchObject({
+        status: "open",
+        readUpTo: { contact: 4, agent: 3 },
+        lastMessage: { id: again.message.id },
+      });
       expect(events.slice(start).map((e) => e.type)).toEqual(["message.created", "conversation.updated"]);
       // An open one stays open, with no extra event.
       const start2 = events.length;
@@ -199,7 +286,8 @@ describe.each(databases())("storage on $name", ({ name, available }) => {
     it("timestamps are ISO 8601 UTC and sort as text", async () => {
       const a = await createConversation(ctx, system, {});
       const b = await createConversation(ctx, system, {});
-      for (const t of [a.conversation.createdAt, b.conversation.createdAt]) expect(t).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      for (const t of [a.conversation.createdAt, b.conversation.createdAt])
+        expect(t).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       const rows = await store.db.selectFrom("conversations").select("created_at").orderBy("created_at").execute();
       const values = rows.map((r) => r.created_at);
       expect([...values].sort()).toEqual(values);
@@ -214,10 +302,26 @@ describe.each(databases())("storage on $name", ({ name, available }) => {
     } else {
       it("PostgreSQL keeps every table in the schema the URL names", async () => {
         const schema = new URL(fresh.url).searchParams.get("schema");
-        const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = ${schema}`.execute(store.db);
+        const tables = await sql<{
+          table_name: string;
+        }>`select table_name from information_schema.tables where table_schema = ${schema}`.execute(store.db);
         const names = tables.rows.map((r) => r.table_name);
-        expect(names).toEqual(expect.arrayContaining(["conversations", "messages", "contacts", "sites", "api_tokens", "agents", "kysely_migration"]));
-        const elsewhere = await sql<{ n: string }>`select count(*) as n from information_schema.tables where table_schema = 'public' and table_name = 'conversations'`.execute(store.db);
+        expect(names).toEqual(
+          expect.arrayContaining([
+            "conversations",
+            "messages",
+            "contacts",
+            "sites",
+            "api_tokens",
+            "agents",
+            "kysely_migration",
+          ]),
+        );
+        const elsewhere = await sql<{
+          n: string;
+        }>`select count(*) as n from information_schema.tables where table_schema = 'public' and table_name = 'conversations'`.execute(
+          store.db,
+        );
         expect(Number(elsewhere.rows[0]!.n)).toBe(0);
       });
     }

@@ -12,7 +12,11 @@ describe.skipIf(!services.postgresUrl)("webhooks with two nodes on PostgreSQL", 
 
   beforeAll(async () => {
     database = await freshDatabaseUrl("postgres");
-    const env = { PARLEY_WEBHOOK_ALLOW_PRIVATE: "1", PARLEY_WEBHOOK_BACKOFF_MS: "30", PARLEY_WEBHOOK_TIMEOUT_MS: "2000" };
+    const env = {
+      PARLEY_WEBHOOK_ALLOW_PRIVATE: "1",
+      PARLEY_WEBHOOK_BACKOFF_MS: "30",
+      PARLEY_WEBHOOK_TIMEOUT_MS: "2000",
+    };
     a = await startTestServer({ databaseUrl: database.url, env });
     b = await startTestServer({ databaseUrl: database.url, env });
   });
@@ -28,7 +32,8 @@ describe.skipIf(!services.postgresUrl)("webhooks with two nodes on PostgreSQL", 
     receiver = await startReceiver((_req, n) => (n % 5 === 3 ? 500 : 200));
     expect((await a.api("POST", "/v1/webhooks", { url: receiver.url, events: ["message.created"] })).status).toBe(201);
     const conversations: string[] = [];
-    for (let i = 0; i < 4; i++) conversations.push((await a.api("POST", "/v1/conversations", { topic: `nodes ${i}` })).body.id);
+    for (let i = 0; i < 4; i++)
+      conversations.push((await a.api("POST", "/v1/conversations", { topic: `nodes ${i}` })).body.id);
 
     const perConversation = 8;
     await Promise.all(
@@ -46,7 +51,9 @@ describe.skipIf(!services.postgresUrl)("webhooks with two nodes on PostgreSQL", 
     expect(new Set(ackedIds).size).toBe(total);
     expect(ackedIds.length).toBe(total);
     for (const id of conversations) {
-      const seqs = receiver.received.filter((r) => r.body.data.message.conversationId === id).map((r) => r.body.data.message.seq as number);
+      const seqs = receiver.received
+        .filter((r) => r.body.data.message.conversationId === id)
+        .map((r) => r.body.data.message.seq as number);
       expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
       expect([...new Set(seqs)]).toEqual(Array.from({ length: perConversation }, (_, i) => i + 1));
     }

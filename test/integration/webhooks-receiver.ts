@@ -62,7 +62,11 @@ export async function startReceiver(answer: Answer = () => 200) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(test);
-          reject(new Error(`timed out waiting for ${label}; got ${received.length}: ${received.map((r) => `${r.body.type}/${r.status}`).join(", ")}`));
+          reject(
+            new Error(
+              `timed out waiting for ${label}; got ${received.length}: ${received.map((r) => `${r.body.type}/${r.status}`).join(", ")}`,
+            ),
+          );
         }, 25_000);
         const test = () => {
           if (!check(received)) return;

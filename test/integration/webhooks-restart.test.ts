@@ -69,11 +69,17 @@ for (const db of databases()) {
 
       const first = await spawnParley(env);
       cleanup.push(() => kill9(first.child));
-      const hook = await call(first.url, "POST", "/v1/webhooks", { url: receiver.url, events: ["conversation.created", "message.created"] });
+      const hook = await call(first.url, "POST", "/v1/webhooks", {
+        url: receiver.url,
+        events: ["conversation.created", "message.created"],
+      });
       expect(hook.status).toBe(201);
       const conversations: string[] = [];
       for (let i = 0; i < 4; i++) {
-        const conv = await call(first.url, "POST", "/v1/conversations", { topic: `crash ${i}`, message: { text: "before the crash" } });
+        const conv = await call(first.url, "POST", "/v1/conversations", {
+          topic: `crash ${i}`,
+          message: { text: "before the crash" },
+        });
         expect(conv.status).toBe(201);
         conversations.push(conv.body.id);
       }
@@ -86,11 +92,20 @@ for (const db of databases()) {
       const second = await spawnParley(env);
       cleanup.push(() => kill9(second.child));
       const expected = conversations.length * 2;
-      await receiver.waitFor((r) => new Set(r.filter((x) => x.status === 200).map((x) => x.body.id)).size >= expected, "every event after the restart");
+      await receiver.waitFor(
+        (r) => new Set(r.filter((x) => x.status === 200).map((x) => x.body.id)).size >= expected,
+        "every event after the restart",
+      );
 
       const acked = receiver.acked();
       for (const id of conversations) {
-        const types = [...new Set(acked.filter((r) => (r.body.data.conversation?.id ?? r.body.data.message?.conversationId) === id).map((r) => r.body.type))];
+        const types = [
+          ...new Set(
+            acked
+              .filter((r) => (r.body.data.conversation?.id ?? r.body.data.message?.conversationId) === id)
+              .map((r) => r.body.type),
+          ),
+        ];
         expect(types.sort()).toEqual(["conversation.created", "message.created"]);
       }
       // The relay records each outcome just after the receiver answers.

@@ -22,7 +22,8 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
   for (;;) {
     const value = await read();
     if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition never held; last value: ${JSON.stringify(value).slice(0, 2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition never held; last value: ${JSON.stringify(value).slice(0, 2000)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -61,7 +62,10 @@ for (const db of databases()) {
 
     it("creates, lists and deletes subscriptions; the secret is shown once", () =>
       withReceiver(async () => {
-        const created = await server.api("POST", "/v1/webhooks", { url: receiver.url, events: ["message.created", "conversation.created"] });
+        const created = await server.api("POST", "/v1/webhooks", {
+          url: receiver.url,
+          events: ["message.created", "conversation.created"],
+        });
         expect(created.status).toBe(201);
         expect(created.body.id).toMatch(/^wh_/);
         expect(created.body.secret).toMatch(/^whsec_/);
@@ -81,13 +85,19 @@ for (const db of databases()) {
 
     it("refuses unknown event types and non-http urls with 422", () =>
       withReceiver(async () => {
-        const unknown = await server.api("POST", "/v1/webhooks", { url: receiver.url, events: ["message.created", "message.exploded"] });
+        const unknown = await server.api("POST", "/v1/webhooks", {
+          url: receiver.url,
+          events: ["message.created", "message.exploded"],
+        });
         expect(unknown.status).toBe(422);
         expect(unknown.body.error.code).toBe("validation_failed");
         expect(unknown.body.error.details.map((d: { path: string }) => d.path)).toContain("events.1");
         const none = await server.api("POST", "/v1/webhooks", { url: receiver.url, events: [] });
         expect(none.status).toBe(422);
-        const ftp = await server.api("POST", "/v1/webhooks", { url: "ftp://example.com/x", events: ["message.created"] });
+        const ftp = await server.api("POST", "/v1/webhooks", {
+          url: "ftp://example.com/x",
+          events: ["message.created"],
+        });
         expect(ftp.status).toBe(422);
         expect(ftp.body.error.details[0].path).toBe("url");
       }));
@@ -95,7 +105,10 @@ for (const db of databases()) {
     it("signs each delivery so that the documented check verifies it", () =>
       withReceiver(async () => {
         const hook = await subscribe(["conversation.created", "message.created"]);
-        const conv = await server.api("POST", "/v1/conversations", { contact: { name: "Ada" }, message: { text: "Hello there" } });
+        const conv = await server.api("POST", "/v1/conversations", {
+          contact: { name: "Ada" },
+          message: { text: "Hello there" },
+        });
         expect(conv.status).toBe(201);
         await receiver.waitFor((r) => r.length >= 2, "conversation.created and message.created");
 
@@ -111,7 +124,9 @@ for (const db of databases()) {
           expect(r.headers["content-type"]).toBe("application/json");
           expect(verifyParleySignature(hook.secret, r.raw, String(r.headers["parley-signature"]))).toBe(true);
           // The signature covers the exact bytes: any change breaks it, and so does another secret.
-          expect(verifyParleySignature(hook.secret, r.raw.replace("}", " }"), String(r.headers["parley-signature"]))).toBe(false);
+          expect(
+            verifyParleySignature(hook.secret, r.raw.replace("}", " }"), String(r.headers["parley-signature"])),
+          ).toBe(false);
           expect(verifyParleySignature("whsec_wrong", r.raw, String(r.headers["parley-signature"]))).toBe(false);
         }
       }));
@@ -131,7 +146,12 @@ for (const db of databases()) {
             () => server.api("GET", `/v1/webhooks/${hook.id}/deliveries`),
             (res) => res.body.items[0]?.state === "delivered",
           );
-          expect(listed.body.items[0]).toMatchObject({ state: "delivered", attempts: 3, statusCode: 200, nextAttemptAt: null });
+          expect(listed.body.items[0]).toMatchObject({
+            state: "delivered",
+            attempts: 3,
+            statusCode: 200,
+            nextAttemptAt: null,
+          });
           expect(listed.body.items[0].event.id).toBe(attempts[0]!.body.id);
 
           const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
@@ -163,21 +183,35 @@ for (const db of databases()) {
         async () => {
           await subscribe(["conversation.created", "message.created", "conversation.updated"]);
           const conversations: string[] = [];
-          for (let i = 0; i < 3; i++) conversations.push((await server.api("POST", "/v1/conversations", { topic: `order ${i}` })).body.id);
+          for (let i = 0; i < 3; i++)
+            conversations.push((await server.api("POST", "/v1/conversations", { topic: `order ${i}` })).body.id);
           // Interleave writes to the three conversations.
           for (let n = 1; n <= 6; n++) {
-            for (const id of conversations) expect((await server.api("POST", `/v1/conversations/${id}/messages`, { text: `m${n}` })).status).toBe(201);
+            for (const id of conversations)
+              expect((await server.api("POST", `/v1/conversations/${id}/messages`, { text: `m${n}` })).status).toBe(
+                201,
+              );
           }
           for (const id of conversations) await server.api("PATCH", `/v1/conversations/${id}`, { priority: "high" });
 
           const perConversation = 1 + 6 + 1;
-          await receiver.waitFor((r) => receiver.acked().length >= perConversation * conversations.length, "every event acknowledged");
+          await receiver.waitFor(
+            () => receiver.acked().length >= perConversation * conversations.length,
+            "every event acknowledged",
+          );
           expect(receiver.received.some((r) => r.status === 500)).toBe(true);
 
           for (const id of conversations) {
-            const mine = receiver.received.filter((r) => (r.body.data.conversation?.id ?? r.body.data.message?.conversationId) === id);
+            const mine = receiver.received.filter(
+              (r) => (r.body.data.conversation?.id ?? r.body.data.message?.conversationId) === id,
+            );
             // Position of each request in the conversation's history: created = 0, message seq n = n, update = 7.
-            const position = (r: (typeof mine)[number]) => (r.body.type === "conversation.created" ? 0 : r.body.type === "message.created" ? r.body.data.message.seq : 7);
+            const position = (r: (typeof mine)[number]) =>
+              r.body.type === "conversation.created"
+                ? 0
+                : r.body.type === "message.created"
+                  ? r.body.data.message.seq
+                  : 7;
             const order = mine.map(position);
             // Retries repeat a position; nothing later is sent while an earlier one is unacknowledged.
             expect(order).toEqual([...order].sort((a, b) => a - b));
@@ -194,7 +228,8 @@ for (const db of databases()) {
       const short = await startTestServer({ db: db.name, env: { ...fast, PARLEY_WEBHOOK_RETRY_WINDOW_MS: "150" } });
       const down = await startReceiver(() => 503);
       try {
-        const hook = (await short.api("POST", "/v1/webhooks", { url: down.url, events: ["conversation.created"] })).body;
+        const hook = (await short.api("POST", "/v1/webhooks", { url: down.url, events: ["conversation.created"] }))
+          .body;
         await short.api("POST", "/v1/conversations", { topic: "nobody home" });
         const failed = await eventually(
           () => short.api("GET", `/v1/webhooks/${hook.id}/deliveries?state=failed`),
@@ -229,7 +264,8 @@ for (const db of databases()) {
       const slow = await startTestServer({ db: db.name, env: { ...fast, PARLEY_WEBHOOK_BACKOFF_MS: "3600000" } });
       const flaky = await startReceiver((_req, n) => (n === 0 ? 500 : 200));
       try {
-        const hook = (await slow.api("POST", "/v1/webhooks", { url: flaky.url, events: ["conversation.created"] })).body;
+        const hook = (await slow.api("POST", "/v1/webhooks", { url: flaky.url, events: ["conversation.created"] }))
+          .body;
         await slow.api("POST", "/v1/conversations", { topic: "try me again" });
         const waiting = await eventually(
           () => slow.api("GET", `/v1/webhooks/${hook.id}/deliveries`),
@@ -261,7 +297,8 @@ for (const db of databases()) {
         const site = await server.api("POST", "/v1/sites", { name: "Other shop" });
         expect(site.status).toBe(201);
         const token = await server.api("POST", "/v1/tokens", { name: "other shop", siteId: site.body.id });
-        const asSite = (method: string, path: string, body?: unknown) => server.api(method, path, body, { authorization: `Bearer ${token.body.secret}` });
+        const asSite = (method: string, path: string, body?: unknown) =>
+          server.api(method, path, body, { authorization: `Bearer ${token.body.secret}` });
 
         const everySite = await subscribe(["conversation.created"]);
         const siteHook = await asSite("POST", "/v1/webhooks", { url: receiver.url, events: ["conversation.created"] });
@@ -278,16 +315,34 @@ for (const db of databases()) {
         // The every-site hook gets both; the site hook only its own site's.
         await receiver.waitFor((r) => r.length >= 3, "three deliveries");
         const byHook = (id: string) =>
-          receiver.received.filter((r) => verifyParleySignature(id === siteHook.body.id ? siteHook.body.secret : everySite.secret, r.raw, String(r.headers["parley-signature"])));
+          receiver.received.filter((r) =>
+            verifyParleySignature(
+              id === siteHook.body.id ? siteHook.body.secret : everySite.secret,
+              r.raw,
+              String(r.headers["parley-signature"]),
+            ),
+          );
         expect(byHook(siteHook.body.id).map((r) => r.body.data.conversation.id)).toEqual([own.body.id]);
-        expect(byHook(everySite.id).map((r) => r.body.data.conversation.id).sort()).toEqual([own.body.id, dflt.body.id].sort());
+        expect(
+          byHook(everySite.id)
+            .map((r) => r.body.data.conversation.id)
+            .sort(),
+        ).toEqual([own.body.id, dflt.body.id].sort());
       }));
 
     it("documents every event's payload in the OpenAPI document", async () => {
       const doc = await server.api("GET", "/v1/openapi.json");
       expect(doc.status).toBe(200);
       const schemas = doc.body.components.schemas;
-      for (const name of ["WebhookEvent", "ConversationCreatedData", "MessageCreatedData", "ContactDeletedData", "CreatedWebhook", "WebhookDelivery"]) expect(schemas[name]).toBeDefined();
+      for (const name of [
+        "WebhookEvent",
+        "ConversationCreatedData",
+        "MessageCreatedData",
+        "ContactDeletedData",
+        "CreatedWebhook",
+        "WebhookDelivery",
+      ])
+        expect(schemas[name]).toBeDefined();
       expect(doc.body.paths["/v1/webhooks/{id}/deliveries/{deliveryId}/retry"].post).toBeDefined();
     });
   });

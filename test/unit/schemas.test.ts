@@ -18,7 +18,10 @@ import { zodDetails } from "../../server/domain/validation.ts";
 /** The shared schemas: what the API accepts and refuses, decided in one place. */
 describe("message input", () => {
   it("turns the { text } shorthand into a text message", () => {
-    expect(parseMessageInput({ text: "hi" })).toEqual({ ok: true, value: { type: "text", content: { text: "hi" }, streaming: false } });
+    expect(parseMessageInput({ text: "hi" })).toEqual({
+      ok: true,
+      value: { type: "text", content: { text: "hi" }, streaming: false },
+    });
   });
 
   it("accepts { type, content } for each type and checks content by type", () => {
@@ -29,20 +32,34 @@ describe("message input", () => {
   });
 
   it("a streamed message may start empty, only as text", () => {
-    expect(parseMessageInput({ text: "", streaming: true })).toEqual({ ok: true, value: { type: "text", content: { text: "" }, streaming: true } });
+    expect(parseMessageInput({ text: "", streaming: true })).toEqual({
+      ok: true,
+      value: { type: "text", content: { text: "" }, streaming: true },
+    });
     expect(parseMessageInput({ text: "" }).ok).toBe(false);
-    expect(parseMessageInput({ type: "image", content: { url: "https://example.com/a.png" }, streaming: true }).ok).toBe(false);
+    expect(
+      parseMessageInput({ type: "image", content: { url: "https://example.com/a.png" }, streaming: true }).ok,
+    ).toBe(false);
     expect(parseMessageInput({ text: "a", streaming: 1 }).ok).toBe(false);
   });
 
   it("refuses what is not an object, blank text and NUL characters", () => {
-    for (const input of [null, [], "text", 5, { text: "  \n " }, { text: "a\u0000b" }, { type: "text", content: { text: "x".repeat(20_001) } }]) {
+    for (const input of [
+      null,
+      [],
+      "text",
+      5,
+      { text: "  \n " },
+      { text: "a\u0000b" },
+      { type: "text", content: { text: "x".repeat(20_001) } },
+    ]) {
       expect(parseMessageInput(input).ok, JSON.stringify(input)?.slice(0, 40)).toBe(false);
     }
   });
 
   it("card buttons carry a url or a payload, never both, and only http(s) urls", () => {
-    const card = (button: object) => parseMessageInput({ type: "cards", content: { cards: [{ title: "A", buttons: [button] }] } }).ok;
+    const card = (button: object) =>
+      parseMessageInput({ type: "cards", content: { cards: [{ title: "A", buttons: [button] }] } }).ok;
     expect(card({ title: "Go", url: "https://example.com" })).toBe(true);
     expect(card({ title: "Go", payload: "go" })).toBe(true);
     expect(card({ title: "Go" })).toBe(false);
@@ -68,7 +85,10 @@ describe("conversation bodies and queries", () => {
 
   it("list: limit defaults to 20, at most 100; assignee may be none", () => {
     expect(ListConversationsQuery.parse({}).limit).toBe(20);
-    expect(ListConversationsQuery.parse({ limit: "100", assignee: "none" })).toMatchObject({ limit: 100, assignee: "none" });
+    expect(ListConversationsQuery.parse({ limit: "100", assignee: "none" })).toMatchObject({
+      limit: 100,
+      assignee: "none",
+    });
     expect(ListConversationsQuery.safeParse({ limit: "101" }).success).toBe(false);
     expect(ListConversationsQuery.safeParse({ limit: "0" }).success).toBe(false);
   });
@@ -83,12 +103,15 @@ describe("conversation bodies and queries", () => {
 
   it("tags: no slash, question mark, hash or leading space; unicode welcome", () => {
     expect(Tag.safeParse("överföring ✓").success).toBe(true);
-    for (const bad of ["a/b", "a?b", "a#b", " lead", "", "x".repeat(65)]) expect(Tag.safeParse(bad).success, bad).toBe(false);
+    for (const bad of ["a/b", "a?b", "a#b", " lead", "", "x".repeat(65)])
+      expect(Tag.safeParse(bad).success, bad).toBe(false);
   });
 
   it("metadata: at most 50 keys and 16 KB", () => {
     expect(Metadata.safeParse({ a: 1, b: { c: [true] } }).success).toBe(true);
-    expect(Metadata.safeParse(Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i]))).success).toBe(false);
+    expect(Metadata.safeParse(Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i]))).success).toBe(
+      false,
+    );
     expect(Metadata.safeParse({ big: "x".repeat(17_000) }).success).toBe(false);
   });
 
@@ -101,7 +124,9 @@ describe("conversation bodies and queries", () => {
 
 describe("sites and tokens", () => {
   it("allowed origins are bare origins; themes are strict", () => {
-    expect(SiteInput.safeParse({ name: "S", allowedOrigins: ["https://a.example", "http://localhost:3000"] }).success).toBe(true);
+    expect(
+      SiteInput.safeParse({ name: "S", allowedOrigins: ["https://a.example", "http://localhost:3000"] }).success,
+    ).toBe(true);
     expect(SiteInput.safeParse({ name: "S", allowedOrigins: ["https://a.example/path"] }).success).toBe(false);
     expect(SiteInput.safeParse({ name: "S", theme: { primaryColor: "#4f46e5", position: "left" } }).success).toBe(true);
     expect(SiteInput.safeParse({ name: "S", theme: { primaryColor: "red" } }).success).toBe(false);
@@ -116,7 +141,9 @@ describe("sites and tokens", () => {
 
 describe("errors", () => {
   it("the envelope is { error: { code, message, details } } and each code has one status", () => {
-    expect(errorBody("validation_failed", "bad", [{ path: "a", message: "b" }])).toEqual({ error: { code: "validation_failed", message: "bad", details: [{ path: "a", message: "b" }] } });
+    expect(errorBody("validation_failed", "bad", [{ path: "a", message: "b" }])).toEqual({
+      error: { code: "validation_failed", message: "bad", details: [{ path: "a", message: "b" }] },
+    });
     expect(errorCodes).toMatchObject({
       bad_request: 400,
       unauthorized: 401,
@@ -134,6 +161,11 @@ describe("errors", () => {
   it("details name each unknown field at its own path", () => {
     const result = CreateConversationBody.safeParse({ a: 1, contact: { b: 2 } });
     expect(result.success).toBe(false);
-    if (!result.success) expect(zodDetails(result.error.issues).map((d) => d.path).sort()).toEqual(["a", "contact.b"]);
+    if (!result.success)
+      expect(
+        zodDetails(result.error.issues)
+          .map((d) => d.path)
+          .sort(),
+      ).toEqual(["a", "contact.b"]);
   });
 });

@@ -16,7 +16,13 @@ function fakeSession() {
   const calls: string[] = [];
   const s = {
     connection: signal<ConnectionState>("online"),
-    site: signal<any>({ siteKey: "pk_x", theme: {}, greeting: "Hello from the site", name: "Acme", identityRequired: false }),
+    site: signal<any>({
+      siteKey: "pk_x",
+      theme: {},
+      greeting: "Hello from the site",
+      name: "Acme",
+      identityRequired: false,
+    }),
     conversationId: signal<string | null>(null),
     conversationStatus: signal<any>(null),
     messages: signal<ViewMessage[]>([]),
@@ -34,7 +40,13 @@ function fakeSession() {
 }
 
 let seq = 0;
-function vm(sender: Message["sender"]["type"], type: Message["type"], content: Record<string, unknown>, extra: Partial<ViewMessage> = {}, state: Message["state"] = "complete"): ViewMessage {
+function vm(
+  sender: Message["sender"]["type"],
+  type: Message["type"],
+  content: Record<string, unknown>,
+  extra: Partial<ViewMessage> = {},
+  state: Message["state"] = "complete",
+): ViewMessage {
   seq++;
   return {
     key: `msg_${seq}`,
@@ -42,7 +54,16 @@ function vm(sender: Message["sender"]["type"], type: Message["type"], content: R
     delivery: "sent",
     seen: false,
     ...extra,
-    message: { id: `msg_${seq}`, conversationId: "conv_1", seq, sender: { type: sender, id: null, name: sender === "agent" ? "Maja" : null }, type, content, state, createdAt: new Date().toISOString() },
+    message: {
+      id: `msg_${seq}`,
+      conversationId: "conv_1",
+      seq,
+      sender: { type: sender, id: null, name: sender === "agent" ? "Maja" : null },
+      type,
+      content,
+      state,
+      createdAt: new Date().toISOString(),
+    },
   };
 }
 
@@ -91,10 +112,16 @@ describe("the chat panel", () => {
   it("shows each message with its sender, the visitor's delivery state and the seen marker", () => {
     const { s, container } = setup();
     act(() => {
-      s.messages.value = [vm("agent", "text", { text: "Hi, I am Maja" }), vm("contact", "text", { text: "Hello" }, { delivery: "sending", key: "c1", clientId: "c1" })];
+      s.messages.value = [
+        vm("agent", "text", { text: "Hi, I am Maja" }),
+        vm("contact", "text", { text: "Hello" }, { delivery: "sending", key: "c1", clientId: "c1" }),
+      ];
     });
     const log = screen.getByRole("log");
-    expect([...log.querySelectorAll("[data-sender]")].map((el) => el.getAttribute("data-sender"))).toEqual(["agent", "contact"]);
+    expect([...log.querySelectorAll("[data-sender]")].map((el) => el.getAttribute("data-sender"))).toEqual([
+      "agent",
+      "contact",
+    ]);
     expect(screen.getByText("Maja")).toBeTruthy();
     expect(container.querySelector('[data-state="sending"]')).not.toBeNull();
     expect(screen.getByText("Sending…")).toBeTruthy();
@@ -119,7 +146,9 @@ describe("the chat panel", () => {
     });
     expect(screen.getByRole("status").textContent).toContain("Maja is typing…");
     act(() => {
-      s.messages.value = [{ ...streaming, message: { ...streaming.message, content: { text: "Let me check that for you" } } }];
+      s.messages.value = [
+        { ...streaming, message: { ...streaming.message, content: { text: "Let me check that for you" } } },
+      ];
     });
     expect(screen.getByRole("log").textContent).toContain("Let me check that for you");
     act(() => {
@@ -132,9 +161,15 @@ describe("the chat panel", () => {
     const { s, sent } = setup();
     act(() => {
       s.messages.value = [
-      vm("bot", "quick_replies", { text: "Old question", options: [{ title: "Old", payload: "old" }] }),
-      vm("bot", "quick_replies", { text: "Which team?", options: [{ title: "Sales", payload: "sales" }, { title: "Support", payload: "support" }] }),
-    ];
+        vm("bot", "quick_replies", { text: "Old question", options: [{ title: "Old", payload: "old" }] }),
+        vm("bot", "quick_replies", {
+          text: "Which team?",
+          options: [
+            { title: "Sales", payload: "sales" },
+            { title: "Support", payload: "support" },
+          ],
+        }),
+      ];
     });
     expect(screen.queryByRole("button", { name: "Old" })).toBeNull();
     await userEvent.click(screen.getByRole("button", { name: "Sales" }));

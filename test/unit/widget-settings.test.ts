@@ -34,13 +34,36 @@ describe("widget settings", () => {
 
 describe("theme tokens", () => {
   it("turns a theme into custom properties, with readable text on the primary colour", () => {
-    const vars = themeVars({ primaryColor: "#facc15", radius: 8, offsetX: "2rem", offsetY: 30, zIndex: 10, fontFamily: "Georgia, serif", background: "#000000" });
-    expect(vars).toMatchObject({ "--_primary": "#facc15", "--_on": "#000000", "--_radius": "8px", "--_ox": "2rem", "--_oy": "30px", "--_z": "10", "--_font": "Georgia, serif", "--_bg": "#000000", "--_fg": "#ffffff" });
+    const vars = themeVars({
+      primaryColor: "#facc15",
+      radius: 8,
+      offsetX: "2rem",
+      offsetY: 30,
+      zIndex: 10,
+      fontFamily: "Georgia, serif",
+      background: "#000000",
+    });
+    expect(vars).toMatchObject({
+      "--_primary": "#facc15",
+      "--_on": "#000000",
+      "--_radius": "8px",
+      "--_ox": "2rem",
+      "--_oy": "30px",
+      "--_z": "10",
+      "--_font": "Georgia, serif",
+      "--_bg": "#000000",
+      "--_fg": "#ffffff",
+    });
     expect(themeVars({ primaryColor: "#facc15", textColor: "#123456" })["--_on"]).toBe("#123456");
   });
 
   it("drops values that are not what they claim to be", () => {
-    const vars = themeVars({ primaryColor: "red; background: url(x)", fontFamily: "x; } .a { color: red", radius: "calc(1px)", zIndex: 1.5 });
+    const vars = themeVars({
+      primaryColor: "red; background: url(x)",
+      fontFamily: "x; } .a { color: red",
+      radius: "calc(1px)",
+      zIndex: 1.5,
+    });
     expect(vars["--_primary"]).toBe("#4f46e5");
     expect(vars["--_font"]).toBeNull();
     expect(vars["--_radius"]).toBeNull();
@@ -68,6 +91,7 @@ describe("strings", () => {
     const en = uiStrings("en");
     const sv = uiStrings("sv");
     const same = new Set(["agent", "bot"]); // the same words in Swedish
-    for (const key of Object.keys(en) as (keyof typeof en)[]) if (en[key] && !same.has(key)) expect(sv[key], key).not.toBe(en[key]);
+    for (const key of Object.keys(en) as (keyof typeof en)[])
+      if (en[key] && !same.has(key)) expect(sv[key], key).not.toBe(en[key]);
   });
 });

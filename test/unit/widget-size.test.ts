@@ -26,7 +26,8 @@ export function chatFiles(): string[] {
     if (seen.has(file)) return;
     seen.add(file);
     const code = fs.readFileSync(path.join(dir, file), "utf8");
-    for (const m of code.matchAll(/(?:\bimport|\bfrom)\s*["'](\.{1,2}\/[^"']+)["']/g)) visit(path.posix.join(path.posix.dirname(file), m[1]!));
+    for (const m of code.matchAll(/(?:\bimport|\bfrom)\s*["'](\.{1,2}\/[^"']+)["']/g))
+      visit(path.posix.join(path.posix.dirname(file), m[1]!));
   };
   visit(app);
   return [...seen];

@@ -12,7 +12,9 @@ describe("text on the primary colour", () => {
 
   it("always picks the higher of the two contrasts, for any colour", () => {
     for (let i = 0; i < 500; i++) {
-      const hex = `#${Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, "0")}`;
+      const hex = `#${Math.floor(Math.random() * 0xffffff)
+        .toString(16)
+        .padStart(6, "0")}`;
       const picked = readableOn(hex);
       const other = picked === "#ffffff" ? "#000000" : "#ffffff";
       expect(contrastRatio(hex, picked)!).toBeGreaterThanOrEqual(contrastRatio(hex, other)!);

@@ -21,7 +21,16 @@ const accept = "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/p
  * A textarea named "Message" (Enter sends, Shift+Enter is a newline), a button "Attach a file"
  * that opens the file picker, and a "Send" button.
  */
-export function Composer({ label, sendLabel, placeholder, attachLabel, inputRef, onSend, onTyping, onAttach }: ComposerProps) {
+export function Composer({
+  label,
+  sendLabel,
+  placeholder,
+  attachLabel,
+  inputRef,
+  onSend,
+  onTyping,
+  onAttach,
+}: ComposerProps) {
   const [text, setText] = useState("");
   const typing = useRef<ReturnType<typeof setTimeout> | null>(null);
   const picker = useRef<HTMLInputElement>(null);

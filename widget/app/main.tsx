@@ -16,7 +16,8 @@ let styles: CSSStyleSheet | undefined;
 
 export const mount: MountApp = (ctx) => {
   styles ??= sheet(messageCss + panelCss);
-  if (!ctx.shadow.adoptedStyleSheets.includes(styles)) ctx.shadow.adoptedStyleSheets = [...ctx.shadow.adoptedStyleSheets, styles];
+  if (!ctx.shadow.adoptedStyleSheets.includes(styles))
+    ctx.shadow.adoptedStyleSheets = [...ctx.shadow.adoptedStyleSheets, styles];
   const settings = signal(ctx.settings());
   const open = signal(ctx.isOpen());
   const visible = signal(document.visibilityState === "visible");

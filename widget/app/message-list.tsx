@@ -44,14 +44,40 @@ export function MessageList({ messages, greeting, t, onChoice }: MessageListProp
         const { message } = vm;
         const sender = message.sender.type;
         const prev = messages[i - 1]?.message.sender;
-        const showName = (sender === "agent" || sender === "bot") && (prev?.type !== sender || prev?.name !== message.sender.name);
+        const showName =
+          (sender === "agent" || sender === "bot") && (prev?.type !== sender || prev?.name !== message.sender.name);
         const own = sender === "contact";
-        const status = vm.delivery === "failed" ? t.failed : vm.delivery === "sending" ? t.sending : vm === lastOwn ? (vm.seen ? t.seen : t.sent) : "";
+        const status =
+          vm.delivery === "failed"
+            ? t.failed
+            : vm.delivery === "sending"
+              ? t.sending
+              : vm === lastOwn
+                ? vm.seen
+                  ? t.seen
+                  : t.sent
+                : "";
         return (
-          <div class="msg" key={vm.key} data-sender={sender} data-state={own ? vm.delivery : undefined} data-seen={own && vm.seen ? "" : undefined}>
+          <div
+            class="msg"
+            key={vm.key}
+            data-sender={sender}
+            data-state={own ? vm.delivery : undefined}
+            data-seen={own && vm.seen ? "" : undefined}
+          >
             {showName && <span class="who">{message.sender.name || (sender === "bot" ? t.bot : t.agent)}</span>}
             <div class="bubble">
-              <MessageContent message={message} strings={t} onQuickReply={vm === last && !own && message.type === "quick_replies" ? onChoice : message.type === "cards" ? onChoice : undefined} />
+              <MessageContent
+                message={message}
+                strings={t}
+                onQuickReply={
+                  vm === last && !own && message.type === "quick_replies"
+                    ? onChoice
+                    : message.type === "cards"
+                      ? onChoice
+                      : undefined
+                }
+              />
             </div>
             {own && status && <span class="status">{status}</span>}
           </div>

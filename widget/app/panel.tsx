@@ -29,7 +29,11 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
   const status = session.conversationStatus.value;
 
   const fields = s.preChat?.fields ?? [];
-  const needsPreChat = fields.length > 0 && !conversationId && !prechatDone.value && !fields.every((f) => (s.user as Record<string, unknown> | undefined)?.[f]);
+  const needsPreChat =
+    fields.length > 0 &&
+    !conversationId &&
+    !prechatDone.value &&
+    !fields.every((f) => (s.user as Record<string, unknown> | undefined)?.[f]);
 
   useEffect(() => {
     if (!isOpen) return;

@@ -16,7 +16,11 @@ export function baseLocale(locale: string | undefined): string {
 }
 
 /** Every key of `defaults`, from `overrides` when it is a string there, else from `table`. */
-export function pick<T extends Record<string, string>>(defaults: T, table: Partial<T>, overrides: Record<string, unknown>): T {
+export function pick<T extends Record<string, string>>(
+  defaults: T,
+  table: Partial<T>,
+  overrides: Record<string, unknown>,
+): T {
   const out = {} as Record<string, string>;
   for (const key of Object.keys(defaults)) {
     const o = overrides[key];

@@ -10,7 +10,12 @@ export function baseUrlOf(src: string): string {
 }
 
 export function readScript(doc: Document, settings: { site?: unknown }): ScriptInfo | null {
-  const script = (doc.currentScript as HTMLScriptElement | null) ?? Array.from(doc.querySelectorAll<HTMLScriptElement>("script[src]")).reverse().find((s) => /\/widget\.js(?:[?#]|$)/.test(s.src)) ?? null;
+  const script =
+    (doc.currentScript as HTMLScriptElement | null) ??
+    Array.from(doc.querySelectorAll<HTMLScriptElement>("script[src]"))
+      .reverse()
+      .find((s) => /\/widget\.js(?:[?#]|$)/.test(s.src)) ??
+    null;
   if (!script?.src) return null;
   const site = script.dataset.site ?? (typeof settings.site === "string" ? settings.site : null);
   return { baseUrl: baseUrlOf(script.src), siteKey: site };

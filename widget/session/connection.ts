@@ -1,5 +1,10 @@
 import { io, type Socket } from "socket.io-client";
-import type { HandshakeAuth, VisitorClientEvents, VisitorServerEvents, visitorNamespace } from "../../shared/protocol.ts";
+import type {
+  HandshakeAuth,
+  VisitorClientEvents,
+  VisitorServerEvents,
+  visitorNamespace,
+} from "../../shared/protocol.ts";
 
 export type RelaySocket = Socket<VisitorServerEvents, VisitorClientEvents>;
 
@@ -30,7 +35,13 @@ export function openRelay(baseUrl: string, auth: () => HandshakeAuth): RelaySock
   const wsOrigin = new URL(baseUrl).origin.replace(/^http/, "ws");
   const key = `parley:ws-blocked:${wsOrigin}`;
   const blocked = Date.now() - Number(storageGet(key)) < WS_BLOCKED_MS;
-  const socket = io(url, { path, auth: (cb) => cb(auth()), forceNew: true, reconnectionDelayMax: 10_000, ...(blocked ? { transports: ["polling"] } : {}) });
+  const socket = io(url, {
+    path,
+    auth: (cb) => cb(auth()),
+    forceNew: true,
+    reconnectionDelayMax: 10_000,
+    ...(blocked ? { transports: ["polling"] } : {}),
+  });
   if (!blocked && typeof document !== "undefined") {
     const onViolation = (e: SecurityPolicyViolationEvent) => {
       if (!e.blockedURI.startsWith(wsOrigin)) return;

@@ -38,7 +38,15 @@ export function createSession(opts: SessionOptions): Session {
   const failed = signal<OutboxItem[]>([]);
   const readUpTo = signal({ contact: 0, agent: 0 });
   const agentTyping = signal<string | null>(null);
-  const messages = computed(() => viewOf(stored.value, [...handedOver.value.map((h) => h.item), ...pending.value], failed.value, readUpTo.value.agent, conversationId.value));
+  const messages = computed(() =>
+    viewOf(
+      stored.value,
+      [...handedOver.value.map((h) => h.item), ...pending.value],
+      failed.value,
+      readUpTo.value.agent,
+      conversationId.value,
+    ),
+  );
   const unread = computed(() => unreadCount(stored.value, readUpTo.value.contact));
 
   const handlers = new Set<(m: Message) => void>();
@@ -55,8 +63,12 @@ export function createSession(opts: SessionOptions): Session {
   /** Resync requests started so far: a hand-over noticed after round r is settled by a resync of a later round. */
   let syncRound = 0;
 
-  const call = <E extends keyof VisitorClientEvents>(event: E, payload: Parameters<VisitorClientEvents[E]>[0]): Promise<Ack<any>> =>
-    (socket!.timeout(ACK_TIMEOUT_MS) as any).emitWithAck(event, payload);
+  /* eslint-disable @typescript-eslint/no-explicit-any -- to be typed end to end with the session split */
+  const call = <E extends keyof VisitorClientEvents>(
+    event: E,
+    payload: Parameters<VisitorClientEvents[E]>[0],
+  ): Promise<Ack<any>> => (socket!.timeout(ACK_TIMEOUT_MS) as any).emitWithAck(event, payload);
+  /* eslint-enable @typescript-eslint/no-explicit-any */
   const online = () => !!socket?.connected && welcomed;
 
   function tell(list: VisitorMessage[]) {
@@ -79,7 +91,10 @@ export function createSession(opts: SessionOptions): Session {
       conversationStatus.value = c.status;
       const r = readUpTo.value;
       if (c.readUpTo.contact > r.contact || c.readUpTo.agent > r.agent) {
-        readUpTo.value = { contact: Math.max(r.contact, c.readUpTo.contact), agent: Math.max(r.agent, c.readUpTo.agent) };
+        readUpTo.value = {
+          contact: Math.max(r.contact, c.readUpTo.contact),
+          agent: Math.max(r.agent, c.readUpTo.agent),
+        };
       }
     });
     // Something is missing (a live event lost between nodes, or a reconnect): fetch it.
@@ -120,7 +135,9 @@ export function createSession(opts: SessionOptions): Session {
           const id = conversationId.value;
           if (!id || !online()) return;
           const round = ++syncRound;
-          const ack = await call("resync", { conversationId: id, afterSeq: contiguousSeq(stored.value) }).catch(() => null);
+          const ack = await call("resync", { conversationId: id, afterSeq: contiguousSeq(stored.value) }).catch(
+            () => null,
+          );
           if (!ack || id !== conversationId.value) return;
           if (!ack.ok) {
             if (ack.error.code === "not_found") follow(null);
@@ -167,7 +184,10 @@ export function createSession(opts: SessionOptions): Session {
    */
   function refreshPending() {
     const now = outbox.items();
-    const settled = new Set([...stored.value.flatMap((m) => (m.clientId ? [m.clientId] : [])), ...failed.value.map((i) => i.clientId)]);
+    const settled = new Set([
+      ...stored.value.flatMap((m) => (m.clientId ? [m.clientId] : [])),
+      ...failed.value.map((i) => i.clientId),
+    ]);
     const before = handedOver.value;
     const next = handOver(before, pending.value, now, settled, syncRound);
     batch(() => {
@@ -182,10 +202,17 @@ export function createSession(opts: SessionOptions): Session {
       refreshPending();
       const item = pending.value[0];
       if (!item || !online()) return;
-      const ack = await call("send", { clientId: item.clientId, conversationId: conversationId.value, message: item.message }).catch(() => null);
+      const ack = await call("send", {
+        clientId: item.clientId,
+        conversationId: conversationId.value,
+        message: item.message,
+      }).catch(() => null);
       // No answer (offline, timeout): the item stays and goes again on the next connect.
       if (!ack) return;
-      if (!ack.ok && (ack.error.code === "rate_limited" || ack.error.code === "internal_error" || ack.error.code === "unavailable")) {
+      if (
+        !ack.ok &&
+        (ack.error.code === "rate_limited" || ack.error.code === "internal_error" || ack.error.code === "unavailable")
+      ) {
         retryLater(flush);
         return;
       }
@@ -230,7 +257,11 @@ export function createSession(opts: SessionOptions): Session {
   }
 
   function open() {
-    const s = openRelay(opts.baseUrl, () => ({ siteKey: opts.siteKey, visitorToken: store.get("visitor") ?? undefined, ...(user ? { user } : {}) }));
+    const s = openRelay(opts.baseUrl, () => ({
+      siteKey: opts.siteKey,
+      visitorToken: store.get("visitor") ?? undefined,
+      ...(user ? { user } : {}),
+    }));
     socket = s;
     s.on("welcome", onWelcome);
     s.on("disconnect", () => {

@@ -49,7 +49,15 @@ describe("the outbox", () => {
     expect(new Outbox(siteStorage(storage, "pk_a")).items()).toEqual([]);
     storage.setItem("parley:pk_a:outbox", JSON.stringify([{ clientId: 1 }, null]));
     expect(new Outbox(siteStorage(storage, "pk_a")).items()).toEqual([]);
-    const blocked = { getItem: () => { throw new Error("blocked"); }, setItem: () => { throw new Error("blocked"); }, removeItem: () => {} } as unknown as Storage;
+    const blocked = {
+      getItem: () => {
+        throw new Error("blocked");
+      },
+      setItem: () => {
+        throw new Error("blocked");
+      },
+      removeItem: () => {},
+    } as unknown as Storage;
     const outbox = new Outbox(siteStorage(blocked, "pk_a"));
     outbox.add(text("kept in memory"));
     expect(outbox.items()).toHaveLength(1);

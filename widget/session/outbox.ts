@@ -14,7 +14,14 @@ export interface OutboxItem {
 
 function isItem(x: unknown): x is OutboxItem {
   const i = x as OutboxItem | null;
-  return !!i && typeof i.clientId === "string" && typeof i.createdAt === "string" && !!i.message && typeof i.message.type === "string" && typeof i.message.content === "object";
+  return (
+    !!i &&
+    typeof i.clientId === "string" &&
+    typeof i.createdAt === "string" &&
+    !!i.message &&
+    typeof i.message.type === "string" &&
+    typeof i.message.content === "object"
+  );
 }
 
 /** 16 random URL-safe characters. */
@@ -64,9 +71,17 @@ export interface HandedOver {
  * it as sending, instead of dropping it until its own socket catches up. `settled` are the
  * client ids this tab holds as stored or refused.
  */
-export function handOver(held: HandedOver[], shown: OutboxItem[], now: OutboxItem[], settled: Set<string>, round: number): HandedOver[] {
+export function handOver(
+  held: HandedOver[],
+  shown: OutboxItem[],
+  now: OutboxItem[],
+  settled: Set<string>,
+  round: number,
+): HandedOver[] {
   const inOutbox = new Set(now.map((i) => i.clientId));
   const kept = held.filter((h) => !settled.has(h.item.clientId));
-  const left = shown.filter((i) => !inOutbox.has(i.clientId) && !settled.has(i.clientId)).map((item) => ({ item, round }));
+  const left = shown
+    .filter((i) => !inOutbox.has(i.clientId) && !settled.has(i.clientId))
+    .map((item) => ({ item, round }));
   return left.length || kept.length !== held.length ? [...kept, ...left] : held;
 }

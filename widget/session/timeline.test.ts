@@ -66,10 +66,20 @@ describe("streamed deltas", () => {
 });
 
 describe("the view", () => {
-  const item = (clientId: string) => ({ clientId, message: { type: "text" as const, content: { text: clientId } }, createdAt: "2026-01-01T00:00:01.000Z" });
+  const item = (clientId: string) => ({
+    clientId,
+    message: { type: "text" as const, content: { text: clientId } },
+    createdAt: "2026-01-01T00:00:01.000Z",
+  });
 
   it("shows stored messages, then unsent ones that are not stored yet", () => {
-    const view = viewOf([msg(1, { clientId: "sent-0001" }), msg(2)], [item("sent-0001"), item("wait-0002")], [item("bad-00003")], 1, "conv_1");
+    const view = viewOf(
+      [msg(1, { clientId: "sent-0001" }), msg(2)],
+      [item("sent-0001"), item("wait-0002")],
+      [item("bad-00003")],
+      1,
+      "conv_1",
+    );
     expect(view.map((v) => [v.key, v.delivery, v.seen])).toEqual([
       ["msg_1", "sent", true],
       ["msg_2", "sent", false],

@@ -12,7 +12,8 @@ const textOf = (m: VisitorMessage) => (typeof m.content.text === "string" ? m.co
 /** Which of two copies of one message to keep: complete beats streaming, a longer stream beats a shorter one. */
 function fresher(held: VisitorMessage, incoming: VisitorMessage): VisitorMessage {
   if (held.state === "complete" && incoming.state === "streaming") return held;
-  if (held.state === "streaming" && incoming.state === "streaming" && textOf(incoming).length < textOf(held).length) return held;
+  if (held.state === "streaming" && incoming.state === "streaming" && textOf(incoming).length < textOf(held).length)
+    return held;
   return { ...incoming, clientId: incoming.clientId ?? held.clientId ?? null };
 }
 
@@ -66,9 +67,21 @@ export function unreadCount(held: VisitorMessage[], readUpTo: number): number {
 }
 
 /** Stored messages by seq, then what the visitor sent that is not stored yet (pending, then refused). */
-export function viewOf(held: VisitorMessage[], pending: OutboxItem[], failed: OutboxItem[], readByAgent: number, conversationId: string | null): ViewMessage[] {
+export function viewOf(
+  held: VisitorMessage[],
+  pending: OutboxItem[],
+  failed: OutboxItem[],
+  readByAgent: number,
+  conversationId: string | null,
+): ViewMessage[] {
   const storedIds = new Set(held.map((m) => m.clientId).filter(Boolean));
-  const view: ViewMessage[] = held.map((m) => ({ key: m.id, clientId: m.clientId ?? null, message: m, delivery: "sent", seen: readByAgent >= m.seq }));
+  const view: ViewMessage[] = held.map((m) => ({
+    key: m.id,
+    clientId: m.clientId ?? null,
+    message: m,
+    delivery: "sent",
+    seen: readByAgent >= m.seq,
+  }));
   const unsent = (item: OutboxItem, delivery: "sending" | "failed"): ViewMessage => ({
     key: item.clientId,
     clientId: item.clientId,

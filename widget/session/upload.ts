@@ -11,13 +11,23 @@ export class UploadError extends Error {}
  * Uploads one file to POST /v1/files with the visitor's credentials (`Authorization: Visitor`
  * and the site key) and answers the image or file message that carries it.
  */
-export async function uploadFile(baseUrl: string, siteKey: string, token: string, file: File): Promise<TypedMessageInput> {
+export async function uploadFile(
+  baseUrl: string,
+  siteKey: string,
+  token: string,
+  file: File,
+): Promise<TypedMessageInput> {
   if (file.size > MAX_UPLOAD_BYTES) throw new UploadError("too_large");
   const form = new FormData();
   form.append("file", file, file.name);
   let res: Response;
   try {
-    res = await fetch(`${baseUrl}/v1/files`, { method: "POST", credentials: "omit", headers: { authorization: `Visitor ${token}`, "x-parley-site": siteKey }, body: form });
+    res = await fetch(`${baseUrl}/v1/files`, {
+      method: "POST",
+      credentials: "omit",
+      headers: { authorization: `Visitor ${token}`, "x-parley-site": siteKey },
+      body: form,
+    });
   } catch {
     throw new UploadError("");
   }

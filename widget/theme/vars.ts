@@ -39,7 +39,8 @@ export function cssLength(v: unknown): string | null {
 export function themeVars(theme: ThemeSettings = {}, cssPrimary?: string): Record<string, string | null> {
   const primary = color(cssPrimary) ?? color(theme.primaryColor) ?? DEFAULT_PRIMARY;
   const background = color(theme.background);
-  const font = typeof theme.fontFamily === "string" && /^[^;{}<>\\]{1,200}$/.test(theme.fontFamily) ? theme.fontFamily : null;
+  const font =
+    typeof theme.fontFamily === "string" && /^[^;{}<>\\]{1,200}$/.test(theme.fontFamily) ? theme.fontFamily : null;
   const z = typeof theme.zIndex === "number" && Number.isInteger(theme.zIndex) ? String(theme.zIndex) : null;
   return {
     "--_primary": primary,

@@ -1,6 +1,17 @@
 import { Router } from "express";
 import { z } from "zod";
-import { Agent, AgentInput, Contact, ContactInput, CreatedToken, Site, SiteInput, SitePatch, Token, TokenInput } from "../../../shared/schemas/index.ts";
+import {
+  Agent,
+  AgentInput,
+  Contact,
+  ContactInput,
+  CreatedToken,
+  Site,
+  SiteInput,
+  SitePatch,
+  Token,
+  TokenInput,
+} from "../../../shared/schemas/index.ts";
 import type { Ctx } from "../../domain/context.ts";
 import * as sites from "../../domain/sites.ts";
 import * as tokens from "../../domain/tokens.ts";
@@ -16,53 +27,174 @@ const IdParam = z.object({ id: z.string() });
 export function adminRoutes(ctx: Ctx): Router {
   const r = Router();
 
-  define(r, { method: "get", path: "/v1/sites", tag: "Sites", summary: "List sites", responses: { 200: { description: "Sites", schema: z.object({ items: z.array(Site) }) }, ...errorResponses } }, async ({ principal }) => ({
-    status: 200,
-    body: { items: await sites.listSites(ctx, principal) },
-  }));
-  define(r, { method: "post", path: "/v1/sites", tag: "Sites", summary: "Create a site (one per website)", body: SiteInput, responses: { 201: { description: "Created; siteKey is public", schema: Site }, ...errorResponses } }, async ({ body, principal }) => ({
-    status: 201,
-    body: await sites.createSite(ctx, principal, body),
-  }));
-  define(r, { method: "get", path: "/v1/sites/:id", tag: "Sites", summary: "Get a site", params: IdParam, responses: { 200: { description: "The site", schema: Site }, ...errorResponses } }, async ({ params, principal }) => ({
-    status: 200,
-    body: await sites.getSite(ctx, principal, params.id!),
-  }));
-  define(r, { method: "patch", path: "/v1/sites/:id", tag: "Sites", summary: "Update a site", params: IdParam, body: SitePatch, responses: { 200: { description: "The site", schema: Site }, ...errorResponses } }, async ({ params, body, principal }) => ({
-    status: 200,
-    body: await sites.updateSite(ctx, principal, params.id!, body),
-  }));
+  define(
+    r,
+    {
+      method: "get",
+      path: "/v1/sites",
+      tag: "Sites",
+      summary: "List sites",
+      responses: { 200: { description: "Sites", schema: z.object({ items: z.array(Site) }) }, ...errorResponses },
+    },
+    async ({ principal }) => ({
+      status: 200,
+      body: { items: await sites.listSites(ctx, principal) },
+    }),
+  );
+  define(
+    r,
+    {
+      method: "post",
+      path: "/v1/sites",
+      tag: "Sites",
+      summary: "Create a site (one per website)",
+      body: SiteInput,
+      responses: { 201: { description: "Created; siteKey is public", schema: Site }, ...errorResponses },
+    },
+    async ({ body, principal }) => ({
+      status: 201,
+      body: await sites.createSite(ctx, principal, body),
+    }),
+  );
+  define(
+    r,
+    {
+      method: "get",
+      path: "/v1/sites/:id",
+      tag: "Sites",
+      summary: "Get a site",
+      params: IdParam,
+      responses: { 200: { description: "The site", schema: Site }, ...errorResponses },
+    },
+    async ({ params, principal }) => ({
+      status: 200,
+      body: await sites.getSite(ctx, principal, params.id!),
+    }),
+  );
+  define(
+    r,
+    {
+      method: "patch",
+      path: "/v1/sites/:id",
+      tag: "Sites",
+      summary: "Update a site",
+      params: IdParam,
+      body: SitePatch,
+      responses: { 200: { description: "The site", schema: Site }, ...errorResponses },
+    },
+    async ({ params, body, principal }) => ({
+      status: 200,
+      body: await sites.updateSite(ctx, principal, params.id!, body),
+    }),
+  );
 
-  define(r, { method: "get", path: "/v1/tokens", tag: "Tokens", summary: "List API tokens (never their secrets)", responses: { 200: { description: "Tokens", schema: z.object({ items: z.array(Token) }) }, ...errorResponses } }, async ({ principal }) => ({
-    status: 200,
-    body: { items: await tokens.listTokens(ctx, principal) },
-  }));
-  define(r, { method: "post", path: "/v1/tokens", tag: "Tokens", summary: "Create an API token; the secret is shown once", body: TokenInput, responses: { 201: { description: "Created", schema: CreatedToken }, ...errorResponses } }, async ({ body, principal }) => ({
-    status: 201,
-    body: await tokens.createToken(ctx, principal, body),
-  }));
-  define(r, { method: "delete", path: "/v1/tokens/:id", tag: "Tokens", summary: "Revoke an API token", params: IdParam, responses: { 204: { description: "Revoked" }, ...errorResponses } }, async ({ params, principal }) => {
-    await tokens.deleteToken(ctx, principal, params.id!);
-    return { status: 204 };
-  });
+  define(
+    r,
+    {
+      method: "get",
+      path: "/v1/tokens",
+      tag: "Tokens",
+      summary: "List API tokens (never their secrets)",
+      responses: { 200: { description: "Tokens", schema: z.object({ items: z.array(Token) }) }, ...errorResponses },
+    },
+    async ({ principal }) => ({
+      status: 200,
+      body: { items: await tokens.listTokens(ctx, principal) },
+    }),
+  );
+  define(
+    r,
+    {
+      method: "post",
+      path: "/v1/tokens",
+      tag: "Tokens",
+      summary: "Create an API token; the secret is shown once",
+      body: TokenInput,
+      responses: { 201: { description: "Created", schema: CreatedToken }, ...errorResponses },
+    },
+    async ({ body, principal }) => ({
+      status: 201,
+      body: await tokens.createToken(ctx, principal, body),
+    }),
+  );
+  define(
+    r,
+    {
+      method: "delete",
+      path: "/v1/tokens/:id",
+      tag: "Tokens",
+      summary: "Revoke an API token",
+      params: IdParam,
+      responses: { 204: { description: "Revoked" }, ...errorResponses },
+    },
+    async ({ params, principal }) => {
+      await tokens.deleteToken(ctx, principal, params.id!);
+      return { status: 204 };
+    },
+  );
 
-  define(r, { method: "get", path: "/v1/agents", tag: "Agents", summary: "List agents", responses: { 200: { description: "Agents", schema: z.object({ items: z.array(Agent) }) }, ...errorResponses } }, async ({ principal }) => ({
-    status: 200,
-    body: { items: await agents.listAgents(ctx, principal) },
-  }));
-  define(r, { method: "post", path: "/v1/agents", tag: "Agents", summary: "Create an agent (an inbox user)", description: "The password is stored with scrypt and never returned.", body: AgentInput, responses: { 201: { description: "Created", schema: Agent }, ...errorResponses } }, async ({ body, principal }) => ({
-    status: 201,
-    body: await agents.createAgent(ctx, principal, body),
-  }));
+  define(
+    r,
+    {
+      method: "get",
+      path: "/v1/agents",
+      tag: "Agents",
+      summary: "List agents",
+      responses: { 200: { description: "Agents", schema: z.object({ items: z.array(Agent) }) }, ...errorResponses },
+    },
+    async ({ principal }) => ({
+      status: 200,
+      body: { items: await agents.listAgents(ctx, principal) },
+    }),
+  );
+  define(
+    r,
+    {
+      method: "post",
+      path: "/v1/agents",
+      tag: "Agents",
+      summary: "Create an agent (an inbox user)",
+      description: "The password is stored with scrypt and never returned.",
+      body: AgentInput,
+      responses: { 201: { description: "Created", schema: Agent }, ...errorResponses },
+    },
+    async ({ body, principal }) => ({
+      status: 201,
+      body: await agents.createAgent(ctx, principal, body),
+    }),
+  );
 
-  define(r, { method: "get", path: "/v1/contacts/:id", tag: "Contacts", summary: "Get a contact", params: IdParam, responses: { 200: { description: "The contact", schema: Contact }, ...errorResponses } }, async ({ params, principal }) => ({
-    status: 200,
-    body: await contacts.getContact(ctx, principal, params.id!),
-  }));
-  define(r, { method: "patch", path: "/v1/contacts/:id", tag: "Contacts", summary: "Update a contact", params: IdParam, body: ContactInput, responses: { 200: { description: "The contact", schema: Contact }, ...errorResponses } }, async ({ params, body, principal }) => ({
-    status: 200,
-    body: await contacts.patchContact(ctx, principal, params.id!, body),
-  }));
+  define(
+    r,
+    {
+      method: "get",
+      path: "/v1/contacts/:id",
+      tag: "Contacts",
+      summary: "Get a contact",
+      params: IdParam,
+      responses: { 200: { description: "The contact", schema: Contact }, ...errorResponses },
+    },
+    async ({ params, principal }) => ({
+      status: 200,
+      body: await contacts.getContact(ctx, principal, params.id!),
+    }),
+  );
+  define(
+    r,
+    {
+      method: "patch",
+      path: "/v1/contacts/:id",
+      tag: "Contacts",
+      summary: "Update a contact",
+      params: IdParam,
+      body: ContactInput,
+      responses: { 200: { description: "The contact", schema: Contact }, ...errorResponses },
+    },
+    async ({ params, body, principal }) => ({
+      status: 200,
+      body: await contacts.patchContact(ctx, principal, params.id!, body),
+    }),
+  );
   define(
     r,
     {
@@ -73,7 +205,14 @@ export function adminRoutes(ctx: Ctx): Router {
       description:
         "Permanent. Also forgets the contact's widget visitors (their tokens stop resolving to this person) and finished webhook deliveries about it, then announces `contact.deleted`. Admin tokens, tokens of the contact's site and owner agents only (other agents: 403).",
       params: IdParam,
-      responses: { 204: { description: "Erased" }, 403: { description: "forbidden: not an owner, an admin token or a token of the contact's site", schema: ErrorEnvelope }, ...errorResponses },
+      responses: {
+        204: { description: "Erased" },
+        403: {
+          description: "forbidden: not an owner, an admin token or a token of the contact's site",
+          schema: ErrorEnvelope,
+        },
+        ...errorResponses,
+      },
     },
     async ({ params, principal }) => {
       await eraseContact(ctx, principal, params.id!);

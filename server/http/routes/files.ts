@@ -13,7 +13,10 @@ const StoredFile = z
   .object({ url: z.string(), name: z.string(), size: z.number().int(), mimeType: z.string() })
   .meta({ id: "StoredFile", description: "Use as the content of an `image` or `file` message" });
 
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, parts: 11, fieldSize: 1024 } }).single("file");
+const upload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, parts: 11, fieldSize: 1024 },
+}).single("file");
 
 /** Runs multer on the request; its and busboy's failures become the contract's errors. */
 function receive(req: Request, res: Response): Promise<Express.Multer.File | undefined> {
@@ -21,8 +24,15 @@ function receive(req: Request, res: Response): Promise<Express.Multer.File | und
     upload(req, res, (err: unknown) => {
       if (!err) return resolve(req.file);
       if (err instanceof multer.MulterError) {
-        if (err.code === "LIMIT_FILE_SIZE") return reject(new ParleyError("payload_too_large", `A file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`));
-        return reject(new ParleyError("validation_failed", "Request validation failed", [{ path: err.field ?? "file", message: "send exactly one file in the field `file`" }]));
+        if (err.code === "LIMIT_FILE_SIZE")
+          return reject(
+            new ParleyError("payload_too_large", `A file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`),
+          );
+        return reject(
+          new ParleyError("validation_failed", "Request validation failed", [
+            { path: err.field ?? "file", message: "send exactly one file in the field `file`" },
+          ]),
+        );
       }
       reject(new ParleyError("bad_request", "Malformed multipart body"));
     });
@@ -54,10 +64,18 @@ export function fileRoutes(ctx: Ctx, limiters: Limiters): Router {
       },
     },
     async ({ req, res, principal }) => {
-      if (!req.is("multipart/form-data")) throw new ParleyError("unsupported_media_type", "Send the file as multipart/form-data in the field `file`");
+      if (!req.is("multipart/form-data"))
+        throw new ParleyError("unsupported_media_type", "Send the file as multipart/form-data in the field `file`");
       const file = await receive(req, res);
-      if (!file) throw new ParleyError("validation_failed", "Request validation failed", [{ path: "file", message: "required" }]);
-      const stored = await storeFile(ctx, principal, { name: file.originalname, mimeType: file.mimetype, data: file.buffer });
+      if (!file)
+        throw new ParleyError("validation_failed", "Request validation failed", [
+          { path: "file", message: "required" },
+        ]);
+      const stored = await storeFile(ctx, principal, {
+        name: file.originalname,
+        mimeType: file.mimetype,
+        data: file.buffer,
+      });
       return { status: 201, body: stored };
     },
   );
@@ -72,7 +90,10 @@ export function fileRoutes(ctx: Ctx, limiters: Limiters): Router {
       "The `url` an upload answered. The unguessable key is the permission: no token needed. Answers the bytes with the file's type as Content-Type, `Content-Disposition` inline for images and PDF (attachment otherwise), `X-Content-Type-Options: nosniff` and a sandboxing Content-Security-Policy. Erasing the contact that uploaded the file, or in whose conversation it was sent, makes it 404.",
     params: z.object({ key: z.string().meta({ description: "The key in the file's URL" }) }),
     auth: "none",
-    responses: { 200: { description: "The file's bytes" }, 404: { description: "not_found: no file has this key (or it was erased)", schema: ErrorEnvelope } },
+    responses: {
+      200: { description: "The file's bytes" },
+      404: { description: "not_found: no file has this key (or it was erased)", schema: ErrorEnvelope },
+    },
   });
   r.get("/v1/files/:key", async (req, res) => {
     const file = await readFile(ctx, String(req.params.key));
@@ -80,7 +101,10 @@ export function fileRoutes(ctx: Ctx, limiters: Limiters): Router {
     const inline = file.mime_type.startsWith("image/") || file.mime_type === "application/pdf";
     res.setHeader("Content-Type", file.mime_type);
     res.setHeader("Content-Length", String(file.data.length));
-    res.setHeader("Content-Disposition", `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(file.name)}`);
+    res.setHeader(
+      "Content-Disposition",
+      `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+    );
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
     res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");

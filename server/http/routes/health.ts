@@ -19,7 +19,10 @@ export function healthRoutes(readiness: Readiness, metrics: Metrics, draining: (
     for (const [name, check] of Object.entries({ database: readiness.database, redis: readiness.redis })) {
       if (!check) continue;
       try {
-        await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000).unref())]);
+        await Promise.race([
+          check(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000).unref()),
+        ]);
         checks[name] = "ok";
       } catch {
         checks[name] = "unreachable";

@@ -1,6 +1,6 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import { parseCookie, stringifySetCookie } from "cookie";
+import { stringifySetCookie } from "cookie";
 import { Agent, SignInBody } from "../../../shared/schemas/index.ts";
 import { csrfHeader, sessionPath } from "../../../shared/inbox.ts";
 import type { Ctx } from "../../domain/context.ts";
@@ -12,21 +12,11 @@ import { consume, type Limiters } from "../rate-limit.ts";
 import type { SessionResolver } from "../auth.ts";
 import { define } from "../route.ts";
 import { errorResponses } from "./common.ts";
+import { sessionCookie, sessionTokenFrom } from "../../auth/session-cookie.ts";
 
-/** The inbox's session cookie: HttpOnly, SameSite=Lax, Secure when the request came over HTTPS. */
-export const sessionCookie = "parley_session";
+export { sessionCookie, sessionTokenFrom };
 
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
-
-/** The session token in a Cookie header, if any. */
-export function sessionTokenFrom(cookieHeader: string | undefined): string | null {
-  if (!cookieHeader) return null;
-  try {
-    return parseCookie(cookieHeader)[sessionCookie] || null;
-  } catch {
-    return null;
-  }
-}
 
 function hasCsrfHeader(req: Request): boolean {
   return req.get(csrfHeader) === "1";
@@ -34,7 +24,10 @@ function hasCsrfHeader(req: Request): boolean {
 
 function refuseWithoutCsrfHeader(req: Request): void {
   if (!safeMethods.has(req.method) && !hasCsrfHeader(req)) {
-    throw new ParleyError("forbidden", `A request authenticated by the session cookie must send the ${csrfHeader}: 1 header`);
+    throw new ParleyError(
+      "forbidden",
+      `A request authenticated by the session cookie must send the ${csrfHeader}: 1 header`,
+    );
   }
 }
 
@@ -55,7 +48,13 @@ export function sessionResolver(ctx: Ctx): SessionResolver {
 
 function setCookie(req: Request, value: string, maxAgeSeconds: number): Record<string, string> {
   return {
-    "Set-Cookie": stringifySetCookie(sessionCookie, value, { httpOnly: true, sameSite: "lax", secure: req.secure, path: "/", maxAge: maxAgeSeconds }),
+    "Set-Cookie": stringifySetCookie(sessionCookie, value, {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: req.secure,
+      path: "/",
+      maxAge: maxAgeSeconds,
+    }),
     "Cache-Control": "no-store",
   };
 }
@@ -77,7 +76,11 @@ export function inboxSessionRoutes(ctx: Ctx, limiters: Limiters): Router {
       summary: "Sign an agent in",
       description: `Sets the HttpOnly session cookie. Send the \`${csrfHeader}: 1\` header. Attempts are rate limited per address and email; wrong credentials answer 401 without saying which of the two was wrong.`,
       body: SignInBody,
-      responses: { 200: { description: "Signed in", schema: SessionBody }, 403: { description: "forbidden (no CSRF header)" }, ...errorResponses },
+      responses: {
+        200: { description: "Signed in", schema: SessionBody },
+        403: { description: "forbidden (no CSRF header)" },
+        ...errorResponses,
+      },
     },
     async ({ body, req }) => {
       refuseWithoutCsrfHeader(req);
@@ -89,7 +92,11 @@ export function inboxSessionRoutes(ctx: Ctx, limiters: Limiters): Router {
         throw new ParleyError("unauthorized", "Wrong email or password");
       }
       await limiters.signIn.delete(`${req.ip}:${email}`).catch(() => {});
-      return { status: 200, body: { agent: session.agent }, headers: setCookie(req, session.token, Math.floor(SESSION_TTL_MS / 1000)) };
+      return {
+        status: 200,
+        body: { agent: session.agent },
+        headers: setCookie(req, session.token, Math.floor(SESSION_TTL_MS / 1000)),
+      };
     },
   );
 
@@ -106,7 +113,11 @@ export function inboxSessionRoutes(ctx: Ctx, limiters: Limiters): Router {
     async ({ req }) => {
       const p = req.principal;
       if (p?.kind !== "agent") throw new ParleyError("unauthorized", "Not signed in");
-      return { status: 200, body: { agent: agentView(await agentRow(ctx, p.agentId)) }, headers: { "Cache-Control": "no-store" } };
+      return {
+        status: 200,
+        body: { agent: agentView(await agentRow(ctx, p.agentId)) },
+        headers: { "Cache-Control": "no-store" },
+      };
     },
   );
 
@@ -119,7 +130,11 @@ export function inboxSessionRoutes(ctx: Ctx, limiters: Limiters): Router {
       auth: "none",
       summary: "Sign out",
       description: `Ends the session at once and clears the cookie. Send the \`${csrfHeader}: 1\` header.`,
-      responses: { 204: { description: "Signed out" }, 403: { description: "forbidden (no CSRF header)" }, ...errorResponses },
+      responses: {
+        204: { description: "Signed out" },
+        403: { description: "forbidden (no CSRF header)" },
+        ...errorResponses,
+      },
     },
     async ({ req }) => {
       refuseWithoutCsrfHeader(req);

@@ -23,7 +23,8 @@ export function widgetConfigRoutes(ctx: Ctx): Router {
       path: "/v1/widget/config",
       tag: "Widget",
       summary: "The public configuration of a site's widget",
-      description: "Theme, greeting and name for the embed script. No token: the site key is public. 403 when the page's Origin is not one of the site's allowed origins.",
+      description:
+        "Theme, greeting and name for the embed script. No token: the site key is public. 403 when the page's Origin is not one of the site's allowed origins.",
       auth: "none",
       query: WidgetConfigQuery,
       responses: {
@@ -38,8 +39,13 @@ export function widgetConfigRoutes(ctx: Ctx): Router {
       const site = await siteByKey(ctx, query.siteKey);
       if (!site) throw new ParleyError("not_found", "Unknown site key");
       const origin = req.headers.origin;
-      if (origin !== undefined && !originAllowed(site, origin)) throw new ParleyError("forbidden", `This site may not be embedded on ${origin}`);
-      return { status: 200, body: publicSiteConfig(site), headers: { "Cache-Control": "public, max-age=60", Vary: "Origin" } };
+      if (origin !== undefined && !originAllowed(site, origin))
+        throw new ParleyError("forbidden", `This site may not be embedded on ${origin}`);
+      return {
+        status: 200,
+        body: publicSiteConfig(site),
+        headers: { "Cache-Control": "public, max-age=60", Vary: "Origin" },
+      };
     },
   );
   return r;

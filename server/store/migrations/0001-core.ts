@@ -57,7 +57,12 @@ export const core: Migration = {
       .addColumn("created_at", "text", (c) => c.notNull())
       .addColumn("updated_at", "text", (c) => c.notNull())
       .execute();
-    await db.schema.createIndex("contacts_site_external").unique().on("contacts").columns(["site_id", "external_id"]).execute();
+    await db.schema
+      .createIndex("contacts_site_external")
+      .unique()
+      .on("contacts")
+      .columns(["site_id", "external_id"])
+      .execute();
     await db.schema.createIndex("contacts_site_email").on("contacts").columns(["site_id", "email"]).execute();
     await db.schema.createIndex("contacts_site_phone").on("contacts").columns(["site_id", "phone"]).execute();
 
@@ -95,11 +100,24 @@ export const core: Migration = {
       .addColumn("first_response_at", "text")
       .addColumn("closed_at", "text")
       .execute();
-    await db.schema.createIndex("conversations_site_unique").unique().on("conversations").columns(["site_id", "unique_id"]).execute();
-    await db.schema.createIndex("conversations_site_updated").on("conversations").columns(["site_id", "updated_at", "id"]).execute();
+    await db.schema
+      .createIndex("conversations_site_unique")
+      .unique()
+      .on("conversations")
+      .columns(["site_id", "unique_id"])
+      .execute();
+    await db.schema
+      .createIndex("conversations_site_updated")
+      .on("conversations")
+      .columns(["site_id", "updated_at", "id"])
+      .execute();
     await db.schema.createIndex("conversations_updated").on("conversations").columns(["updated_at", "id"]).execute();
     await db.schema.createIndex("conversations_contact").on("conversations").columns(["contact_id"]).execute();
-    await db.schema.createIndex("conversations_visitor").on("conversations").columns(["visitor_id", "updated_at"]).execute();
+    await db.schema
+      .createIndex("conversations_visitor")
+      .on("conversations")
+      .columns(["visitor_id", "updated_at"])
+      .execute();
 
     await db.schema
       .createTable("conversation_tags")
@@ -108,7 +126,11 @@ export const core: Migration = {
       .addColumn("created_at", "text", (c) => c.notNull())
       .addPrimaryKeyConstraint("conversation_tags_pk", ["conversation_id", "tag"])
       .execute();
-    await db.schema.createIndex("conversation_tags_tag").on("conversation_tags").columns(["tag", "conversation_id"]).execute();
+    await db.schema
+      .createIndex("conversation_tags_tag")
+      .on("conversation_tags")
+      .columns(["tag", "conversation_id"])
+      .execute();
 
     await db.schema
       .createTable("messages")
@@ -124,7 +146,17 @@ export const core: Migration = {
       .addColumn("idempotency_key", "text")
       .addColumn("created_at", "text", (c) => c.notNull())
       .execute();
-    await db.schema.createIndex("messages_conversation_seq").unique().on("messages").columns(["conversation_id", "seq"]).execute();
-    await db.schema.createIndex("messages_conversation_key").unique().on("messages").columns(["conversation_id", "idempotency_key"]).execute();
+    await db.schema
+      .createIndex("messages_conversation_seq")
+      .unique()
+      .on("messages")
+      .columns(["conversation_id", "seq"])
+      .execute();
+    await db.schema
+      .createIndex("messages_conversation_key")
+      .unique()
+      .on("messages")
+      .columns(["conversation_id", "idempotency_key"])
+      .execute();
   },
 };

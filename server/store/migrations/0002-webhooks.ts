@@ -33,7 +33,9 @@ export const webhooks: Migration = {
 
     await db.schema
       .createTable("webhook_deliveries")
-      .addColumn("position", postgres ? "bigserial" : "integer", (c) => (postgres ? c.primaryKey() : c.primaryKey().autoIncrement()))
+      .addColumn("position", postgres ? "bigserial" : "integer", (c) =>
+        postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
+      )
       .addColumn("id", "text", (c) => c.notNull().unique())
       .addColumn("webhook_id", "text", (c) => c.notNull().references("webhooks.id").onDelete("cascade"))
       .addColumn("event_id", "text", (c) => c.notNull().references("webhook_events.id").onDelete("cascade"))
@@ -49,14 +51,26 @@ export const webhooks: Migration = {
       .addColumn("delivered_at", "text")
       .addColumn("created_at", "text", (c) => c.notNull())
       .execute();
-    await db.schema.createIndex("webhook_deliveries_due").on("webhook_deliveries").columns(["state", "next_attempt_at"]).execute();
+    await db.schema
+      .createIndex("webhook_deliveries_due")
+      .on("webhook_deliveries")
+      .columns(["state", "next_attempt_at"])
+      .execute();
     await db.schema
       .createIndex("webhook_deliveries_order")
       .on("webhook_deliveries")
       .columns(["webhook_id", "ordering_key", "state", "position"])
       .execute();
     await db.schema.createIndex("webhook_deliveries_event").on("webhook_deliveries").columns(["event_id"]).execute();
-    await db.schema.createIndex("webhook_deliveries_listing").on("webhook_deliveries").columns(["webhook_id", "position"]).execute();
-    await db.schema.createIndex("webhook_deliveries_finished").on("webhook_deliveries").columns(["state", "created_at"]).execute();
+    await db.schema
+      .createIndex("webhook_deliveries_listing")
+      .on("webhook_deliveries")
+      .columns(["webhook_id", "position"])
+      .execute();
+    await db.schema
+      .createIndex("webhook_deliveries_finished")
+      .on("webhook_deliveries")
+      .columns(["state", "created_at"])
+      .execute();
   },
 };

@@ -6,6 +6,9 @@ import type { Kysely, Migration } from "kysely";
  */
 export const originsFromEnv: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema.alterTable("sites").addColumn("origins_from_env", "integer", (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable("sites")
+      .addColumn("origins_from_env", "integer", (c) => c.notNull().defaultTo(0))
+      .execute();
   },
 };

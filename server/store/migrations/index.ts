@@ -21,7 +21,9 @@ export async function migrate(db: Kysely<any>): Promise<void> {
   // On PostgreSQL the migrator must look for its own tables in the schema in use: otherwise a
   // kysely_migration_lock table in any other schema of the database counts as "already there".
   const migrationTableSchema =
-    db.getExecutor().adapter instanceof PostgresAdapter ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({ db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");

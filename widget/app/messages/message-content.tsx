@@ -28,7 +28,7 @@ export function MessageContent({ message, onQuickReply, strings }: MessageConten
   const Renderer = renderers[message.type] ?? r.TextMessage;
   return (
     <Renderer
-      content={(message.content ?? {}) as Record<string, any>}
+      content={(message.content ?? {}) as Record<string, unknown>}
       streaming={message.state === "streaming"}
       strings={{ ...defaultMessageStrings, ...strings }}
       onChoice={onQuickReply}
@@ -38,11 +38,11 @@ export function MessageContent({ message, onQuickReply, strings }: MessageConten
 
 /** A one-line plain-text preview of any message (conversation lists, notifications). */
 export function messagePreview(message: Pick<Message, "type" | "content">): string {
-  const c = (message.content ?? {}) as Record<string, any>;
+  const c = (message.content ?? {}) as Record<string, unknown>;
   const first = (...vals: unknown[]) => String(vals.find((v) => typeof v === "string" && v) ?? "");
   switch (message.type) {
     case "cards":
-      return first(c.cards?.[0]?.title);
+      return first((Array.isArray(c.cards) ? (c.cards[0] as { title?: unknown } | undefined) : undefined)?.title);
     case "location":
       return first(c.name, c.address);
     case "image":

@@ -8,7 +8,7 @@ export interface Choice {
 }
 
 export interface RendererProps {
-  content: Record<string, any>;
+  content: Record<string, unknown>;
   streaming: boolean;
   strings: MessageStrings;
   /** Set when choices can be made now (only the latest quick replies, usually). */
@@ -16,7 +16,8 @@ export interface RendererProps {
 }
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
-const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
+const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v : []);
 
 export function TextMessage({ content, streaming }: RendererProps) {
   return (
@@ -35,7 +36,11 @@ export function QuickRepliesMessage(props: RendererProps) {
       {onChoice && (
         <div class="pm-options" role="group" aria-label={str(content.text)}>
           {list(content.options).map((o) => (
-            <button type="button" class="pm-option" onClick={() => onChoice({ title: str(o.title), payload: str(o.payload) })}>
+            <button
+              type="button"
+              class="pm-option"
+              onClick={() => onChoice({ title: str(o.title), payload: str(o.payload) })}
+            >
               {str(o.title)}
             </button>
           ))}
@@ -73,7 +78,12 @@ export function CardsMessage({ content, strings, onChoice }: RendererProps) {
                     </a>
                   );
                 return (
-                  <button type="button" class="pm-option" disabled={!onChoice} onClick={() => onChoice?.({ title: str(b.title), payload: str(b.payload) })}>
+                  <button
+                    type="button"
+                    class="pm-option"
+                    disabled={!onChoice}
+                    onClick={() => onChoice?.({ title: str(b.title), payload: str(b.payload) })}
+                  >
                     {str(b.title)}
                   </button>
                 );
@@ -91,7 +101,7 @@ export function ImageMessage({ content }: RendererProps) {
   if (!src) return null;
   return (
     <a class="pm-image" href={src} target="_blank" rel="noopener noreferrer">
-      <img src={src} alt={str(content.alt)} width={content.width} height={content.height} />
+      <img src={src} alt={str(content.alt)} width={num(content.width)} height={num(content.height)} />
     </a>
   );
 }
@@ -100,8 +110,17 @@ export function FileMessage({ content, strings }: RendererProps) {
   const href = safeUrl(content.url);
   const size = typeof content.size === "number" ? formatBytes(content.size) : "";
   return (
-    <a class="pm-file" href={href} target="_blank" rel="noopener noreferrer" download={str(content.name) || true} title={strings.download}>
-      <span class="pm-file-icon" aria-hidden="true">⇩</span>
+    <a
+      class="pm-file"
+      href={href}
+      target="_blank"
+      rel="noopener noreferrer"
+      download={str(content.name) || true}
+      title={strings.download}
+    >
+      <span class="pm-file-icon" aria-hidden="true">
+        ⇩
+      </span>
       <span class="pm-file-name">{str(content.name)}</span>
       {size && <span class="pm-meta">{`, ${size}`}</span>}
     </a>
