@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type { Agent } from "../../shared/schemas/index.ts";
-import type { Ctx, Principal } from "./context.ts";
+import type { Ctx, Emit, Principal, Trx } from "./context.ts";
+import { ParleyError } from "./errors.ts";
 import { hashToken } from "./secrets.ts";
 import { checkCredentials } from "./agents.ts";
 import { agentView } from "./views.ts";
@@ -17,11 +18,14 @@ export interface AgentSession {
 
 /**
  * Signs an agent in: checks email and password and stores a new session, or answers null
- * (never telling whether the email or the password was wrong).
+ * (never telling whether the email or the password was wrong). A deactivated agent with the
+ * right password is refused with 403.
  */
 export async function signIn(ctx: Ctx, email: string, password: string): Promise<AgentSession | null> {
   const agent = await checkCredentials(ctx, email, password);
   if (!agent) return null;
+  if (!agent.active)
+    throw new ParleyError("forbidden", "This agent is deactivated: an owner or admin can reactivate it");
   const token = crypto.randomBytes(32).toString("base64url");
   const now = ctx.now();
   const expiresAt = new Date(Date.parse(now) + SESSION_TTL_MS).toISOString();
@@ -62,6 +66,10 @@ export async function resolveSession(
     .where("agent_sessions.id", "=", id)
     .executeTakeFirst();
   if (!row) return null;
+  if (Number(row.active) !== 1) {
+    await deleteSession(ctx, id);
+    return null;
+  }
   const now = ctx.now();
   if (row.expires_at <= now) {
     await deleteSession(ctx, id);
@@ -94,4 +102,10 @@ async function deleteSession(ctx: Ctx, sessionId: string): Promise<void> {
     .returning("agent_id")
     .executeTakeFirst();
   if (gone) ctx.bus.publish({ type: "agent.session.ended", agentId: gone.agent_id, sessionId });
+}
+
+/** Ends every session of an agent (deactivated) inside the caller's transaction; its sockets are cut after commit. */
+export async function endAgentSessions(trx: Trx, emit: Emit, agentId: string): Promise<void> {
+  const gone = await trx.deleteFrom("agent_sessions").where("agent_id", "=", agentId).returning("id").execute();
+  for (const { id } of gone) emit({ type: "agent.session.ended", agentId, sessionId: id });
 }

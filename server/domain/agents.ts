@@ -1,24 +1,22 @@
 import type { Agent, AgentInput } from "../../shared/schemas/index.ts";
 import { write, type Ctx, type Principal } from "./context.ts";
+import { authorize } from "./permissions.ts";
 import { hashPassword, newId, verifyPassword } from "./secrets.ts";
 import { notFound, ParleyError } from "./errors.ts";
 import { agentView } from "./views.ts";
 import { isUniqueViolation } from "../store/db.ts";
 import type { AgentRow } from "../store/tables.ts";
 
-/** Agents serve every site; only admin tokens and owners manage them. */
-function mayManageAgents(p: Principal): boolean {
-  return p.kind === "system" || (p.kind === "token" && p.siteId === null) || (p.kind === "agent" && p.role === "owner");
-}
-
 export async function createAgent(ctx: Ctx, p: Principal, input: AgentInput): Promise<Agent> {
-  if (!mayManageAgents(p)) throw new ParleyError("forbidden", "Only an owner or an admin token can create agents");
+  authorize(p, "agent.create");
+  if (input.role === "owner") authorize(p, "agent.owner.manage");
   const row: AgentRow = {
     id: newId("agent"),
     name: input.name,
     email: input.email.toLowerCase(),
     role: input.role ?? "agent",
     password_hash: await hashPassword(input.password),
+    active: 1,
     created_at: ctx.now(),
   };
   try {
@@ -33,9 +31,15 @@ export async function createAgent(ctx: Ctx, p: Principal, input: AgentInput): Pr
   return agentView(row);
 }
 
+/** Every agent may list the team: the inbox shows names and assignees. */
 export async function listAgents(ctx: Ctx, p: Principal): Promise<Agent[]> {
-  if (p.kind === "visitor") throw new ParleyError("forbidden", "Not allowed");
+  authorize(p, "agent.read");
   return (await ctx.db.selectFrom("agents").selectAll().orderBy("created_at").execute()).map(agentView);
+}
+
+export async function getAgent(ctx: Ctx, p: Principal, id: string): Promise<Agent> {
+  authorize(p, "agent.read");
+  return agentView(await agentRow(ctx, id));
 }
 
 export async function agentRow(ctx: Ctx, id: string): Promise<AgentRow> {

@@ -1,13 +1,22 @@
 import type { Contact, ContactInput } from "../../shared/schemas/index.ts";
-import { json, seesSite, write, type Ctx, type Db, type Emit, type Principal, type Trx } from "./context.ts";
+import { json, write, type Ctx, type Db, type Emit, type Principal, type Trx } from "./context.ts";
+import { authorize, type Action } from "./permissions.ts";
 import { newId } from "./secrets.ts";
 import { notFound, ParleyError } from "./errors.ts";
 import { contactView } from "./views.ts";
 import type { ContactRow } from "../store/tables.ts";
 
-export async function contactRow(db: Db, p: Principal, id: string): Promise<ContactRow> {
+/** The contact if this principal may do `action` to it; 404 for another site's (or another visitor's). */
+export async function contactRow(
+  db: Db,
+  p: Principal,
+  id: string,
+  action: Action = "contact.read",
+): Promise<ContactRow> {
+  authorize(p, action, undefined, "Contact");
   const row = await db.selectFrom("contacts").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!row || !seesSite(p, row.site_id) || (p.kind === "visitor" && p.contactId !== row.id)) throw notFound("Contact");
+  if (!row) throw notFound("Contact");
+  authorize(p, action, { siteId: row.site_id, contactId: row.id }, "Contact");
   return row;
 }
 
@@ -76,9 +85,8 @@ export async function applyContactInput(
 }
 
 export async function patchContact(ctx: Ctx, p: Principal, id: string, input: ContactInput): Promise<Contact> {
-  if (p.kind === "visitor") throw notFound("Contact");
   return write(ctx, async (trx, emit) => {
-    const row = await contactRow(trx, p, id);
+    const row = await contactRow(trx, p, id, "contact.update");
     return contactView(await applyContactInput(trx, emit, row, input, ctx.now()));
   });
 }

@@ -4,6 +4,7 @@ import type { Dialect } from "../store/db.ts";
 import { isForeignKeyViolation, isUniqueViolation } from "../store/db.ts";
 import { ParleyError } from "./errors.ts";
 import type { DomainEvent, EventBus } from "../events/bus.ts";
+import type { AgentRole } from "../../shared/schemas/agent.ts";
 
 /** What every domain function works with. Nothing here knows of HTTP or sockets. */
 export interface Ctx {
@@ -22,29 +23,15 @@ export type Emit = (event: DomainEvent) => void;
 /** Who is acting. Authorisation rules read this; the domain trusts nothing else. */
 export type Principal =
   | { kind: "token"; tokenId: string; siteId: string | null; name: string }
-  | { kind: "agent"; agentId: string; name: string; role: "owner" | "agent" }
+  | { kind: "agent"; agentId: string; name: string; role: AgentRole }
   | { kind: "visitor"; visitorId: string; siteId: string; contactId: string | null }
   | { kind: "system" };
 
-/** May this principal see data of this site? */
-export function seesSite(p: Principal, siteId: string): boolean {
-  switch (p.kind) {
-    case "system":
-    case "agent":
-      return true;
-    case "token":
-      return p.siteId === null || p.siteId === siteId;
-    case "visitor":
-      return p.siteId === siteId;
-  }
-}
-
-/** The site ids a listing is limited to, or null for every site. */
-export function siteScope(p: Principal): string | null {
-  if (p.kind === "token") return p.siteId;
-  if (p.kind === "visitor") return p.siteId;
-  return null;
-}
+/**
+ * The one site a caller is held to, or null for every site. Kept for callers written before the
+ * permission table: new code reads `siteScopeOf` and `authorize` in permissions.ts.
+ */
+export { siteScopeOf as siteScope } from "./permissions.ts";
 
 /**
  * The one write path: runs `fn` in a transaction, lets in-transaction hooks (the webhook

@@ -6,7 +6,8 @@ import type {
   PatchConversationBody,
 } from "../../shared/schemas/index.ts";
 import { parseMessageInput } from "../../shared/schemas/index.ts";
-import { json, seesSite, siteScope, write, type Ctx, type Db, type Emit, type Principal, type Trx } from "./context.ts";
+import { json, write, type Ctx, type Db, type Emit, type Principal, type Trx } from "./context.ts";
+import { authorize, siteScopeOf, type Action } from "./permissions.ts";
 import { newId } from "./secrets.ts";
 import { closed, invalid, notFound, ParleyError } from "./errors.ts";
 import { conversationView, conversationViews, messageView } from "./views.ts";
@@ -17,14 +18,29 @@ import { insertMessage, senderFor, type SenderInput } from "./messages.ts";
 import type { ConversationRow } from "../store/tables.ts";
 import { zodDetails } from "./validation.ts";
 
-/** The conversation row if this principal may see it; 404 otherwise (never "forbidden": no leak). */
-export async function conversationRow(db: Db, p: Principal, id: string): Promise<ConversationRow> {
+/**
+ * The conversation row if this principal may do `action` to it; 404 for another site's or
+ * another visitor's conversation (never "forbidden": no leak).
+ */
+export async function conversationRow(
+  db: Db,
+  p: Principal,
+  id: string,
+  action: Action = "conversation.read",
+): Promise<ConversationRow> {
+  authorize(p, action, undefined, "Conversation");
   const row = await db.selectFrom("conversations").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!row || !seesSite(p, row.site_id)) throw notFound("Conversation");
-  if (p.kind === "visitor" && row.visitor_id !== p.visitorId && !(p.contactId && row.contact_id === p.contactId))
-    throw notFound("Conversation");
+  if (!row) throw notFound("Conversation");
+  authorize(p, action, conversationResource(row), "Conversation");
   return row;
 }
+
+/** A conversation as the permission table sees it: its site and the person it belongs to. */
+export const conversationResource = (row: Pick<ConversationRow, "site_id" | "visitor_id" | "contact_id">) => ({
+  siteId: row.site_id,
+  visitorId: row.visitor_id,
+  contactId: row.contact_id,
+});
 
 export async function getConversation(ctx: Ctx, p: Principal, id: string): Promise<Conversation> {
   return conversationView(ctx.db, await conversationRow(ctx.db, p, id));
@@ -48,6 +64,7 @@ export async function createConversation(
   opts: CreateOptions = { channel: "api" },
 ): Promise<{ conversation: Conversation & { messages: Message[] }; created: boolean }> {
   const siteId = opts.siteId ?? (await resolveSiteId(ctx, p, body.siteId));
+  authorize(p, "conversation.create", { siteId }, "Site");
   const firstMessage = body.message === undefined ? undefined : parseMessageInput(body.message);
   if (firstMessage && !firstMessage.ok)
     throw new ParleyError(
@@ -179,8 +196,9 @@ export async function listConversations(
   p: Principal,
   q: ListConversationsQuery,
 ): Promise<{ items: Conversation[]; hasMore: boolean; nextCursor: string | null }> {
+  authorize(p, "conversation.read");
   let query = ctx.db.selectFrom("conversations").selectAll();
-  const scope = siteScope(p);
+  const scope = siteScopeOf(p);
   if (scope && q.siteId && q.siteId !== scope) return { items: [], hasMore: false, nextCursor: null };
   const siteId = scope ?? q.siteId;
   if (siteId) query = query.where("site_id", "=", siteId);
@@ -220,8 +238,14 @@ export async function listConversations(
 }
 
 /** Locks the row for the rest of the transaction on PostgreSQL (SQLite has one writer anyway). */
-export async function lockConversation(ctx: Ctx, trx: Trx, p: Principal, id: string): Promise<ConversationRow> {
-  await conversationRow(trx, p, id);
+export async function lockConversation(
+  ctx: Ctx,
+  trx: Trx,
+  p: Principal,
+  id: string,
+  action: Action,
+): Promise<ConversationRow> {
+  await conversationRow(trx, p, id, action);
   let q = trx.selectFrom("conversations").selectAll().where("id", "=", id);
   if (ctx.dialect === "postgres") q = q.forUpdate();
   return q.executeTakeFirstOrThrow();
@@ -264,10 +288,10 @@ export async function patchConversation(
   id: string,
   patch: PatchConversationBody,
 ): Promise<Conversation> {
-  if (p.kind === "visitor") throw notFound("Conversation");
+  authorize(p, "conversation.update", undefined, "Conversation");
   if (patch.assignee && !(await agentExists(ctx, patch.assignee))) throw invalid("assignee", "no agent with this id");
   return write(ctx, async (trx, emit) => {
-    const row = await lockConversation(ctx, trx, p, id);
+    const row = await lockConversation(ctx, trx, p, id, "conversation.update");
     if (row.status === "closed") throw closed();
     const set: Partial<ConversationRow> = {};
     if (patch.status !== undefined) set.status = patch.status;
@@ -284,18 +308,16 @@ export async function patchConversation(
 
 /** Unassigns and reopens, so that the conversation waits in its queue for the next agent. */
 export async function routeConversation(ctx: Ctx, p: Principal, id: string): Promise<Conversation> {
-  if (p.kind === "visitor") throw notFound("Conversation");
   return write(ctx, async (trx, emit) => {
-    const row = await lockConversation(ctx, trx, p, id);
+    const row = await lockConversation(ctx, trx, p, id, "conversation.update");
     if (row.status === "closed") throw closed();
     return saveChanges(ctx, trx, emit, row, { assignee: null, status: "open" });
   });
 }
 
 export async function setTag(ctx: Ctx, p: Principal, id: string, tag: string, present: boolean): Promise<Conversation> {
-  if (p.kind === "visitor") throw notFound("Conversation");
   return write(ctx, async (trx, emit) => {
-    const row = await lockConversation(ctx, trx, p, id);
+    const row = await lockConversation(ctx, trx, p, id, "conversation.update");
     if (row.status === "closed") throw closed();
     const has = !!(await trx
       .selectFrom("conversation_tags")
@@ -317,7 +339,7 @@ export async function setTag(ctx: Ctx, p: Principal, id: string, tag: string, pr
 
 /** Typing indicators are live only: nothing is stored. */
 export async function setTyping(ctx: Ctx, p: Principal, id: string, typing: boolean): Promise<void> {
-  const row = await conversationRow(ctx.db, p, id);
+  const row = await conversationRow(ctx.db, p, id, "conversation.typing");
   if (row.status === "closed") throw closed();
   const side = p.kind === "visitor" ? "contact" : "agent";
   // A token's name is an internal label, never shown to visitors.
@@ -330,7 +352,7 @@ export async function markRead(ctx: Ctx, p: Principal, id: string, seq: number):
   const side = p.kind === "visitor" ? "contact" : "agent";
   const column = side === "contact" ? "read_contact" : "read_agent";
   return write(ctx, async (trx, emit) => {
-    const row = await lockConversation(ctx, trx, p, id);
+    const row = await lockConversation(ctx, trx, p, id, "conversation.mark_read");
     if (seq > Number(row.last_seq)) throw invalid("seq", `beyond the last message (${row.last_seq})`);
     if (seq <= Number(row[column])) return conversationView(trx, row);
     await trx
@@ -348,7 +370,8 @@ export async function findLinks(ctx: Ctx, p: Principal, askedFor: { kind: "phone
   // A blank `phone=` or `email=` names nobody: it is no identifier.
   const asked = askedFor.filter((a) => a.value.trim() !== "");
   if (asked.length === 0) throw new ParleyError("bad_request", "Give at least one phone or email");
-  const scope = siteScope(p);
+  authorize(p, "conversation.read");
+  const scope = siteScopeOf(p);
   const lookup = async (column: "phone" | "email", value: string) => {
     let q = ctx.db
       .selectFrom("conversations")

@@ -1,6 +1,6 @@
 import { write, type Ctx, type Principal, type Trx } from "./context.ts";
 import { hashToken } from "./secrets.ts";
-import { ParleyError } from "./errors.ts";
+import { authorize } from "./permissions.ts";
 import { contactRow } from "./contacts.ts";
 
 /**
@@ -9,11 +9,6 @@ import { contactRow } from "./contacts.ts";
  * linked to it (their widget tokens stop resolving to this person), and the finished webhook
  * deliveries that carried its data. One transaction; `contact.deleted` is told after it.
  */
-
-/** Admin tokens, tokens of the contact's site (checked when the contact is read) and owners. */
-function mayErase(p: Principal): boolean {
-  return p.kind === "system" || p.kind === "token" || (p.kind === "agent" && p.role === "owner");
-}
 
 /** Conversations erased with the contact: its own, and its visitors' ones that never got a contact. */
 async function conversationIdsOf(trx: Trx, contactId: string): Promise<string[]> {
@@ -110,14 +105,13 @@ async function forgetFinishedDeliveries(trx: Trx, orderingKeys: string[]): Promi
 
 /** DELETE /v1/contacts/{id}: erases the contact and everything of it; 404 for an unknown or another site's contact. */
 export async function eraseContact(ctx: Ctx, p: Principal, id: string): Promise<void> {
-  if (!mayErase(p))
-    throw new ParleyError("forbidden", "Only an owner agent or an API token of the contact's site may erase a contact");
+  authorize(p, "contact.erase", undefined, "Contact");
   await write(ctx, async (trx, emit) => {
     // PostgreSQL: hold the contact row, so that no conversation, visitor or file can link to it
     // while it is erased, and a concurrent second erasure waits and then finds nothing.
     if (ctx.dialect === "postgres")
       await trx.selectFrom("contacts").select("id").where("id", "=", id).forUpdate().execute();
-    const contact = await contactRow(trx, p, id);
+    const contact = await contactRow(trx, p, id, "contact.erase");
 
     const conversationIds = await conversationIdsOf(trx, id);
     const visitorIds = (await trx.selectFrom("visitors").select("id").where("contact_id", "=", id).execute()).map(

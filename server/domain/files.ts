@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { Ctx, Principal } from "./context.ts";
 import { hashToken, newId } from "./secrets.ts";
 import { invalid, ParleyError } from "./errors.ts";
+import { authorize } from "./permissions.ts";
 import { resolveSiteId } from "./sites.ts";
 import type { FilesTable } from "../store/tables.ts";
 
@@ -103,7 +104,9 @@ export async function storeFile(
       { path: "file", message: "content does not match its type" },
     ]);
 
-  const siteId = p.kind === "visitor" ? p.siteId : await resolveSiteId(ctx, p, undefined);
+  authorize(p, "file.upload");
+  const siteId = await resolveSiteId(ctx, p, undefined);
+  authorize(p, "file.upload", { siteId });
   const key = crypto.randomBytes(24).toString("base64url");
   const name = cleanName(upload.name);
   const uploadedBy =

@@ -1,6 +1,7 @@
 import type { Conversation, HistoryQuery, Message, TypedMessageInput } from "../../shared/schemas/index.ts";
 import { write, type Ctx, type Emit, type Principal, type Trx } from "./context.ts";
 import { newId } from "./secrets.ts";
+import { authorize } from "./permissions.ts";
 import { closed, invalid, notFound, ParleyError } from "./errors.ts";
 import { conversationView, messageView } from "./views.ts";
 import { conversationRow, lockConversation } from "./conversations.ts";
@@ -113,7 +114,7 @@ export async function postMessage(
 ): Promise<{ message: Message; created: boolean }> {
   const sender = senderFor(p, opts.sender);
   return write(ctx, async (trx, emit) => {
-    const row = await conversationRow(trx, p, conversationId);
+    const row = await conversationRow(trx, p, conversationId, "message.create");
     if (row.status === "closed") {
       // A retry of a message stored before the close is still answered with that message.
       if (opts.idempotencyKey) {
@@ -172,13 +173,14 @@ async function lockMessage(
   p: Principal,
   messageId: string,
 ): Promise<{ message: MessageRow; conversation: ConversationRow }> {
+  authorize(p, "message.stream", undefined, "Message");
   const found = await trx
     .selectFrom("messages")
     .select(["conversation_id"])
     .where("id", "=", messageId)
     .executeTakeFirst();
   if (!found) throw notFound("Message");
-  const conversation = await lockConversation(ctx, trx, p, found.conversation_id).catch(() => {
+  const conversation = await lockConversation(ctx, trx, p, found.conversation_id, "message.stream").catch(() => {
     throw notFound("Message");
   });
   const message = await trx.selectFrom("messages").selectAll().where("id", "=", messageId).executeTakeFirstOrThrow();
@@ -187,7 +189,6 @@ async function lockMessage(
 
 /** Adds text to the end of a streamed message; the widget shows it as it grows. */
 export async function appendToMessage(ctx: Ctx, p: Principal, messageId: string, text: string): Promise<Message> {
-  if (p.kind === "visitor") throw notFound("Message");
   const result = await write(ctx, async (trx) => {
     const { message, conversation } = await lockMessage(ctx, trx, p, messageId);
     if (conversation.status === "closed") throw closed();
@@ -217,7 +218,6 @@ export async function appendToMessage(ctx: Ctx, p: Principal, messageId: string,
 
 /** Ends a streamed message, optionally with its final full text. Completing it again with the same text is a no-op. */
 export async function completeMessage(ctx: Ctx, p: Principal, messageId: string, text?: string): Promise<Message> {
-  if (p.kind === "visitor") throw notFound("Message");
   return write(ctx, async (trx, emit) => {
     const { message, conversation } = await lockMessage(ctx, trx, p, messageId);
     const current = JSON.parse(message.content) as { text?: string };

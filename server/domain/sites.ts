@@ -1,6 +1,7 @@
 import type { PublicSiteConfig, Site, SiteInput, SitePatch } from "../../shared/schemas/index.ts";
 import { siteKeyPrefix } from "../../shared/ids.ts";
-import { json, seesSite, siteScope, write, type Ctx, type Principal } from "./context.ts";
+import { json, write, type Ctx, type Principal } from "./context.ts";
+import { authorize, siteScopeOf, type Action } from "./permissions.ts";
 import { newId, newSecret } from "./secrets.ts";
 import { notFound, ParleyError } from "./errors.ts";
 import { siteView } from "./views.ts";
@@ -12,9 +13,7 @@ export async function createSite(
   input: SiteInput,
   opts: { siteKey?: string; isDefault?: boolean; originsFromEnv?: boolean } = {},
 ): Promise<Site> {
-  if (p.kind === "token" && p.siteId !== null)
-    throw new ParleyError("forbidden", "A site-scoped token cannot create sites");
-  if (p.kind === "visitor") throw new ParleyError("forbidden", "Not allowed");
+  authorize(p, "site.create");
   const now = ctx.now();
   const row: SiteRow = {
     id: newId("site"),
@@ -29,20 +28,27 @@ export async function createSite(
     created_at: now,
     updated_at: now,
   };
-  await write(ctx, (trx) => trx.insertInto("sites").values(row).execute());
+  await write(ctx, async (trx, emit) => {
+    await trx.insertInto("sites").values(row).execute();
+    emit({ type: "site.created", siteId: row.id });
+  });
   return siteView(row);
 }
 
 export async function listSites(ctx: Ctx, p: Principal): Promise<Site[]> {
-  const scope = siteScope(p);
+  authorize(p, "site.read");
+  const scope = siteScopeOf(p);
   let q = ctx.db.selectFrom("sites").selectAll().orderBy("created_at").orderBy("id");
   if (scope) q = q.where("id", "=", scope);
   return (await q.execute()).map(siteView);
 }
 
-export async function siteRow(ctx: Ctx, p: Principal, id: string): Promise<SiteRow> {
+/** The site if this principal may do `action` to it; 404 for another site's (a site-scoped caller). */
+export async function siteRow(ctx: Ctx, p: Principal, id: string, action: Action = "site.read"): Promise<SiteRow> {
+  authorize(p, action);
   const row = await ctx.db.selectFrom("sites").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!row || !seesSite(p, row.id)) throw notFound("Site");
+  if (!row) throw notFound("Site");
+  authorize(p, action, { siteId: row.id }, "Site");
   return row;
 }
 
@@ -51,7 +57,7 @@ export async function getSite(ctx: Ctx, p: Principal, id: string): Promise<Site>
 }
 
 export async function updateSite(ctx: Ctx, p: Principal, id: string, patch: SitePatch): Promise<Site> {
-  const row = await siteRow(ctx, p, id);
+  const row = await siteRow(ctx, p, id, "site.update");
   const next: SiteRow = {
     ...row,
     name: patch.name ?? row.name,
@@ -92,7 +98,7 @@ export async function siteByKey(ctx: Ctx, siteKey: string): Promise<SiteRow | un
 /** Which site a write lands on: the one asked for, else the token's, else the default site. */
 export async function resolveSiteId(ctx: Ctx, p: Principal, asked: string | undefined): Promise<string> {
   if (asked) return (await siteRow(ctx, p, asked)).id;
-  const scope = siteScope(p);
+  const scope = siteScopeOf(p);
   if (scope) return scope;
   const site = await defaultSiteRow(ctx);
   if (!site)

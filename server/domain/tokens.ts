@@ -1,8 +1,9 @@
 import type { Token, TokenInput } from "../../shared/schemas/index.ts";
 import { secretPrefix } from "../../shared/ids.ts";
-import { siteScope, write, type Ctx, type Principal } from "./context.ts";
+import { write, type Ctx, type Principal } from "./context.ts";
+import { authorize, siteScopeOf } from "./permissions.ts";
 import { hashToken, newId, newSecret } from "./secrets.ts";
-import { notFound, ParleyError } from "./errors.ts";
+import { notFound } from "./errors.ts";
 import { tokenView } from "./views.ts";
 import { siteRow } from "./sites.ts";
 import type { TokenRow } from "../store/tables.ts";
@@ -13,12 +14,11 @@ export async function createToken(
   input: TokenInput,
   pinnedSecret?: string,
 ): Promise<Token & { secret: string }> {
-  if (p.kind === "visitor") throw new ParleyError("forbidden", "Not allowed");
-  const scope = siteScope(p);
-  if (scope && input.siteId && input.siteId !== scope)
-    throw new ParleyError("forbidden", "A site-scoped token can only create tokens for its site");
-  const siteId = input.siteId ?? scope;
-  if (siteId) await siteRow(ctx, p, siteId);
+  // A site-scoped token mints tokens of its own site only: another site's is 404, as if unknown.
+  const siteId = input.siteId ?? siteScopeOf(p);
+  authorize(p, "token.write", { siteId }, "Site");
+  if (siteId === null) authorize(p, "token.admin.write");
+  if (siteId) await siteRow(ctx, p, siteId, "token.write");
   const secret = pinnedSecret ?? newSecret(secretPrefix);
   const row: TokenRow = {
     id: newId("token"),
@@ -33,16 +33,18 @@ export async function createToken(
 }
 
 export async function listTokens(ctx: Ctx, p: Principal): Promise<Token[]> {
-  const scope = siteScope(p);
+  authorize(p, "token.read");
+  const scope = siteScopeOf(p);
   let q = ctx.db.selectFrom("api_tokens").selectAll().orderBy("created_at");
   if (scope) q = q.where("site_id", "=", scope);
   return (await q.execute()).map(tokenView);
 }
 
 export async function deleteToken(ctx: Ctx, p: Principal, id: string): Promise<void> {
+  authorize(p, "token.write");
   const row = await ctx.db.selectFrom("api_tokens").selectAll().where("id", "=", id).executeTakeFirst();
-  const scope = siteScope(p);
-  if (!row || (scope && row.site_id !== scope) || p.kind === "visitor") throw notFound("Token");
+  if (!row) throw notFound("Token");
+  authorize(p, "token.write", { siteId: row.site_id }, "Token");
   await write(ctx, (trx) => trx.deleteFrom("api_tokens").where("id", "=", id).execute());
 }
 

@@ -48,7 +48,14 @@ export function tokenView(row: TokenRow): Token {
 }
 
 export function agentView(row: AgentRow): Agent {
-  return { id: row.id, name: row.name, email: row.email, role: row.role as Agent["role"], createdAt: row.created_at };
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    role: row.role as Agent["role"],
+    active: Number(row.active) === 1,
+    createdAt: row.created_at,
+  };
 }
 
 /**

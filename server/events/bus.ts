@@ -40,6 +40,8 @@ export type DomainEvent =
       name: string | null;
     }
   | { type: "read"; siteId: string; conversationId: string; side: "agent" | "contact"; seq: number }
+  // a site was created: inboxes that may see it start hearing its events
+  | { type: "site.created"; siteId: string }
   // an inbox session ended (signed out, or found expired): its live sockets are cut on every node
   | { type: "agent.session.ended"; agentId: string; sessionId: string };
 

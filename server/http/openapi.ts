@@ -1,6 +1,8 @@
 import { createDocument } from "zod-openapi";
 import { z } from "zod";
 import { registry, type RouteSpec } from "./route.ts";
+import { allowedActors, mayForbid, type Action } from "../domain/permissions.ts";
+import { ErrorEnvelope } from "./routes/common.ts";
 
 /** The OpenAPI 3.1 document, derived from the same specs that validate requests. */
 export function openApiDocument(serverUrl = "/"): ReturnType<typeof createDocument> {
@@ -67,6 +69,20 @@ function operation(spec: RouteSpec) {
   }
   if (Object.keys(requestParams).length) op.requestParams = requestParams;
   if (spec.body) op.requestBody = { content: { "application/json": { schema: spec.body } } };
-  if (spec.auth === "none") op.security = [];
+  if (spec.action === "public") op.security = [];
+  else describePermission(op, spec.action);
   return op;
+}
+
+/** Who may call the operation, from the permission table: named in the document, with its 403. */
+function describePermission(op: Record<string, unknown>, action: Action): void {
+  const who = allowedActors(action);
+  op["x-parley-action"] = action;
+  op.description = `${op.description ? `${String(op.description)}\n\n` : ""}Permission \`${action}\`: ${who.join(", ")}.`;
+  const responses = op.responses as Record<string, unknown>;
+  if (mayForbid(action))
+    responses["403"] ??= {
+      description: `forbidden: the caller's role may not (${action})`,
+      content: { "application/json": { schema: ErrorEnvelope } },
+    };
 }

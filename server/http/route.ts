@@ -1,6 +1,7 @@
 import type { Request, Response, Router } from "express";
 import type { z } from "zod";
 import type { Principal } from "../domain/context.ts";
+import { authorize, type Action } from "../domain/permissions.ts";
 import { ParleyError } from "../domain/errors.ts";
 import { parse } from "../domain/validation.ts";
 
@@ -23,8 +24,13 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType 
   query?: Q;
   params?: z.ZodObject;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
-  /** Who may call it: an API token or signed-in agent (default), or anyone. */
-  auth?: "required" | "none";
+  /**
+   * What the caller must be allowed in the permission table (domain/permissions.ts), checked
+   * before anything else runs; or "public" for anyone, signed in or not. Every route names one.
+   */
+  action: Action | "public";
+  /** Takes the widget's visitor credentials too (uploads); elsewhere a visitor is not signed in. */
+  visitors?: boolean;
   /** Takes a multipart/form-data body (uploads); every other operation refuses one with 415. */
   multipart?: boolean;
 }
@@ -51,8 +57,11 @@ export function define<B extends z.ZodType, Q extends z.ZodType>(
   registry.push(spec as unknown as RouteSpec);
   router[spec.method](spec.path, async (req: Request, res: Response) => {
     const principal = req.principal;
-    if (spec.auth !== "none" && !principal)
-      throw new ParleyError("unauthorized", "Missing or invalid API token: send Authorization: Bearer sk_…");
+    if (spec.action !== "public") {
+      if (!principal || (principal.kind === "visitor" && !spec.visitors))
+        throw new ParleyError("unauthorized", "Missing or invalid API token: send Authorization: Bearer sk_…");
+      authorize(principal, spec.action);
+    }
     refuseUnexpectedInput(spec, req);
     const body = spec.body && !spec.bodyValidatedByHandler ? parse(spec.body, req.body ?? {}) : (req.body ?? {});
     const query = (spec.query ? parse(spec.query, req.query) : req.query) as z.infer<Q>;

@@ -1,19 +1,24 @@
-import type { Server, Socket } from "socket.io";
+import type { Namespace, Server, Socket } from "socket.io";
 import type { DomainEvent } from "../events/bus.ts";
 import { agentNamespace, type AgentEventMap, type AgentEventType } from "../../shared/inbox.ts";
 import { resolveSession } from "../domain/agent-sessions.ts";
+import { can } from "../domain/permissions.ts";
+import type { Ctx, Principal } from "../domain/context.ts";
 import { sessionTokenFrom } from "../auth/session-cookie.ts";
 import type { RealtimeDeps } from "./index.ts";
 
-/** Every signed-in agent joins this room: agents see every site's conversations. */
-const agentsRoom = "agents";
+/** The inboxes that may see a site's conversations: its events go to this room only. */
+const siteRoom = (siteId: string) => `site:${siteId}`;
 /** The sockets of one inbox session, cut together when it ends. */
 const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 /** setTimeout's longest delay; a later expiry is checked again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface AgentSocketData {
+  /** The rooms of the sites its agent may see, when it connected. */
+  rooms: string[];
   agentId: string;
+  principal: Principal;
   sessionId: string;
   expiresAt: string;
   token: string;
@@ -43,7 +48,9 @@ const forwarded: Translate = {
  * The inbox's namespace. The handshake is authenticated with the same session cookie as the
  * inbox's HTTP calls; a socket without a valid session is refused. Sockets only listen: every
  * action goes through the REST API and its domain functions, whose events come back here.
- * With the Redis adapter, the node where an event happened fans it out to every node's agents.
+ * Each socket joins the room of every site its agent may see (the permission table decides), and
+ * a site's events go to its room only; with the Redis adapter, the node where an event happened
+ * fans it out to those rooms on every node.
  * A socket lives no longer than its session: signing out disconnects the session's sockets on
  * every node (the room `session:<id>` through the adapter), and each socket is checked again
  * when its session would expire.
@@ -55,10 +62,13 @@ export function attachAgentNamespace(io: Server, deps: RealtimeDeps): void {
     const token = sessionTokenFrom(socket.handshake.headers.cookie);
     if (!token) return next(new Error("unauthorized"));
     resolveSession(deps.ctx, token, { extend: false })
-      .then((found) => {
-        if (!found) return next(new Error("unauthorized"));
+      .then(async (found) => {
+        if (!found || !can(found.principal, "inbox.session")) return next(new Error("unauthorized"));
+        const rooms = await siteRooms(deps.ctx, found.principal);
         socket.data = {
+          rooms,
           agentId: found.agent.id,
+          principal: found.principal,
           sessionId: found.sessionId,
           expiresAt: found.expiresAt,
           token,
@@ -73,7 +83,11 @@ export function attachAgentNamespace(io: Server, deps: RealtimeDeps): void {
 
   nsp.on("connection", (socket) => {
     const data = socket.data as AgentSocketData;
-    void socket.join([agentsRoom, sessionRoom(data.sessionId)]);
+    void socket.join([sessionRoom(data.sessionId), ...data.rooms]);
+    // Asked again once connected: a site created meanwhile is not missed (later ones: joinNewSite).
+    siteRooms(deps.ctx, data.principal)
+      .then((rooms) => socket.connected && socket.join(rooms))
+      .catch((err) => deps.log.error({ err }, "agent socket could not join its sites"));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const watchExpiry = (expiresAt: string) => {
       timer = setTimeout(
@@ -95,12 +109,33 @@ export function attachAgentNamespace(io: Server, deps: RealtimeDeps): void {
       nsp.in(sessionRoom(event.sessionId)).disconnectSockets(true);
       return;
     }
+    if (event.type === "site.created") {
+      joinNewSite(nsp, event.siteId).catch((err) => deps.log.error({ err }, "inboxes could not join a new site"));
+      return;
+    }
     const translate = (forwarded as Record<string, ((e: DomainEvent) => unknown) | undefined>)[event.type];
     if (!translate) return;
     try {
-      (nsp.to(agentsRoom).emit as (name: string, payload: unknown) => boolean)(event.type, translate(event));
+      (nsp.to(siteRoom(event.siteId)).emit as (name: string, payload: unknown) => boolean)(
+        event.type,
+        translate(event),
+      );
     } catch (err) {
       deps.log.error({ err, type: event.type }, "agent event not forwarded");
     }
   });
+}
+
+/** The rooms of every site this agent may see. */
+async function siteRooms(ctx: Ctx, principal: Principal): Promise<string[]> {
+  const sites = await ctx.db.selectFrom("sites").select("id").execute();
+  return sites.filter((s) => can(principal, "conversation.read", { siteId: s.id })).map((s) => siteRoom(s.id));
+}
+
+/** A new site: the inboxes on every node that may see it join its room. */
+async function joinNewSite(nsp: Namespace, siteId: string): Promise<void> {
+  for (const socket of await nsp.fetchSockets()) {
+    const { principal } = socket.data as AgentSocketData;
+    if (can(principal, "conversation.read", { siteId })) socket.join(siteRoom(siteId));
+  }
 }

@@ -34,6 +34,8 @@ export interface AgentsTable {
   email: string;
   role: string;
   password_hash: string;
+  /** 1, or 0 for a deactivated agent (cannot sign in). */
+  active: number;
   created_at: string;
 }
 

@@ -11,7 +11,7 @@ export async function listDeliveries(
   webhookId: string,
   query: DeliveriesQuery,
 ): Promise<z.infer<typeof DeliveryPage>> {
-  await webhookRow(ctx, p, webhookId);
+  await webhookRow(ctx, p, webhookId, "webhook.read");
   let q = selectDeliveries(ctx)
     .where("d.webhook_id", "=", webhookId)
     .orderBy("d.position", "desc")
@@ -35,7 +35,7 @@ export async function retryDelivery(
   webhookId: string,
   deliveryId: string,
 ): Promise<WebhookDelivery> {
-  await webhookRow(ctx, p, webhookId);
+  await webhookRow(ctx, p, webhookId, "webhook.write");
   const row = await ctx.db
     .selectFrom("webhook_deliveries")
     .select(["state", "attempts", "lease_id"])

@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import type { CreatedWebhook, Webhook, WebhookEventType, WebhookInput } from "../../shared/schemas/index.ts";
-import { json, siteScope, write, type Ctx, type Principal } from "../domain/context.ts";
-import { invalid, notFound, ParleyError } from "../domain/errors.ts";
+import { json, write, type Ctx, type Principal } from "../domain/context.ts";
+import { authorize, siteScopeOf } from "../domain/permissions.ts";
+import { invalid, notFound } from "../domain/errors.ts";
 import { newId, newSecret } from "../domain/secrets.ts";
 import { siteRow } from "../domain/sites.ts";
 import type { WebhooksTable } from "../store/tables.ts";
@@ -19,12 +20,10 @@ export async function createWebhook(
   input: WebhookInput,
   opts: { allowPrivate: boolean },
 ): Promise<z.infer<typeof CreatedWebhook>> {
-  if (p.kind === "visitor") throw new ParleyError("forbidden", "Not allowed");
-  const scope = siteScope(p);
-  if (scope && input.siteId && input.siteId !== scope)
-    throw new ParleyError("forbidden", "A site-scoped token can only subscribe to its own site");
-  const siteId = input.siteId ?? scope ?? null;
-  if (siteId) await siteRow(ctx, p, siteId);
+  // A site-scoped token subscribes to its own site only: another site's is 404, as if unknown.
+  const siteId = input.siteId ?? siteScopeOf(p);
+  authorize(p, "webhook.write", { siteId }, "Site");
+  if (siteId) await siteRow(ctx, p, siteId, "webhook.write");
   const problem = await targetProblem(input.url, opts.allowPrivate);
   if (problem) throw invalid("url", problem.message);
   const secret = newSecret(webhookSecretPrefix);
@@ -41,28 +40,34 @@ export async function createWebhook(
 }
 
 export async function listWebhooks(ctx: Ctx, p: Principal): Promise<Webhook[]> {
-  if (p.kind === "visitor") throw new ParleyError("forbidden", "Not allowed");
-  const scope = siteScope(p);
+  authorize(p, "webhook.read");
+  const scope = siteScopeOf(p);
   let q = ctx.db.selectFrom("webhooks").selectAll().orderBy("created_at").orderBy("id");
   if (scope) q = q.where("site_id", "=", scope);
   return (await q.execute()).map(webhookView);
 }
 
-/** The subscription if this principal may manage it; 404 otherwise (also for another site's). */
-export async function webhookRow(ctx: Ctx, p: Principal, id: string): Promise<WebhooksTable> {
+/** The subscription if this principal may do `action` to it; 404 otherwise (also for another site's). */
+export async function webhookRow(
+  ctx: Ctx,
+  p: Principal,
+  id: string,
+  action: "webhook.read" | "webhook.write",
+): Promise<WebhooksTable> {
+  authorize(p, action);
   const row = await ctx.db.selectFrom("webhooks").selectAll().where("id", "=", id).executeTakeFirst();
-  const scope = siteScope(p);
-  if (!row || p.kind === "visitor" || (scope && row.site_id !== scope)) throw notFound("Webhook");
+  if (!row) throw notFound("Webhook");
+  authorize(p, action, { siteId: row.site_id }, "Webhook");
   return row;
 }
 
 export async function getWebhook(ctx: Ctx, p: Principal, id: string): Promise<Webhook> {
-  return webhookView(await webhookRow(ctx, p, id));
+  return webhookView(await webhookRow(ctx, p, id, "webhook.read"));
 }
 
 /** Deletes the subscription with its pending and past deliveries. */
 export async function deleteWebhook(ctx: Ctx, p: Principal, id: string): Promise<void> {
-  await webhookRow(ctx, p, id);
+  await webhookRow(ctx, p, id, "webhook.write");
   await write(ctx, async (trx) => {
     await trx.deleteFrom("webhook_deliveries").where("webhook_id", "=", id).execute();
     await trx.deleteFrom("webhooks").where("id", "=", id).execute();

@@ -1,28 +1,49 @@
 import { z } from "zod";
 import { Email, Timestamp, line, text } from "./common.ts";
 
-export const agentRoles = ["owner", "agent"] as const;
+/** CONTRACT §7: owners and admins manage the team and its settings; agents answer conversations. */
+export const agentRoles = ["owner", "admin", "agent"] as const;
+export const AgentRole = z.enum(agentRoles);
+export type AgentRole = z.infer<typeof AgentRole>;
 
 export const Agent = z
   .object({
     id: z.string().meta({ example: "ag_3Kd9" }),
     name: z.string(),
     email: z.string(),
-    role: z.enum(agentRoles),
+    role: AgentRole,
+    active: z.boolean().meta({ description: "false: the agent cannot sign in" }),
     createdAt: Timestamp,
   })
   .meta({ id: "Agent" });
 export type Agent = z.infer<typeof Agent>;
 
+const Password = text(200).min(8, "must be at least 8 characters");
+
 export const AgentInput = z
   .object({
     name: line(100),
     email: Email,
-    password: text(200).min(8, "must be at least 8 characters"),
-    role: z.enum(agentRoles).optional(),
+    password: Password,
+    role: AgentRole.optional().meta({ description: 'Default "agent"' }),
   })
   .strict()
   .meta({ id: "AgentInput" });
 export type AgentInput = z.infer<typeof AgentInput>;
+
+export const AgentPatch = z
+  .object({
+    name: line(100).optional(),
+    password: Password.optional(),
+    role: AgentRole.optional(),
+    active: z.boolean().optional(),
+  })
+  .strict()
+  .meta({
+    id: "AgentPatch",
+    description:
+      "An agent may change its own name and password. Role and active: owners, admins and admin tokens; only owners and admin tokens grant or take away `owner` or change an owner.",
+  });
+export type AgentPatch = z.infer<typeof AgentPatch>;
 
 export const SignInBody = z.object({ email: text(254), password: text(200) }).strict();

@@ -196,7 +196,8 @@ describe.each(databases())("admin API on $name", ({ name, available }) => {
           (await as(tokenA, "POST", "/v1/agents", { name: "X", email: "x@example.com", password: "long enough pw" }))
             .status,
         ).toBe(403);
-        expect((await as(tokenA, "POST", "/v1/tokens", { name: "escalate", siteId: siteB })).status).toBe(403);
+        // Another site is as unknown to it as a site that does not exist.
+        expect((await as(tokenA, "POST", "/v1/tokens", { name: "escalate", siteId: siteB })).status).toBe(404);
         const own = await as(tokenA, "POST", "/v1/tokens", { name: "sibling" });
         expect(own.status).toBe(201);
         expect(own.body.siteId).toBe(siteA);

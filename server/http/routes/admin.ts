@@ -3,6 +3,7 @@ import { z } from "zod";
 import {
   Agent,
   AgentInput,
+  AgentPatch,
   Contact,
   ContactInput,
   CreatedToken,
@@ -16,6 +17,7 @@ import type { Ctx } from "../../domain/context.ts";
 import * as sites from "../../domain/sites.ts";
 import * as tokens from "../../domain/tokens.ts";
 import * as agents from "../../domain/agents.ts";
+import { updateAgent } from "../../domain/agent-updates.ts";
 import * as contacts from "../../domain/contacts.ts";
 import { eraseContact } from "../../domain/erasure.ts";
 import { define } from "../route.ts";
@@ -32,6 +34,7 @@ export function adminRoutes(ctx: Ctx): Router {
     {
       method: "get",
       path: "/v1/sites",
+      action: "site.read",
       tag: "Sites",
       summary: "List sites",
       responses: { 200: { description: "Sites", schema: z.object({ items: z.array(Site) }) }, ...errorResponses },
@@ -46,6 +49,7 @@ export function adminRoutes(ctx: Ctx): Router {
     {
       method: "post",
       path: "/v1/sites",
+      action: "site.create",
       tag: "Sites",
       summary: "Create a site (one per website)",
       body: SiteInput,
@@ -61,6 +65,7 @@ export function adminRoutes(ctx: Ctx): Router {
     {
       method: "get",
       path: "/v1/sites/:id",
+      action: "site.read",
       tag: "Sites",
       summary: "Get a site",
       params: IdParam,
@@ -76,6 +81,7 @@ export function adminRoutes(ctx: Ctx): Router {
     {
       method: "patch",
       path: "/v1/sites/:id",
+      action: "site.update",
       tag: "Sites",
       summary: "Update a site",
       params: IdParam,
@@ -93,6 +99,7 @@ export function adminRoutes(ctx: Ctx): Router {
     {
       method: "get",
       path: "/v1/tokens",
+      action: "token.read",
       tag: "Tokens",
       summary: "List API tokens (never their secrets)",
       responses: { 200: { description: "Tokens", schema: z.object({ items: z.array(Token) }) }, ...errorResponses },
@@ -107,6 +114,7 @@ export function adminRoutes(ctx: Ctx): Router {
     {
       method: "post",
       path: "/v1/tokens",
+      action: "token.write",
       tag: "Tokens",
       summary: "Create an API token; the secret is shown once",
       body: TokenInput,
@@ -122,6 +130,7 @@ export function adminRoutes(ctx: Ctx): Router {
     {
       method: "delete",
       path: "/v1/tokens/:id",
+      action: "token.write",
       tag: "Tokens",
       summary: "Revoke an API token",
       params: IdParam,
@@ -138,6 +147,7 @@ export function adminRoutes(ctx: Ctx): Router {
     {
       method: "get",
       path: "/v1/agents",
+      action: "agent.read",
       tag: "Agents",
       summary: "List agents",
       responses: { 200: { description: "Agents", schema: z.object({ items: z.array(Agent) }) }, ...errorResponses },
@@ -152,6 +162,7 @@ export function adminRoutes(ctx: Ctx): Router {
     {
       method: "post",
       path: "/v1/agents",
+      action: "agent.create",
       tag: "Agents",
       summary: "Create an agent (an inbox user)",
       description: "The password is stored with scrypt and never returned.",
@@ -163,12 +174,48 @@ export function adminRoutes(ctx: Ctx): Router {
       body: await agents.createAgent(ctx, principal, body),
     }),
   );
+  define(
+    r,
+    {
+      method: "get",
+      path: "/v1/agents/:id",
+      tag: "Agents",
+      action: "agent.read",
+      summary: "Get an agent",
+      params: IdParam,
+      responses: { 200: { description: "The agent", schema: Agent }, ...errorResponses },
+    },
+    async ({ params, principal }) => ({
+      status: 200,
+      body: await agents.getAgent(ctx, principal, params.id!),
+    }),
+  );
+  define(
+    r,
+    {
+      method: "patch",
+      path: "/v1/agents/:id",
+      tag: "Agents",
+      action: "agent.update",
+      summary: "Update an agent: name, password, role, active",
+      description:
+        "An agent may change its own name and password. `role` and `active`: owners, admins and admin tokens; only owners and admin tokens grant or take away `owner` or change an owner (others: 403). `active: false` refuses sign-in and ends the agent's inbox sessions at once, live sockets included. Demoting or deactivating the last active owner answers 409 `conflict`.",
+      params: IdParam,
+      body: AgentPatch,
+      responses: { 200: { description: "The agent", schema: Agent }, ...errorResponses },
+    },
+    async ({ params, body, principal }) => ({
+      status: 200,
+      body: await updateAgent(ctx, principal, params.id!, body),
+    }),
+  );
 
   define(
     r,
     {
       method: "get",
       path: "/v1/contacts/:id",
+      action: "contact.read",
       tag: "Contacts",
       summary: "Get a contact",
       params: IdParam,
@@ -184,6 +231,7 @@ export function adminRoutes(ctx: Ctx): Router {
     {
       method: "patch",
       path: "/v1/contacts/:id",
+      action: "contact.update",
       tag: "Contacts",
       summary: "Update a contact",
       params: IdParam,
@@ -200,6 +248,7 @@ export function adminRoutes(ctx: Ctx): Router {
     {
       method: "delete",
       path: "/v1/contacts/:id",
+      action: "contact.erase",
       tag: "Contacts",
       summary: "Erase a contact with its conversations, messages and files",
       description:

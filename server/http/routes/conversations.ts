@@ -42,6 +42,7 @@ export function conversationRoutes(ctx: Ctx): Router {
     {
       method: "post",
       path: "/v1/conversations",
+      action: "conversation.create",
       tag,
       summary: "Start a conversation",
       description: "The same `uniqueId` again answers 200 with the stored conversation and creates nothing.",
@@ -63,6 +64,7 @@ export function conversationRoutes(ctx: Ctx): Router {
     {
       method: "get",
       path: "/v1/conversations",
+      action: "conversation.read",
       tag,
       summary: "List conversations, newest update first",
       query: ListConversationsQuery,
@@ -79,6 +81,7 @@ export function conversationRoutes(ctx: Ctx): Router {
     {
       method: "get",
       path: "/v1/conversations/links",
+      action: "conversation.read",
       tag,
       summary: "Find conversations by contact phone or email",
       query: LinksQuery,
@@ -112,6 +115,7 @@ export function conversationRoutes(ctx: Ctx): Router {
     {
       method: "get",
       path: "/v1/conversations/:id",
+      action: "conversation.read",
       tag,
       summary: "Get one conversation",
       params: IdParam,
@@ -128,6 +132,7 @@ export function conversationRoutes(ctx: Ctx): Router {
     {
       method: "patch",
       path: "/v1/conversations/:id",
+      action: "conversation.update",
       tag,
       summary: "Update status, priority, topic, summary, queue, assignee or metadata",
       description: "409 `conversation_closed` once closed.",
@@ -146,6 +151,7 @@ export function conversationRoutes(ctx: Ctx): Router {
     {
       method: "post",
       path: "/v1/conversations/:id/messages",
+      action: "message.create",
       tag,
       summary: "Continue the conversation",
       description:
@@ -180,6 +186,7 @@ export function conversationRoutes(ctx: Ctx): Router {
     {
       method: "get",
       path: "/v1/conversations/:id/messages",
+      action: "conversation.read",
       tag,
       summary: "History, newest first",
       description:
@@ -199,6 +206,7 @@ export function conversationRoutes(ctx: Ctx): Router {
     {
       method: "post",
       path: "/v1/conversations/:id/route",
+      action: "conversation.update",
       tag,
       summary: "Unassign and route again (e.g. bot → human)",
       params: IdParam,
@@ -219,6 +227,7 @@ export function conversationRoutes(ctx: Ctx): Router {
       {
         method,
         path: "/v1/conversations/:id/tags/:tag",
+        action: "conversation.update",
         tag,
         summary: present ? "Add a tag" : "Remove a tag",
         description: "Idempotent.",
@@ -237,6 +246,7 @@ export function conversationRoutes(ctx: Ctx): Router {
     {
       method: "post",
       path: "/v1/conversations/:id/typing",
+      action: "conversation.typing",
       tag,
       summary: "Show or hide the agent's typing indicator",
       params: IdParam,
@@ -254,6 +264,7 @@ export function conversationRoutes(ctx: Ctx): Router {
     {
       method: "post",
       path: "/v1/conversations/:id/read",
+      action: "conversation.mark_read",
       tag,
       summary: "The agent side has read up to seq",
       params: IdParam,
@@ -271,6 +282,7 @@ export function conversationRoutes(ctx: Ctx): Router {
     {
       method: "post",
       path: "/v1/messages/:id/append",
+      action: "message.stream",
       tag: "Messages",
       summary: "Add text to the end of a streamed message",
       params: IdParam,
@@ -288,6 +300,7 @@ export function conversationRoutes(ctx: Ctx): Router {
     {
       method: "post",
       path: "/v1/messages/:id/complete",
+      action: "message.stream",
       tag: "Messages",
       summary: "Finish a streamed message, optionally with its final full text",
       params: IdParam,

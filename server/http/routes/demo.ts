@@ -17,7 +17,7 @@ export function demoRoutes(siteKey: string): Router {
       path: "/v1/demo/config",
       tag: "Widget",
       summary: "The default site's key, for the demo page",
-      auth: "none",
+      action: "public",
       responses: { 200: { description: "The default site's public key", schema: DemoConfig } },
     },
     async () => ({ status: 200, body: { siteKey } }),

@@ -53,6 +53,8 @@ export function fileRoutes(ctx: Ctx, limiters: Limiters): Router {
       method: "post",
       path: "/v1/files",
       tag: "Files",
+      action: "file.upload",
+      visitors: true,
       summary: "Upload an attachment",
       description: `multipart/form-data with the file in the field \`file\`; at most ${MAX_FILE_BYTES / 1024 / 1024} MB, of a type in: ${allowedFileTypes.join(", ")}. The answer's \`url\` (unguessable; anyone holding it can read the file) serves it.\n\nThe widget uploads with its visitor credentials instead of a token: \`Authorization: Visitor vt_…\` and \`${siteHeader}: pk_…\` (the visitor token must belong to that site; the page's Origin must be one the site allows, else 403).`,
       multipart: true,
@@ -89,7 +91,7 @@ export function fileRoutes(ctx: Ctx, limiters: Limiters): Router {
     description:
       "The `url` an upload answered. The unguessable key is the permission: no token needed. Answers the bytes with the file's type as Content-Type, `Content-Disposition` inline for images and PDF (attachment otherwise), `X-Content-Type-Options: nosniff` and a sandboxing Content-Security-Policy. Erasing the contact that uploaded the file, or in whose conversation it was sent, makes it 404.",
     params: z.object({ key: z.string().meta({ description: "The key in the file's URL" }) }),
-    auth: "none",
+    action: "public",
     responses: {
       200: { description: "The file's bytes" },
       404: { description: "not_found: no file has this key (or it was erased)", schema: ErrorEnvelope },

@@ -29,6 +29,7 @@ export function webhookRoutes(
     {
       method: "get",
       path: "/v1/webhooks",
+      action: "webhook.read",
       tag: "Webhooks",
       summary: "List webhook subscriptions (never their secrets)",
       responses: {
@@ -47,6 +48,7 @@ export function webhookRoutes(
     {
       method: "post",
       path: "/v1/webhooks",
+      action: "webhook.write",
       tag: "Webhooks",
       summary: "Subscribe a URL to events; the signing secret is shown once",
       description:
@@ -68,6 +70,7 @@ export function webhookRoutes(
     {
       method: "get",
       path: "/v1/webhooks/:id",
+      action: "webhook.read",
       tag: "Webhooks",
       summary: "Get a webhook subscription",
       params: IdParam,
@@ -84,6 +87,7 @@ export function webhookRoutes(
     {
       method: "delete",
       path: "/v1/webhooks/:id",
+      action: "webhook.write",
       tag: "Webhooks",
       summary: "Delete a webhook subscription and its pending deliveries",
       params: IdParam,
@@ -100,6 +104,7 @@ export function webhookRoutes(
     {
       method: "get",
       path: "/v1/webhooks/:id/deliveries",
+      action: "webhook.read",
       tag: "Webhooks",
       summary: "Recent deliveries, newest first: state, attempts, last status code, next try",
       params: IdParam,
@@ -117,6 +122,7 @@ export function webhookRoutes(
     {
       method: "post",
       path: "/v1/webhooks/:id/deliveries/:deliveryId/retry",
+      action: "webhook.write",
       tag: "Webhooks",
       summary: "Send a failed delivery again, now",
       description:

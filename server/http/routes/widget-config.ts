@@ -25,7 +25,7 @@ export function widgetConfigRoutes(ctx: Ctx): Router {
       summary: "The public configuration of a site's widget",
       description:
         "Theme, greeting and name for the embed script. No token: the site key is public. 403 when the page's Origin is not one of the site's allowed origins.",
-      auth: "none",
+      action: "public",
       query: WidgetConfigQuery,
       responses: {
         200: { description: "The site's public widget configuration", schema: PublicSiteConfig },

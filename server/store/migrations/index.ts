@@ -3,6 +3,7 @@ import { core } from "./0001-core.ts";
 import { webhooks } from "./0002-webhooks.ts";
 import { files } from "./0003-files.ts";
 import { originsFromEnv } from "./0004-origins-from-env.ts";
+import { roles } from "./0005-roles.ts";
 
 /**
  * Every migration, in order. Each runs once per database; never edit one that has shipped:
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   "0002_webhooks": webhooks,
   "0003_files": files,
   "0004_origins_from_env": originsFromEnv,
+  "0005_roles": roles,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
