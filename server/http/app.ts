@@ -12,6 +12,7 @@ import { conversationRoutes } from "./routes/conversations.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes, type Readiness } from "./routes/health.ts";
+import { securityHeaders } from "./security-headers.ts";
 import type { Router } from "express";
 
 export interface AppDeps {
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Express {
   app.set("query parser", "simple");
 
   app.use(requestContext(deps.log, deps.metrics));
+  app.use(securityHeaders());
   app.use(healthRoutes(deps.readiness, deps.metrics, deps.draining));
   app.use(docsRoutes());
 
