@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../../test/helpers/chromium.ts";
 import { startTestServer } from "../../test/helpers/server.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -52,19 +52,7 @@ console.log(
 
 // 2. Click → usable composer.
 const server = await startTestServer();
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await launchChromium(chromiumPath);
 const times: number[] = [];
 try {
   for (let i = 0; i < runs; i++) {

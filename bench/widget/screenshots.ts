@@ -5,25 +5,14 @@
 import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { launchChromium } from "../../test/helpers/chromium.ts";
 import { startTestServer } from "../../test/helpers/server.ts";
 
 const out = process.argv[2] ?? path.join(os.tmpdir(), "parley-widget-shots");
 fs.mkdirSync(out, { recursive: true });
 const server = await startTestServer();
-const browser = await chromium.launch({
-  executablePath: process.env.PARLEY_TEST_CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await launchChromium();
 
 async function conversation(page: Page) {
   await page.getByRole("button", { name: "Open chat" }).click();

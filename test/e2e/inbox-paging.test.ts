@@ -8,7 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build } from "vite";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../helpers/chromium.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { services } from "../helpers/services.ts";
 
@@ -45,19 +46,7 @@ describe.skipIf(!services.chromium)("inbox paging", () => {
     for (let i = 2; i <= 75; i++)
       await server.api("POST", `/v1/conversations/${longId}/messages`, { text: `Message ${i}` });
 
-    browser = await chromium.launch({
-      executablePath: services.chromium!,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/inbox`);
     await page.getByLabel("Email").fill("admin@localhost");

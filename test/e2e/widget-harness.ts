@@ -11,8 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { services } from "../helpers/services.ts";
+import type { Page } from "playwright-core";
+export { launchChromium } from "../helpers/chromium.ts";
 
 export const publicDir = path.resolve(import.meta.dirname, "../../dist/public");
 
@@ -44,22 +44,6 @@ export function buildFrontEnd(): string {
     if (res.status !== 0) throw new Error(`npx ${args.join(" ")} failed:\n${res.stdout}${res.stderr}`);
   }
   return dir;
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: services.chromium!,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
 }
 
 export const HOSTILE_CSS = `
