@@ -61,9 +61,11 @@ export function DetailsPanel({
             onChange={(e) => run(() => thread.update({ assignee: value(e) || null }))}
           >
             <option value="">Unassigned</option>
-            {agents.map((a) => (
-              <option value={a.id}>{a.id === me.id ? `${a.name} (you)` : a.name}</option>
-            ))}
+            {agents
+              .filter((a) => a.active || a.id === c.assignee)
+              .map((a) => (
+                <option value={a.id}>{a.id === me.id ? `${a.name} (you)` : a.name}</option>
+              ))}
           </select>
         </label>
         <label class="field compact">

@@ -48,8 +48,10 @@ export async function agentRow(ctx: Ctx, id: string): Promise<AgentRow> {
   return row;
 }
 
-export async function agentExists(ctx: Ctx, id: string): Promise<boolean> {
-  return !!(await ctx.db.selectFrom("agents").select("id").where("id", "=", id).executeTakeFirst());
+/** Whether work may be given to this agent: it exists and is active (a deactivated agent gets none). */
+export async function agentAssignable(ctx: Ctx, id: string): Promise<boolean> {
+  const row = await ctx.db.selectFrom("agents").select("active").where("id", "=", id).executeTakeFirst();
+  return !!row?.active;
 }
 
 /** The agent for these credentials, or null; the caller never learns which of the two was wrong. */

@@ -13,7 +13,7 @@ import { closed, invalid, notFound, ParleyError } from "./errors.ts";
 import { conversationView, conversationViews, messageView } from "./views.ts";
 import { resolveSiteId } from "./sites.ts";
 import { upsertContact, normalisePhone } from "./contacts.ts";
-import { agentExists } from "./agents.ts";
+import { agentAssignable } from "./agents.ts";
 import { insertMessage, senderFor, type SenderInput } from "./messages.ts";
 import type { ConversationRow } from "../store/tables.ts";
 import { zodDetails } from "./validation.ts";
@@ -81,7 +81,8 @@ export async function createConversation(
       .executeTakeFirst();
     if (existing) return { conversation: await withFirstMessages(ctx.db, existing), created: false };
   }
-  if (body.assignee && !(await agentExists(ctx, body.assignee))) throw invalid("assignee", "no agent with this id");
+  if (body.assignee && !(await agentAssignable(ctx, body.assignee)))
+    throw invalid("assignee", "no active agent with this id");
   const askedSender = body.sender ?? body.message?.sender;
   const senderType = askedSender?.type ?? "agent";
   if (senderType === "contact" && !body.contact && !body.contactId && !opts.contactId)
@@ -289,7 +290,8 @@ export async function patchConversation(
   patch: PatchConversationBody,
 ): Promise<Conversation> {
   authorize(p, "conversation.update", undefined, "Conversation");
-  if (patch.assignee && !(await agentExists(ctx, patch.assignee))) throw invalid("assignee", "no agent with this id");
+  if (patch.assignee && !(await agentAssignable(ctx, patch.assignee)))
+    throw invalid("assignee", "no active agent with this id");
   return write(ctx, async (trx, emit) => {
     const row = await lockConversation(ctx, trx, p, id, "conversation.update");
     if (row.status === "closed") throw closed();

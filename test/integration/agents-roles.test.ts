@@ -142,5 +142,20 @@ describe.each(databases())("agents and roles on $name", ({ name, available }) =>
       expect((await s.api("PATCH", `/v1/agents/${a.id}`, { active: true })).body.active).toBe(true);
       await signedIn(s, a.email, a.password);
     });
+
+    it("a deactivated agent cannot be given a conversation; reactivated, it can", async () => {
+      const a = await agentWithRole(s, "agent");
+      await s.api("PATCH", `/v1/agents/${a.id}`, { active: false });
+      const conv = await s.api("POST", "/v1/conversations", { message: { text: "Hello" }, assignee: a.id });
+      expect(conv.status).toBe(422);
+      expect(conv.body.error).toMatchObject({ code: "validation_failed" });
+      const open = await s.api("POST", "/v1/conversations", { message: { text: "Hello" } });
+      const patched = await s.api("PATCH", `/v1/conversations/${open.body.id}`, { assignee: a.id });
+      expect(patched.status).toBe(422);
+      expect((await s.api("GET", `/v1/conversations/${open.body.id}`)).body.assignee).toBeNull();
+      await s.api("PATCH", `/v1/agents/${a.id}`, { active: true });
+      const again = await s.api("PATCH", `/v1/conversations/${open.body.id}`, { assignee: a.id });
+      expect(again.body.assignee).toBe(a.id);
+    });
   });
 });
