@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import { useLayoutEffect, useRef } from "preact/hooks";
 import type { ViewMessage } from "../session/types.ts";
 import type { UiStrings } from "../i18n/index.ts";
@@ -8,6 +9,8 @@ export interface MessageListProps {
   greeting: string;
   t: UiStrings;
   onChoice(choice: Choice): void;
+  /** What a screen adds at the end of the log (the away screen's reply and email question). */
+  children?: ComponentChildren;
 }
 
 /**
@@ -15,7 +18,7 @@ export interface MessageListProps {
  * visitor's delivery state (sending → sent → seen) and the agents' names. It follows new and
  * growing messages while the visitor is at the bottom.
  */
-export function MessageList({ messages, greeting, t, onChoice }: MessageListProps) {
+export function MessageList({ messages, greeting, t, onChoice, children }: MessageListProps) {
   const log = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const last = messages[messages.length - 1];
@@ -83,6 +86,7 @@ export function MessageList({ messages, greeting, t, onChoice }: MessageListProp
           </div>
         );
       })}
+      {children}
     </div>
   );
 }

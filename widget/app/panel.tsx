@@ -2,10 +2,8 @@ import { useEffect, useRef } from "preact/hooks";
 import { useSignal, type ReadonlySignal } from "@preact/signals";
 import type { Session } from "../session/types.ts";
 import type { WidgetSettings } from "../loader/settings.ts";
-import { format, uiStrings } from "../i18n/index.ts";
-import { MessageList } from "./message-list.tsx";
-import { Composer } from "./composer.tsx";
-import { PreChat } from "./pre-chat.tsx";
+import { uiStrings } from "../i18n/index.ts";
+import { screenFor, screens, siteAvailable } from "./screens/index.ts";
 
 export interface PanelProps {
   session: Session;
@@ -14,41 +12,48 @@ export interface PanelProps {
   onClose(): void;
 }
 
-/** The chat panel: a dialog named by its title, the conversation log, typing and the composer. */
+/**
+ * The chat panel: a dialog named by its title, the connection notice, and one screen below
+ * them (pre-chat, chat, away, rating: see screens/), the one screenFor picks for the state.
+ */
 export function Panel({ session, settings, open, onClose }: PanelProps) {
   const s = settings.value;
   const t = uiStrings(s.locale, s.strings);
   const input = useRef<HTMLTextAreaElement>(null);
-  const prechatDone = useSignal(false);
-  /** The upload under way or the last one that failed: shown above the composer. */
-  const upload = useSignal<{ failed: boolean; text: string } | null>(null);
+  const panel = useRef<HTMLElement>(null);
+  const preChatDone = useSignal(false);
+  /** The email the visitor gave in this panel (pre-chat, away screen). */
+  const givenEmail = useSignal<string | null>(null);
+  /** The conversation the visitor rated or skipped rating. */
+  const ratedId = useSignal<string | null>(null);
   const isOpen = open.value;
   const conversationId = session.conversationId.value;
-  const typing = session.agentTyping.value;
-  const connection = session.connection.value;
-  const status = session.conversationStatus.value;
 
-  const fields = s.preChat?.fields ?? [];
-  const needsPreChat =
-    fields.length > 0 &&
-    !conversationId &&
-    !prechatDone.value &&
-    !fields.every((f) => (s.user as Record<string, unknown> | undefined)?.[f]);
+  const name = screenFor({
+    preChatFields: s.preChat?.fields ?? [],
+    user: s.user as Record<string, unknown> | undefined,
+    preChatDone: preChatDone.value,
+    conversationId,
+    status: session.conversationStatus.value,
+    available: siteAvailable(session.site.value),
+    canRate: typeof session.rate === "function",
+    rated: !!conversationId && ratedId.value === conversationId,
+  });
+  const Screen = screens[name];
 
   useEffect(() => {
     if (!isOpen) return;
-    const first = input.current ?? (panel.current?.querySelector("input") as HTMLElement | null);
+    const first = input.current ?? (panel.current?.querySelector("form input, form button") as HTMLElement | null);
     first?.focus();
-  }, [isOpen, needsPreChat]);
-  const panel = useRef<HTMLElement>(null);
+  }, [isOpen, name]);
 
-  const greeting = s.greeting ?? session.site.value?.greeting ?? t.greeting;
   return (
     <section
       class="panel"
       part="panel"
       role="dialog"
       aria-labelledby="parley-title"
+      data-screen={name}
       hidden={!isOpen}
       ref={panel}
       onKeyDown={(e) => {
@@ -69,80 +74,28 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
           </svg>
         </button>
       </header>
-      {connection === "offline" && (
+      {session.connection.value === "offline" && (
         <p class="notice" role="status">
           {t.offline}
         </p>
       )}
-      <MessageList
-        messages={session.messages.value}
-        greeting={greeting ?? ""}
+      <Screen
+        session={session}
+        settings={s}
         t={t}
-        onChoice={(choice) => session.send({ type: "quick_reply", content: choice })}
+        inputRef={input}
+        email={givenEmail.value ?? s.user?.email ?? null}
+        onPreChat={(user) => {
+          if (Object.keys(user).length) session.identify({ ...s.user, ...user });
+          if (user.email) givenEmail.value = user.email;
+          preChatDone.value = true;
+        }}
+        onEmail={(email) => {
+          session.identify({ ...s.user, email });
+          givenEmail.value = email;
+        }}
+        onRated={() => (ratedId.value = conversationId)}
       />
-      <p class="typing" role="status">
-        {typing !== null && (
-          <>
-            <span class="dots" aria-hidden="true">
-              <i />
-              <i />
-              <i />
-            </span>
-            {typing ? format(t.typing, { name: typing }) : t.someoneTyping}
-          </>
-        )}
-      </p>
-      {status === "closed" && (
-        <p class="notice ended">
-          {t.conversationClosed}{" "}
-          <button
-            type="button"
-            class="link"
-            onClick={() => {
-              session.startNew();
-              input.current?.focus();
-            }}
-          >
-            {t.startNew}
-          </button>
-        </p>
-      )}
-      {upload.value && (
-        <p class={upload.value.failed ? "notice failed" : "notice"} role={upload.value.failed ? "alert" : "status"}>
-          {upload.value.text}
-        </p>
-      )}
-      {needsPreChat ? (
-        <PreChat
-          fields={fields}
-          required={!!s.preChat?.required}
-          t={t}
-          onSubmit={(user) => {
-            if (Object.keys(user).length) session.identify({ ...s.user, ...user });
-            prechatDone.value = true;
-          }}
-        />
-      ) : (
-        <Composer
-          label={t.message}
-          sendLabel={t.send}
-          placeholder={s.placeholder || t.placeholder}
-          attachLabel={t.attach}
-          inputRef={input}
-          onAttach={(file) => {
-            upload.value = { failed: false, text: format(t.uploading, { name: file.name }) };
-            session.upload(file).then(
-              () => (upload.value = null),
-              (err: Error) => {
-                const reason = err.message === "too_large" ? t.tooLarge : err.message || t.tryAgain;
-                upload.value = { failed: true, text: format(t.uploadFailed, { name: file.name, reason }) };
-              },
-            );
-          }}
-          onSend={(text) => session.send({ type: "text", content: { text } })}
-          onTyping={(on) => session.setTyping(on)}
-        />
-      )}
     </section>
   );
 }

@@ -9,7 +9,7 @@ export const panelCss = `
 .w[data-launcher=hidden] .panel{bottom:var(--_oy)}
 @keyframes pw-in{from{opacity:0;transform:translateY(12px)}}
 @media (prefers-reduced-motion:reduce){.panel{animation:none}}
-@media (max-width:479px){.panel{top:0;right:0;bottom:0;left:0;width:100%;max-width:none;height:100%;max-height:none;border:0;border-radius:0}.w[data-side=left] .panel{left:0}.launcher[aria-expanded=true]{display:none}.w .composer textarea,.w .prechat input{font-size:16px}}
+@media (max-width:479px){.panel{top:0;right:0;bottom:0;left:0;width:100%;max-width:none;height:100%;max-height:none;border:0;border-radius:0}.w[data-side=left] .panel{left:0}.launcher[aria-expanded=true]{display:none}.w .composer textarea,.w .prechat input,.w .prechat textarea,.w .ask input{font-size:16px}}
 .panel *{box-sizing:border-box}
 .panel :focus-visible{outline:2px solid var(--p);outline-offset:2px}
 .head{display:flex;align-items:flex-start;gap:8px;padding:16px 12px 16px 18px;background:var(--p);color:var(--on)}
@@ -53,6 +53,16 @@ export const panelCss = `
 .prechat{display:flex;flex-direction:column;gap:10px;padding:12px 16px 16px;border-top:1px solid var(--_border)}
 .prechat p{margin:0}
 .prechat label{display:flex;flex-direction:column;gap:4px;font-size:13px;font-weight:600}
-.prechat input{padding:8px 10px;border:1px solid var(--_border);border-radius:8px;background:var(--bg);color:var(--fg);font:inherit;font-weight:400}
+.prechat input,.rating textarea,.ask input{padding:8px 10px;border:1px solid var(--_border);border-radius:8px;background:var(--bg);color:var(--fg);font:inherit;font-weight:400}
+.rating textarea{resize:vertical}
+.rating fieldset{display:flex;flex-direction:column;gap:10px;margin:0;padding:0;border:0;min-width:0}
+.rating legend{padding:0;margin-bottom:10px;font-weight:600}
+.scores{display:flex;gap:6px}
+.scores button{flex:1;height:40px;border:1px solid var(--_border);border-radius:10px;background:var(--bg);color:var(--fg);font:inherit;font-weight:600;cursor:pointer}
+.scores button[aria-pressed=true]{border-color:var(--p);background:var(--p);color:var(--on)}
+.actions{display:flex;align-items:center;gap:16px}
+.start:disabled{opacity:.5;cursor:default}
+.ask{display:flex;flex-direction:column;gap:8px;align-self:flex-start;max-width:85%;padding:10px 14px;border-radius:16px;background:var(--_surface)}
+.ask label{display:flex;flex-direction:column;gap:6px;font-size:13px}
 .start{align-self:flex-start;padding:9px 16px;border:0;border-radius:999px;background:var(--p);color:var(--on);font:inherit;font-weight:600;cursor:pointer}
 `;

@@ -41,6 +41,15 @@ export const ui = {
   name: "Name",
   start: "Start chat",
   required: "Required",
+  away: "We are away right now, but you can still leave a message.",
+  awayReply: "Thanks! We will get back to you as soon as we can.",
+  leaveEmail: "Leave your email and we will reply there.",
+  save: "Save",
+  emailSaved: "We will reply to {email}.",
+  rate: "Rate this conversation",
+  ratingComment: "Comment (optional)",
+  sendRating: "Send rating",
+  skip: "Skip",
 };
 
 export type UiStrings = typeof launcher & typeof ui;

@@ -42,4 +42,13 @@ export const ui: Omit<UiStrings, keyof typeof launcher> = {
   name: "Namn",
   start: "Starta chatten",
   required: "Obligatoriskt",
+  away: "Vi är inte här just nu, men du kan lämna ett meddelande.",
+  awayReply: "Tack! Vi återkommer så snart vi kan.",
+  leaveEmail: "Lämna din e-postadress så svarar vi där.",
+  save: "Spara",
+  emailSaved: "Vi svarar till {email}.",
+  rate: "Betygsätt samtalet",
+  ratingComment: "Kommentar (valfritt)",
+  sendRating: "Skicka betyg",
+  skip: "Hoppa över",
 };

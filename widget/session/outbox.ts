@@ -1,5 +1,8 @@
+import { batch, signal } from "@preact/signals";
 import type { TypedMessageInput } from "../../shared/schemas/message.ts";
 import type { SiteStorage } from "./storage.ts";
+import { withLock, type Connection } from "./connection.ts";
+import type { Sync } from "./sync.ts";
 
 /**
  * Messages the visitor sent that the relay has not acknowledged yet, in the order sent, each
@@ -84,4 +87,99 @@ export function handOver(
     .filter((i) => !inOutbox.has(i.clientId) && !settled.has(i.clientId))
     .map((item) => ({ item, round }));
   return left.length || kept.length !== held.length ? [...kept, ...left] : held;
+}
+
+/** What this tab shows of the outbox: the items waiting, the ones another tab sent, the ones the relay refused. */
+export function unsentState(outbox: Outbox) {
+  return {
+    pending: signal<OutboxItem[]>(outbox.items()),
+    /** Sent by another tab, not held here yet: still shown as sending (see handOver). */
+    handedOver: signal<HandedOver[]>([]),
+    failed: signal<OutboxItem[]>([]),
+  };
+}
+export type Unsent = ReturnType<typeof unsentState>;
+
+/** Refusals that a later try may not meet: the item stays and goes again in 5–10 s. */
+const TRANSIENT = new Set(["rate_limited", "internal_error", "unavailable"]);
+
+/**
+ * Sends the stored outbox in order, one item at a time, by one tab at a time (the origin-wide
+ * outbox lock), whenever there is something to send and the connection is online.
+ */
+export function createSender(link: Connection, sync: Sync, outbox: Outbox, unsent: Unsent, siteKey: string) {
+  const { pending, handedOver, failed } = unsent;
+
+  /**
+   * Re-reads the shared outbox. What another tab took out of it stays shown as sending until
+   * this tab holds the stored copy (live, or by the resync started here), so that it never
+   * vanishes from this tab while this tab's socket catches up.
+   */
+  function refresh() {
+    const now = outbox.items();
+    const settled = new Set([
+      ...sync.stored.value.flatMap((m) => (m.clientId ? [m.clientId] : [])),
+      ...failed.value.map((i) => i.clientId),
+    ]);
+    const before = handedOver.value;
+    const next = handOver(before, pending.value, now, settled, sync.round());
+    batch(() => {
+      handedOver.value = next;
+      pending.value = now;
+    });
+    if (next.some((h) => !before.includes(h))) void sync.resync();
+  }
+
+  async function drain(): Promise<void> {
+    for (;;) {
+      refresh();
+      const item = pending.value[0];
+      if (!item || !link.online()) return;
+      const ack = await link
+        .call("send", { clientId: item.clientId, conversationId: sync.conversationId.value, message: item.message })
+        .catch(() => null);
+      // No answer (offline, timeout): the item stays and goes again on the next connect.
+      if (!ack) return;
+      if (!ack.ok && TRANSIENT.has(ack.error.code)) {
+        link.retryLater(flush);
+        return;
+      }
+      // The conversation is gone (erased, or not this visitor's): the message starts a new one.
+      if (!ack.ok && ack.error.code === "not_found" && sync.conversationId.value) {
+        sync.follow(null);
+        continue;
+      }
+      outbox.remove(item.clientId);
+      if (ack.ok) sync.accepted(ack);
+      else failed.value = [...failed.value, item];
+    }
+  }
+
+  let flushing = false;
+  let flushAgain = false;
+  async function flush(): Promise<void> {
+    if (flushing) {
+      flushAgain = true;
+      return;
+    }
+    flushing = true;
+    try {
+      do {
+        flushAgain = false;
+        await withLock(`parley:${siteKey}:outbox`, drain);
+      } while (flushAgain && link.online());
+    } finally {
+      flushing = false;
+    }
+  }
+
+  return {
+    refresh,
+    flush,
+    send(input: TypedMessageInput) {
+      outbox.add(input);
+      refresh();
+      void flush();
+    },
+  };
 }

@@ -58,6 +58,11 @@ export interface Session {
   identify(user: VisitorUser): void;
   /** Disconnects and forgets this visitor on this site (token, conversation, outbox). */
   shutdown(): void;
+  /**
+   * Rates the current conversation 1–5 with an optional comment (CONTRACT §10). Absent while the
+   * relay takes no ratings: the panel then shows no survey.
+   */
+  rate?(score: number, comment: string): void;
   /** Each stored agent/bot message once, for Parley("on", "message"). Returns an unsubscribe. */
   onMessage(handler: (message: Message) => void): () => void;
 }

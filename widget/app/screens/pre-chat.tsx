@@ -1,5 +1,7 @@
-import type { VisitorUser } from "../session/types.ts";
-import type { UiStrings } from "../i18n/index.ts";
+import type { VisitorUser } from "../../session/types.ts";
+import type { UiStrings } from "../../i18n/index.ts";
+import { Conversation } from "./conversation.tsx";
+import type { ScreenProps } from "./screen-for.ts";
 
 const INPUT: Record<string, { type: "text" | "email" | "tel"; autocomplete: string; label: keyof UiStrings }> = {
   name: { type: "text", autocomplete: "name", label: "name" },
@@ -42,5 +44,21 @@ export function PreChat({ fields, required, t, onSubmit }: PreChatProps) {
         {t.start}
       </button>
     </form>
+  );
+}
+
+/** Before the first message, where settings.preChat asks: the greeting, then the questions. */
+export function PreChatScreen(props: ScreenProps) {
+  const { settings, t } = props;
+  return (
+    <>
+      <Conversation {...props} />
+      <PreChat
+        fields={settings.preChat?.fields ?? []}
+        required={!!settings.preChat?.required}
+        t={t}
+        onSubmit={props.onPreChat}
+      />
+    </>
   );
 }

@@ -1,0 +1,54 @@
+import { format } from "../../i18n/index.ts";
+import type { PublicSiteConfig } from "../../../shared/schemas/site.ts";
+import { Conversation } from "./conversation.tsx";
+import { Compose } from "./compose.tsx";
+import type { ScreenProps } from "./screen-for.ts";
+
+/** What the public site config says about the team's availability (CONTRACT §8), where the relay says it. */
+type Availability = { available?: boolean | null; awayMessage?: string | null };
+
+/** Whether the site is available; null while the relay does not say. */
+export function siteAvailable(site: PublicSiteConfig | null): boolean | null {
+  return (site as Availability | null)?.available ?? null;
+}
+
+/**
+ * The team is away: the visitor can still write. After their first message the log answers
+ * with the site's away message and, while the contact's email is unknown, asks for one (a
+ * textbox "Email" and a button "Save"), stored on the contact.
+ */
+export function AwayScreen(props: ScreenProps) {
+  const { session, t, email, onEmail } = props;
+  const wrote = session.messages.value.some((m) => m.message.sender.type === "contact");
+  const reply = (session.site.value as Availability | null)?.awayMessage || t.awayReply;
+  return (
+    <>
+      <p class="notice">{t.away}</p>
+      <Conversation {...props}>
+        {wrote && <p class="greeting">{reply}</p>}
+        {wrote &&
+          (email ? (
+            <p class="greeting">{format(t.emailSaved, { email })}</p>
+          ) : (
+            <form
+              class="ask"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const value = String(new FormData(e.currentTarget).get("email") ?? "").trim();
+                if (value) onEmail(value);
+              }}
+            >
+              <label>
+                <span>{t.leaveEmail}</span>
+                <input name="email" type="email" autocomplete="email" required aria-label={t.email} />
+              </label>
+              <button type="submit" class="start">
+                {t.save}
+              </button>
+            </form>
+          ))}
+      </Conversation>
+      <Compose {...props} />
+    </>
+  );
+}

@@ -1,0 +1,198 @@
+import { batch, computed, signal } from "@preact/signals";
+import type { VisitorConversation, VisitorMessage, Welcome } from "../../shared/protocol.ts";
+import type { Message } from "../../shared/schemas/message.ts";
+import type { Connection } from "./connection.ts";
+import type { SiteStorage } from "./storage.ts";
+import type { Typing } from "./typing.ts";
+import type { Unsent } from "./outbox.ts";
+import { applyDelta, contiguousSeq, mergeMessages, unreadCount, viewOf } from "./timeline.ts";
+
+/**
+ * The conversation this tab follows, held by seq: merged from acknowledgements, live events and
+ * resync pages (the pure rules are in timeline.ts, imported here only), and fetched again after
+ * every (re)connect or noticed gap, by seq, so that nothing is missing and nothing doubles.
+ */
+export function createSync(link: Connection, store: SiteStorage, typing: Typing, unsent: Unsent) {
+  const conversationId = signal<string | null>(store.get("conversation"));
+  const conversationStatus = signal<VisitorConversation["status"] | null>(null);
+  const stored = signal<VisitorMessage[]>([]);
+  const readUpTo = signal({ contact: 0, agent: 0 });
+  const messages = computed(() =>
+    viewOf(
+      stored.value,
+      [...unsent.handedOver.value.map((h) => h.item), ...unsent.pending.value],
+      unsent.failed.value,
+      readUpTo.value.agent,
+      conversationId.value,
+    ),
+  );
+  const unread = computed(() => unreadCount(stored.value, readUpTo.value.contact));
+
+  const handlers = new Set<(m: Message) => void>();
+  /** Agent messages already told to onMessage handlers (history loaded at start counts as told). */
+  const told = new Set<string>();
+  let historyLoaded = false;
+  /** Resync requests started so far: a hand-over noticed after round r is settled by a resync of a later round. */
+  let round = 0;
+
+  function tell(list: VisitorMessage[]) {
+    for (const m of list) {
+      if (m.sender.type === "contact" || m.state !== "complete" || told.has(m.id)) continue;
+      told.add(m.id);
+      if (historyLoaded) for (const h of handlers) h(m);
+    }
+  }
+
+  function merge(list: VisitorMessage[]) {
+    stored.value = mergeMessages(stored.value, list);
+    tell(list);
+    if (list.some((m) => m.sender.type !== "contact")) typing.show(null);
+  }
+
+  function applyState(c: VisitorConversation) {
+    if (c.id !== conversationId.value) return;
+    batch(() => {
+      conversationStatus.value = c.status;
+      const r = readUpTo.value;
+      if (c.readUpTo.contact > r.contact || c.readUpTo.agent > r.agent) {
+        readUpTo.value = {
+          contact: Math.max(r.contact, c.readUpTo.contact),
+          agent: Math.max(r.agent, c.readUpTo.agent),
+        };
+      }
+    });
+    // Something is missing (a live event lost between nodes, or a reconnect): fetch it.
+    if (c.lastSeq > contiguousSeq(stored.value)) void resync();
+  }
+
+  function follow(id: string | null) {
+    if (id === conversationId.value) return;
+    batch(() => {
+      conversationId.value = id;
+      conversationStatus.value = null;
+      stored.value = [];
+      readUpTo.value = { contact: 0, agent: 0 };
+      typing.agentTyping.value = null;
+      if (!id) unsent.handedOver.value = [];
+    });
+    store.set("conversation", id);
+  }
+
+  let resyncing: Promise<void> | null = null;
+  let resyncAgain = false;
+  /** Everything after the last seq held without a gap, page by page; runs once at a time. */
+  function resync(): Promise<void> {
+    if (resyncing) {
+      resyncAgain = true;
+      return resyncing;
+    }
+    resyncing = (async () => {
+      do {
+        resyncAgain = false;
+        for (;;) {
+          const id = conversationId.value;
+          if (!id || !link.online()) return;
+          const started = ++round;
+          const ack = await link
+            .call("resync", { conversationId: id, afterSeq: contiguousSeq(stored.value) })
+            .catch(() => null);
+          if (!ack || id !== conversationId.value) return;
+          if (!ack.ok) {
+            if (ack.error.code === "not_found") follow(null);
+            return;
+          }
+          merge(ack.messages);
+          applyState(ack.conversation);
+          if (!ack.hasMore) {
+            // Everything stored is held now: a handed-over item still missing was refused by the tab that sent it.
+            const held = new Set(stored.value.map((m) => m.clientId));
+            unsent.handedOver.value = unsent.handedOver.value.filter(
+              (h) => h.round >= started && !held.has(h.item.clientId),
+            );
+            break;
+          }
+        }
+        historyLoaded = true;
+      } while (resyncAgain);
+    })().finally(() => (resyncing = null));
+    return resyncing;
+  }
+
+  link.on("message", (e) => {
+    if (e.message.conversationId !== conversationId.value) return;
+    merge([e.message]);
+    applyState(e.conversation);
+  });
+  link.on("message.delta", (e) => {
+    if (e.conversationId !== conversationId.value) return;
+    const { messages: next, gap } = applyDelta(stored.value, e);
+    stored.value = next;
+    if (gap) {
+      void link
+        .call("message.get", { messageId: e.messageId })
+        .then((ack) => ack.ok && ack.message.conversationId === conversationId.value && merge([ack.message]))
+        .catch(() => {});
+    }
+  });
+  link.on("message.completed", (e) => {
+    if (e.message.conversationId === conversationId.value) merge([e.message]);
+  });
+  link.on("conversation", (e) => applyState(e.conversation));
+  link.on("conversation.started", (e) => {
+    follow(e.conversationId);
+    void resync();
+  });
+  link.on("read", (e) => {
+    if (e.conversationId !== conversationId.value) return;
+    const r = readUpTo.value;
+    if (e.seq > r[e.side]) readUpTo.value = { ...r, [e.side]: e.seq };
+  });
+
+  return {
+    conversationId,
+    conversationStatus,
+    stored,
+    messages,
+    unread,
+    follow,
+    resync,
+    /** Resync requests started so far. */
+    round: () => round,
+    /** A send was acknowledged: the conversation it went to (maybe a new one) and the stored message. */
+    accepted(ack: { message: VisitorMessage; conversation: VisitorConversation }) {
+      if (ack.conversation.id !== conversationId.value) historyLoaded = true;
+      follow(ack.conversation.id);
+      merge([ack.message]);
+      applyState(ack.conversation);
+    },
+    /** In the welcome's batch: a new visitor does not own the old conversation; the relay may name the current one. */
+    welcomed(w: Welcome, previousToken: string | null) {
+      // A new visitor (the old token was unknown, or another user signed in) does not own the old conversation.
+      if (previousToken && previousToken !== w.visitorToken) follow(null);
+      if (!conversationId.value && w.conversationId) follow(w.conversationId);
+    },
+    /** Online: catch up. Without a conversation there is no history: every agent message from now on is news. */
+    caughtUp() {
+      if (!conversationId.value) historyLoaded = true;
+      void resync();
+    },
+    markAllRead() {
+      const id = conversationId.value;
+      const last = stored.value.at(-1)?.seq ?? 0;
+      if (!id || last <= readUpTo.value.contact) return;
+      readUpTo.value = { ...readUpTo.value, contact: last };
+      if (link.online()) void link.call("read", { conversationId: id, seq: last }).catch(() => {});
+    },
+    onMessage(handler: (message: Message) => void) {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+    /** Forgets what was told (shutdown); the caller follows null in its batch. */
+    forget() {
+      told.clear();
+      historyLoaded = false;
+    },
+  };
+}
+
+export type Sync = ReturnType<typeof createSync>;
