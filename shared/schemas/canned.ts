@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Timestamp, idOf, line } from "./common.ts";
-import { MessageInput } from "./message.ts";
+import { MessageInput, messageTypes } from "./message.ts";
 
 /** Saved replies (canned responses, CONTRACT §7). */
 export const cannedScopes = ["team", "personal"] as const;
@@ -19,7 +19,7 @@ export const CannedResponse = z
     shortcut: z.string(),
     title: z.string(),
     message: z
-      .object({ type: z.string(), content: z.record(z.string(), z.unknown()) })
+      .object({ type: z.enum(messageTypes), content: z.record(z.string(), z.unknown()) })
       .meta({ description: "The message input as `{ type, content }`, placeholders unfilled" }),
     scope: z.enum(cannedScopes),
     siteId: z.string().nullable().meta({ description: "null: every site" }),
