@@ -73,7 +73,11 @@ describe("the / list of saved replies", () => {
     expect(box().getAttribute("aria-controls")).toBe(list.id);
     expect(box().getAttribute("aria-activedescendant")).toBe(options[0]!.id);
     await userEvent.type(box(), "r");
-    expect(screen.getAllByRole("option").map((o) => o.textContent?.split(" ")[0])).toEqual(["/refund", "/hours", "/promo"]);
+    expect(screen.getAllByRole("option").map((o) => o.textContent?.split(" ")[0])).toEqual([
+      "/refund",
+      "/hours",
+      "/promo",
+    ]);
     await userEvent.keyboard("{ArrowDown}");
     expect(screen.getAllByRole("option")[1]!.getAttribute("aria-selected")).toBe("true");
     await userEvent.keyboard("{ArrowUp}{Enter}");
