@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Thread } from "../state/thread.ts";
 import { conversationName, type Inbox } from "../state/inbox.ts";
 import { MessageLog } from "./MessageLog.tsx";
@@ -7,6 +7,7 @@ import { uploadAttachment } from "../api/files.ts";
 import { DetailsPanel } from "./DetailsPanel.tsx";
 import { ContactPanel } from "./ContactPanel.tsx";
 import { statusLabels } from "./format.ts";
+import { createSavedReplies, insertable, placeholderValues } from "../state/saved-replies.ts";
 
 function TypingIndicator({ thread }: { thread: Thread }) {
   const name = thread.contactTyping.value;
@@ -22,6 +23,10 @@ export function ConversationPane({ inbox, thread }: { inbox: Inbox; thread: Thre
   const c = thread.conversation.value;
   const [detailsOpen, setDetailsOpen] = useState(false);
   const messageCount = thread.messages.value.length;
+  const saved = useMemo(() => createSavedReplies(inbox.api), [inbox]);
+  useEffect(() => {
+    if (c?.siteId) void saved.load(c.siteId);
+  }, [saved, c?.siteId]);
 
   // Report what the agent has seen whenever new messages show while the tab is visible.
   useEffect(() => {
@@ -106,6 +111,10 @@ export function ConversationPane({ inbox, thread }: { inbox: Inbox; thread: Thre
               send={(input) => thread.send(input, crypto.randomUUID())}
               typing={(on) => void thread.sendTyping(on)}
               attach={(file) => uploadAttachment(inbox.api, file)}
+              savedReplies={{
+                items: saved.items.value,
+                fill: (reply) => insertable(reply, placeholderValues(c, inbox.me, saved.siteName.value)),
+              }}
             />
           )}
         </div>

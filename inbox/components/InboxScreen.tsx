@@ -12,6 +12,7 @@ import { ListFilters } from "./ListFilters.tsx";
 import { ConversationList } from "./ConversationList.tsx";
 import { ConversationPane } from "./ConversationPane.tsx";
 import { ShortcutHelp } from "./ShortcutHelp.tsx";
+import { SavedRepliesSettings, settingsHash } from "./SavedRepliesSettings.tsx";
 
 const appTitle = "Parley Inbox";
 
@@ -54,11 +55,15 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
   const notifier = useMemo(() => createNotifier(localStorage, (id) => (location.hash = hashFor(id))), []);
   const inbox = useMemo(() => createInbox(api, me, connectLive(), notifier.alert), [api, me, notifier]);
   const [selectedId, setSelectedId] = useState(() => conversationIdFromHash(location.hash));
+  const [settings, setSettings] = useState(() => location.hash === settingsHash);
   const [helpOpen, setHelpOpen] = useState(false);
 
   useEffect(() => () => inbox.dispose(), [inbox]);
   useEffect(() => {
-    const onHash = () => setSelectedId(conversationIdFromHash(location.hash));
+    const onHash = () => {
+      setSelectedId(conversationIdFromHash(location.hash));
+      setSettings(location.hash === settingsHash);
+    };
     window.addEventListener("hashchange", onHash);
     return () => window.removeEventListener("hashchange", onHash);
   }, []);
@@ -112,6 +117,9 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
           />
           Notifications
         </label>
+        <a class="button" href={settingsHash} aria-current={settings ? "page" : undefined}>
+          Saved replies
+        </a>
         <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
           Shortcuts
         </button>
@@ -123,24 +131,30 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
         </button>
       </header>
       {/* One main landmark holds list and conversation, so that a narrow screen showing only the list still has one. */}
-      <main class={`columns${selectedId ? " has-thread" : ""}`}>
-        <nav class="sidebar" aria-label="Conversations">
-          <ListFilters list={inbox.list} />
-          <ConversationList list={inbox.list} selectedId={selectedId} agents={inbox.agents.value} />
-        </nav>
-        <section class="pane" aria-label="Conversation">
-          {thread ? (
-            <ConversationPane key={thread.id} inbox={inbox} thread={thread} />
-          ) : (
-            <div class="empty-pane">
-              <h2>No conversation open</h2>
-              <p class="muted">
-                Pick one from the list, or press <kbd>j</kbd> to open the first. <kbd>?</kbd> shows every shortcut.
-              </p>
-            </div>
-          )}
-        </section>
-      </main>
+      {settings ? (
+        <main class="settings-main">
+          <SavedRepliesSettings api={api} me={me} />
+        </main>
+      ) : (
+        <main class={`columns${selectedId ? " has-thread" : ""}`}>
+          <nav class="sidebar" aria-label="Conversations">
+            <ListFilters list={inbox.list} />
+            <ConversationList list={inbox.list} selectedId={selectedId} agents={inbox.agents.value} />
+          </nav>
+          <section class="pane" aria-label="Conversation">
+            {thread ? (
+              <ConversationPane key={thread.id} inbox={inbox} thread={thread} />
+            ) : (
+              <div class="empty-pane">
+                <h2>No conversation open</h2>
+                <p class="muted">
+                  Pick one from the list, or press <kbd>j</kbd> to open the first. <kbd>?</kbd> shows every shortcut.
+                </p>
+              </div>
+            )}
+          </section>
+        </main>
+      )}
       <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
   );

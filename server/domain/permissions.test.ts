@@ -41,6 +41,15 @@ describe("the permission table", () => {
     expect(decide(visitor, "conversation.update")).toBe("not_found");
   });
 
+  it("lets every agent write saved replies of its own, and only managers and tokens team ones", () => {
+    expect(can(as("agent", "ag_me"), "canned.write", { siteId: "site_a", agentId: "ag_me" })).toBe(true);
+    expect(decide(as("agent", "ag_me"), "canned.write", { siteId: "site_a" })).toBe("forbidden");
+    expect(decide(as("agent"), "canned.team.write")).toBe("forbidden");
+    expect(decide(adminToken, "canned.personal.write")).toBe("forbidden");
+    expect(can(siteToken, "canned.team.write", { siteId: "site_a" })).toBe(true);
+    expect(decide(siteToken, "canned.read", { siteId: "site_b" })).toBe("not_found");
+  });
+
   it("lets an agent change itself but nobody else; the inbox is for agents only", () => {
     expect(can(as("agent", "ag_me"), "agent.update", { agentId: "ag_me" })).toBe(true);
     expect(decide(as("agent", "ag_me"), "agent.update", { agentId: "ag_you" })).toBe("forbidden");

@@ -23,7 +23,10 @@ export interface Resource {
   agentId?: string;
 }
 
-/** true: always; "own": a visitor, on its own conversation or contact; "self": an agent, on itself. */
+/**
+ * true: always; "own": a visitor, on its own conversation or contact; "self": an agent, on itself
+ * or on what is its own (`agentId` names the owner: a personal saved reply's author).
+ */
 type Grant = true | "own" | "self";
 interface Rule {
   /** Who may. Everyone else is refused. */
@@ -68,8 +71,14 @@ export const permissions = {
   "agent.manage": { allow: managers },
   /** Granting or taking away `owner`, or changing an owner: owners and admin tokens only. */
   "agent.owner.manage": { allow: { "admin-token": true, owner: true } },
-  /** Team-scope saved replies (CONTRACT §7). */
+  /** Saved replies (CONTRACT §7): team ones, and the caller's own personal ones. */
+  "canned.read": { allow: team },
+  /** Any saved-reply write; what the reply is decides further (team or personal, below). */
+  "canned.write": { allow: { ...siteManagers, agent: "self" } },
+  /** Team-scope saved replies. */
   "canned.team.write": { allow: siteManagers },
+  /** Personal saved replies: agents only, each on its own (a token has no person to belong to). */
+  "canned.personal.write": { allow: { owner: true, admin: true, agent: true } },
   /** The inbox's own session and live socket. */
   "inbox.session": { allow: { owner: true, admin: true, agent: true }, refuse: "unauthorized" },
 } satisfies Record<string, Rule>;

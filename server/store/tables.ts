@@ -160,6 +160,20 @@ export interface FilesTable {
   created_at: string;
 }
 
+export interface CannedResponsesTable {
+  id: string;
+  scope: string; // team | personal
+  owner_key: string; // "team" or the author's agent id
+  site_id: string | null; // null: every site
+  site_key: string; // site_id or "": one unique index for "a shortcut once per scope"
+  shortcut: string;
+  title: string;
+  message: string; // JSON { type, content }
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   sites: SitesTable;
   api_tokens: ApiTokensTable;
@@ -174,6 +188,7 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  canned_responses: CannedResponsesTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;

@@ -15,6 +15,8 @@ export interface Fixtures {
   fileKey: string;
   ownerId: string;
   plainAgentId: string;
+  /** A team saved reply of site A. */
+  cannedId: string;
 }
 
 /** One request to a route, and the object it acts on as the permission table sees it. */
@@ -161,6 +163,27 @@ export const samples: Record<string, (fx: Fixtures) => Promise<Sample> | Sample>
     path: `/v1/webhooks/${fx.webhookId}/deliveries/${fx.deliveryId}/retry`,
     resource: siteA(fx),
   }),
+  // With no scope, an agent saves a personal reply and a token a team one (of its own site).
+  "GET /v1/canned-responses": () => ({ path: "/v1/canned-responses" }),
+  "POST /v1/canned-responses": () => ({
+    path: "/v1/canned-responses",
+    body: { shortcut: `m-${unique()}`, title: "Matrix", message: { text: "Hi {{contact.name | there}}" } },
+  }),
+  "GET /v1/canned-responses/:id": (fx) => ({ path: `/v1/canned-responses/${fx.cannedId}`, resource: siteA(fx) }),
+  "PATCH /v1/canned-responses/:id": (fx) => ({
+    path: `/v1/canned-responses/${fx.cannedId}`,
+    body: { title: "Matrix, again" },
+    resource: siteA(fx),
+  }),
+  "DELETE /v1/canned-responses/:id": async (fx) => {
+    const reply = await made(fx.s, "POST", "/v1/canned-responses", {
+      shortcut: `doomed-${unique()}`,
+      title: "Doomed",
+      message: { text: "bye" },
+      siteId: fx.siteA,
+    });
+    return { path: `/v1/canned-responses/${reply.id}`, resource: siteA(fx) };
+  },
   "GET /v1/widget/config": (fx) => ({ path: `/v1/widget/config?siteKey=${fx.siteKey}` }),
   "GET /v1/demo/config": () => ({ path: "/v1/demo/config" }),
   "POST /v1/inbox/session": () => ({
@@ -195,6 +218,12 @@ export async function makeFixtures(s: TestServer): Promise<Fixtures> {
     email: `plain-${unique()}@example.com`,
     password: "a long password",
   });
+  const cannedReply = await made(s, "POST", "/v1/canned-responses", {
+    shortcut: "matrix",
+    title: "Matrix",
+    message: { text: "Hello {{contact.name}}" },
+    siteId: siteA,
+  });
   return {
     s,
     siteA,
@@ -207,5 +236,6 @@ export async function makeFixtures(s: TestServer): Promise<Fixtures> {
     fileKey: file.url.split("/").pop()!,
     ownerId: agents.find((a) => a.role === "owner")!.id,
     plainAgentId: plain.id,
+    cannedId: cannedReply.id,
   };
 }
