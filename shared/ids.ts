@@ -11,6 +11,7 @@ export const idPrefix = {
   visitor: "vis_",
   event: "evt_",
   file: "file_",
+  note: "note_",
 } as const;
 
 export type IdKind = keyof typeof idPrefix;

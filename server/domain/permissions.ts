@@ -68,6 +68,9 @@ export const permissions = {
   "agent.manage": { allow: managers },
   /** Granting or taking away `owner`, or changing an owner: owners and admin tokens only. */
   "agent.owner.manage": { allow: { "admin-token": true, owner: true } },
+  /** Private notes (CONTRACT §7): the team's only; a visitor never learns they exist. */
+  "note.read": { allow: team, refuse: "not_found" },
+  "note.create": { allow: team, refuse: "not_found" },
   /** Team-scope saved replies (CONTRACT §7). */
   "canned.team.write": { allow: siteManagers },
   /** The inbox's own session and live socket. */
