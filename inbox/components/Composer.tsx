@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { TypedMessageInput } from "../../shared/schemas/index.ts";
+import type { Agent, TypedMessageInput } from "../../shared/schemas/index.ts";
 import { QuickRepliesEditor } from "./QuickRepliesEditor.tsx";
+import { MentionList, useMentions } from "./MentionList.tsx";
 
 /** How often "still typing" is re-sent, and how long after the last key it stops. */
 export const TYPING_REFRESH_MS = 3000;
@@ -12,7 +13,18 @@ export interface ComposerProps {
   typing(on: boolean): void;
   /** Uploads a chosen file and answers the message that carries it. */
   attach?(file: File): Promise<TypedMessageInput>;
+  /** Writes a private note (Note mode); without it the composer has no Note mode. */
+  note?(text: string, mentions: string[]): Promise<unknown>;
+  /** The agents `@` completes in a note. */
+  agents?: Agent[];
+  /** Notes only (a closed conversation takes notes, never replies). */
+  noteOnly?: boolean;
 }
+
+export const noteLabel = "Internal note — not seen by the visitor";
+
+/** Alt+N switches between a reply and a note. */
+export const isNoteToggle = (e: KeyboardEvent) => e.altKey && !e.ctrlKey && !e.metaKey && e.code === "KeyN";
 
 /** What the composer holds, as a message input, or null when there is nothing to send. */
 export function composeInput(text: string, options: string[]): TypedMessageInput | null {
@@ -27,8 +39,12 @@ export function composeInput(text: string, options: string[]): TypedMessageInput
 }
 
 /** Text (Enter sends, Shift+Enter is a new line) and, optionally, quick-reply options. */
-export function Composer({ send, typing, attach }: ComposerProps) {
+export function Composer({ send, typing, attach, note, agents = [], noteOnly = false }: ComposerProps) {
   const [text, setText] = useState("");
+  const [noteMode, setNoteMode] = useState(noteOnly);
+  const asNote = !!note && (noteMode || noteOnly);
+  const mentions = useMentions(asNote ? agents : []);
+  const box = useRef<HTMLTextAreaElement>(null);
   const [options, setOptions] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -59,8 +75,17 @@ export function Composer({ send, typing, attach }: ComposerProps) {
   };
   useEffect(() => stopTyping, []);
 
-  function onInput(value: string) {
+  function toggleNote() {
+    if (!note || noteOnly) return;
+    // A note is never announced to the visitor, not even as "typing".
+    if (!noteMode) stopTyping();
+    setNoteMode(!noteMode);
+    box.current?.focus();
+  }
+
+  function onInput(value: string, caret: number) {
     setText(value);
+    if (asNote) return mentions.update(value, caret);
     const now = Date.now();
     if (!value.trim()) return stopTyping();
     if (now - typingSince.current > TYPING_REFRESH_MS) {
@@ -71,7 +96,24 @@ export function Composer({ send, typing, attach }: ComposerProps) {
     idle.current = setTimeout(stopTyping, TYPING_IDLE_MS);
   }
 
+  async function submitNote() {
+    const body = text.trim();
+    if (!body || busy || !note) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await note(body, mentions.mentionsIn(body));
+      setText("");
+      mentions.reset();
+    } catch (err) {
+      setError((err as Error).message || "The note was not saved.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
   async function submit() {
+    if (asNote) return submitNote();
     const input = composeInput(text, options ?? []);
     if (!input || busy) return;
     setBusy(true);
@@ -90,20 +132,41 @@ export function Composer({ send, typing, attach }: ComposerProps) {
 
   return (
     <form
-      class="composer"
+      class={`composer${asNote ? " note-mode" : ""}`}
+      data-mode={asNote ? "note" : "reply"}
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
       }}
+      onKeyDown={(e) => {
+        if (!isNoteToggle(e)) return;
+        e.preventDefault();
+        toggleNote();
+      }}
     >
+      {asNote && (
+        <p class="note-banner" id="note-banner">
+          <span aria-hidden="true">🔒</span> {noteLabel}
+        </p>
+      )}
       <textarea
         id="reply"
-        aria-label="Reply"
+        ref={box}
+        aria-label={asNote ? noteLabel : "Reply"}
+        {...(asNote ? mentions.boxProps : {})}
         rows={3}
-        placeholder="Write a reply… Enter sends, Shift+Enter adds a line"
+        placeholder={
+          asNote
+            ? "Write a note for the team… @ mentions an agent, Enter saves"
+            : "Write a reply… Enter sends, Shift+Enter adds a line"
+        }
         value={text}
-        onInput={(e) => onInput((e.currentTarget as HTMLTextAreaElement).value)}
+        onInput={(e) => {
+          const el = e.currentTarget as HTMLTextAreaElement;
+          onInput(el.value, el.selectionStart ?? el.value.length);
+        }}
         onKeyDown={(e) => {
+          if (asNote && mentions.onKeyDown(e, e.currentTarget as HTMLTextAreaElement, setText)) return;
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
             void submit();
@@ -112,7 +175,10 @@ export function Composer({ send, typing, attach }: ComposerProps) {
           }
         }}
       />
-      {options && <QuickRepliesEditor options={options} onChange={setOptions} />}
+      {asNote && (
+        <MentionList mentions={mentions} onPick={(a) => box.current && mentions.pick(a, box.current, setText)} />
+      )}
+      {options && !asNote && <QuickRepliesEditor options={options} onChange={setOptions} />}
       {error && (
         <p class="error" role="alert">
           {error}
@@ -120,10 +186,24 @@ export function Composer({ send, typing, attach }: ComposerProps) {
       )}
       <div class="composer-actions">
         <span class="composer-tools">
-          <button type="button" aria-pressed={options !== null} onClick={() => setOptions(options ? null : ["", ""])}>
-            Quick replies
-          </button>
-          {attach && (
+          {note && !noteOnly && (
+            <button
+              type="button"
+              class="note-toggle"
+              aria-pressed={asNote}
+              aria-keyshortcuts="Alt+N"
+              title="Internal note, seen by the team only (Alt+N)"
+              onClick={toggleNote}
+            >
+              Note
+            </button>
+          )}
+          {!asNote && (
+            <button type="button" aria-pressed={options !== null} onClick={() => setOptions(options ? null : ["", ""])}>
+              Quick replies
+            </button>
+          )}
+          {attach && !asNote && (
             <>
               <button type="button" disabled={busy} onClick={() => picker.current?.click()}>
                 Attach file
@@ -142,8 +222,8 @@ export function Composer({ send, typing, attach }: ComposerProps) {
             </>
           )}
         </span>
-        <button type="submit" class="primary" disabled={busy || !text.trim()}>
-          Send
+        <button type="submit" class={asNote ? "note-submit" : "primary"} disabled={busy || !text.trim()}>
+          {asNote ? "Add note" : "Send"}
         </button>
       </div>
     </form>

@@ -97,17 +97,20 @@ export function ConversationPane({ inbox, thread }: { inbox: Inbox; thread: Thre
         <div class="thread-main">
           <MessageLog thread={thread} contactName={name} />
           <TypingIndicator thread={thread} />
-          {closed ? (
+          {closed && (
             <p class="closed-note" role="status">
-              This conversation is closed. It can no longer be changed or replied to.
+              This conversation is closed. It can no longer be changed or replied to; the team can still add notes.
             </p>
-          ) : (
-            <Composer
-              send={(input) => thread.send(input, crypto.randomUUID())}
-              typing={(on) => void thread.sendTyping(on)}
-              attach={(file) => uploadAttachment(inbox.api, file)}
-            />
           )}
+          <Composer
+            key={closed ? "closed" : "open"}
+            send={(input) => thread.send(input, crypto.randomUUID())}
+            typing={(on) => void thread.sendTyping(on)}
+            attach={(file) => uploadAttachment(inbox.api, file)}
+            note={(text, mentions) => thread.notes.write(text, mentions)}
+            agents={inbox.agents.value}
+            noteOnly={closed}
+          />
         </div>
         <aside
           id="thread-aside"

@@ -12,6 +12,7 @@ import { ListFilters } from "./ListFilters.tsx";
 import { ConversationList } from "./ConversationList.tsx";
 import { ConversationPane } from "./ConversationPane.tsx";
 import { ShortcutHelp } from "./ShortcutHelp.tsx";
+import { MentionAlerts } from "./MentionAlerts.tsx";
 
 const appTitle = "Parley Inbox";
 
@@ -141,6 +142,7 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
           )}
         </section>
       </main>
+      <MentionAlerts inbox={inbox} />
       <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
   );
