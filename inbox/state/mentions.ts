@@ -39,9 +39,10 @@ export function matchAgents(agents: Agent[], query: string, limit = 8): Agent[] 
 
 /** The text with the `@query` replaced by `@Name `, and where the caret goes after it. */
 export function insertMention(text: string, at: MentionQuery, agent: Agent): { text: string; caret: number } {
-  const mention = `@${agent.name} `;
   const end = at.start + 1 + at.query.length;
-  return { text: text.slice(0, at.start) + mention + text.slice(end), caret: at.start + mention.length };
+  const rest = text.slice(end);
+  const mention = /^\s/.test(rest) ? `@${agent.name}` : `@${agent.name} `;
+  return { text: text.slice(0, at.start) + mention + rest, caret: at.start + agent.name.length + 2 };
 }
 
 /** The agents picked whose `@Name` is still in the text when the note is sent. */
