@@ -12,7 +12,7 @@ export function MentionAlerts({ inbox }: { inbox: Inbox }) {
     <aside class="mention-alerts" aria-label="Mentions of you">
       <div role="status" aria-live="polite">
         {mentions.map((m) => (
-          <div class="mention-alert" key={m.noteId} data-conversation-id={m.conversationId}>
+          <div class="mention-alert" key={m.noteId} data-mention-in={m.conversationId}>
             <p>
               <strong>{m.who} mentioned you</strong> in {m.where}
             </p>
