@@ -146,7 +146,7 @@ export function Composer({ send, typing, attach, note, agents = [], noteOnly = f
     >
       {asNote && (
         <p class="note-banner" id="note-banner">
-          <span aria-hidden="true">🔒</span> {noteLabel}
+          {noteLabel}
         </p>
       )}
       <textarea

@@ -11,9 +11,7 @@ export function NoteItem({ note }: { note: Note }) {
       data-after-seq={note.afterSeq}
       aria-label={`Internal note by ${who}, ${fullWhen(note.createdAt)}`}
     >
-      <p class="note-label">
-        <span aria-hidden="true">🔒</span> Internal note
-      </p>
+      <p class="note-label">Internal note</p>
       <p class="note-text">{note.text}</p>
       <p class="msg-meta">
         {who} · <time dateTime={note.createdAt}>{shortWhen(note.createdAt)}</time> · not seen by the visitor

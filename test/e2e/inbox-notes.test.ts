@@ -6,6 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -15,6 +16,7 @@ import { buildFrontEnd, launchChromium, logLines, startHostSite, widget, type Ho
 const root = path.resolve(import.meta.dirname, "../..");
 const shots = path.join(root, "test-results", "inbox");
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const noteText = "VIP customer: refund approved, courier claim open";
 
 async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
@@ -24,6 +26,19 @@ async function signIn(page: Page, url: string, email: string, password: string):
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("navigation", { name: "Conversations" }).waitFor();
   await page.getByText("Live", { exact: true }).waitFor();
+}
+
+async function axeViolations(page: Page): Promise<{ id: string; nodes: string[] }[]> {
+  // Evaluated through DevTools: the inbox's CSP refuses an inline <script>.
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    type Result = { violations: { id: string; nodes: { target: string[] }[] }[] };
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<Result> } }).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+    });
+    return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+  });
 }
 
 /** Everything the widget shows, its shadow root included. */
@@ -116,6 +131,9 @@ describe.skipIf(!services.chromium)("inbox: private notes with mentions", () => 
     await noteBox.pressSequentially("@bo");
     const list = ann.getByRole("listbox", { name: "Mention an agent" });
     await list.getByRole("option", { name: /Bo Lind/ }).waitFor();
+    await ann.screenshot({ path: path.join(shots, "note-mention-list.png") });
+    const violations = await axeViolations(ann);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
     await ann.keyboard.press("Enter");
     await list.waitFor({ state: "detached" });
     await noteBox.pressSequentially(noteText);
@@ -147,6 +165,8 @@ describe.skipIf(!services.chromium)("inbox: private notes with mentions", () => 
     ]);
     await bo.evaluate(() => Object.defineProperty(document, "visibilityState", { get: () => "visible" }));
     await bo.screenshot({ path: path.join(shots, "mention-alert.png") });
+    const violations = await axeViolations(bo);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
 
     await row(bo, otherId).waitFor();
     await bo.getByRole("button", { name: "Mentions" }).click();
@@ -167,6 +187,8 @@ describe.skipIf(!services.chromium)("inbox: private notes with mentions", () => 
     expect(await widgetText(visitor)).not.toContain("refund approved");
 
     await visitor.reload();
+    await visitor.getByRole("button", { name: "Open chat" }).click();
+    await widget(visitor).getByRole("dialog", { name: "Chat with us" }).waitFor();
     await poll(() => logLines(visitor)).toEqual(["contact: My parcel never arrived", "agent: We are on it."]);
     expect(await widgetText(visitor)).not.toContain("refund approved");
     await visitor.screenshot({ path: path.join(shots, "note-visitor-widget.png") });
