@@ -175,6 +175,15 @@ describe.skipIf(!services.chromium)("inbox: private notes with mentions", () => 
     await alert.getByRole("link", { name: "Open conversation" }).click();
     await bo.getByRole("log", { name: "Messages" }).locator(".note").getByText(noteText, { exact: false }).waitFor();
     await alert.getByText("Admin mentioned you").waitFor({ state: "detached" });
+    // At 768 px the four list views still fit the sidebar.
+    await bo.setViewportSize({ width: 768, height: 900 });
+    const mentionsView = bo.getByRole("button", { name: "Mentions" });
+    await expect(
+      mentionsView.evaluate(
+        (el) => el.getBoundingClientRect().right <= el.closest("nav")!.getBoundingClientRect().right,
+      ),
+    ).resolves.toBe(true);
+    await bo.screenshot({ path: path.join(shots, "mentions-768.png") });
   });
 
   it("never shows the note in the visitor's widget, live or after a reload", async () => {
