@@ -98,9 +98,15 @@ describe("composer: Note mode", () => {
     expect(send).not.toHaveBeenCalled();
     expect(typing).not.toHaveBeenCalled();
     expect(screen.getByRole("button", { name: "Add note" })).toBeTruthy();
+    // Each mode keeps its own draft: a note being written never becomes a reply by switching.
+    await userEvent.type(box, "Only for the team");
     await userEvent.keyboard("{Alt>}n{/Alt}");
-    expect(screen.getByRole("textbox", { name: "Reply" })).toBeTruthy();
+    const reply = screen.getByRole("textbox", { name: "Reply" }) as HTMLTextAreaElement;
+    expect(reply.value).toBe("");
     expect(screen.queryByText(noteLabel)).toBeNull();
+    await userEvent.type(reply, "Hello");
+    await userEvent.keyboard("{Alt>}n{/Alt}");
+    expect((screen.getByRole("textbox", { name: noteLabel }) as HTMLTextAreaElement).value).toBe("Only for the team");
   });
 
   it("completes @ into a mention with the keyboard", async () => {

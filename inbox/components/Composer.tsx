@@ -42,6 +42,8 @@ export function composeInput(text: string, options: string[]): TypedMessageInput
 export function Composer({ send, typing, attach, note, agents = [], noteOnly = false }: ComposerProps) {
   const [text, setText] = useState("");
   const [noteMode, setNoteMode] = useState(noteOnly);
+  /** The draft of the other mode: a note's text never becomes a reply by switching modes. */
+  const [otherDraft, setOtherDraft] = useState("");
   const asNote = !!note && (noteMode || noteOnly);
   const mentions = useMentions(asNote ? agents : []);
   const box = useRef<HTMLTextAreaElement>(null);
@@ -79,6 +81,9 @@ export function Composer({ send, typing, attach, note, agents = [], noteOnly = f
     if (!note || noteOnly) return;
     // A note is never announced to the visitor, not even as "typing".
     if (!noteMode) stopTyping();
+    setOtherDraft(text);
+    setText(otherDraft);
+    mentions.reset();
     setNoteMode(!noteMode);
     box.current?.focus();
   }

@@ -93,7 +93,7 @@ export function MessageLog({ thread, contactName }: { thread: Thread; contactNam
       ) : (
         messages.length > 0 && <p class="log-start">Start of the conversation</p>
       )}
-      {timeline(messages, notes, !thread.hasOlder.value).map((entry) =>
+      {timeline(messages, notes, !thread.hasOlder.value && thread.conversation.value !== null).map((entry) =>
         entry.kind === "message" ? (
           <MessageItem key={entry.message.id} m={entry.message} contactName={contactName} />
         ) : (
