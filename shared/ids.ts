@@ -12,6 +12,7 @@ export const idPrefix = {
   event: "evt_",
   file: "file_",
   canned: "cr_",
+  note: "note_",
 } as const;
 
 export type IdKind = keyof typeof idPrefix;

@@ -1,4 +1,4 @@
-import type { Conversation, Contact, Message } from "./schemas/index.ts";
+import type { Conversation, Contact, Message, Note } from "./schemas/index.ts";
 
 /**
  * What the inbox and the relay agree on: the CSRF header that cookie-authenticated writes carry,
@@ -29,6 +29,8 @@ export interface AgentEventMap {
   typing: { conversationId: string; side: "agent" | "contact"; typing: boolean; name: string | null };
   read: { conversationId: string; side: "agent" | "contact"; seq: number };
   "contact.updated": { contact: Contact };
+  /** A private note: its author's team only, never the visitor. A mentioned agent finds its id in `note.mentions`. */
+  "note.created": { note: Note; conversation: Conversation };
 }
 
 export type AgentEventType = keyof AgentEventMap;

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cleanup, render, screen } from "@testing-library/preact";
 import userEvent from "@testing-library/user-event";
-import { Composer, composeInput } from "./Composer.tsx";
+import { Composer, composeInput, noteLabel } from "./Composer.tsx";
 
 afterEach(cleanup);
 
@@ -73,5 +73,56 @@ describe("composer", () => {
   it("sends nothing blank", () => {
     expect(composeInput("   ", ["a"])).toBeNull();
     expect(composeInput(" hi ", [" ", ""])).toEqual({ type: "text", content: { text: "hi" } });
+  });
+});
+
+describe("composer: Note mode", () => {
+  const agents = [
+    { id: "ag_bo", name: "Bo Lind", email: "bo@example.com", role: "agent" as const, active: true, createdAt: "" },
+    { id: "ag_cy", name: "Cy Moss", email: "cy@example.com", role: "agent" as const, active: true, createdAt: "" },
+  ];
+
+  it("switches with the Note button and Alt+N, says the visitor will not see it, and sends no typing", async () => {
+    const send = vi.fn(async () => {});
+    const note = vi.fn(async () => {});
+    const typing = vi.fn();
+    render(<Composer send={send} typing={typing} note={note} agents={agents} />);
+    const toggle = screen.getByRole("button", { name: "Note" });
+    expect(toggle.getAttribute("aria-pressed")).toBe("false");
+    await userEvent.click(toggle);
+    expect(toggle.getAttribute("aria-pressed")).toBe("true");
+    expect(screen.getByText(noteLabel)).toBeTruthy();
+    const box = screen.getByRole("textbox", { name: noteLabel });
+    await userEvent.type(box, "Refund approved{Enter}");
+    expect(note).toHaveBeenCalledWith("Refund approved", []);
+    expect(send).not.toHaveBeenCalled();
+    expect(typing).not.toHaveBeenCalled();
+    expect(screen.getByRole("button", { name: "Add note" })).toBeTruthy();
+    // Each mode keeps its own draft: a note being written never becomes a reply by switching.
+    await userEvent.type(box, "Only for the team");
+    await userEvent.keyboard("{Alt>}n{/Alt}");
+    const reply = screen.getByRole("textbox", { name: "Reply" }) as HTMLTextAreaElement;
+    expect(reply.value).toBe("");
+    expect(screen.queryByText(noteLabel)).toBeNull();
+    await userEvent.type(reply, "Hello");
+    await userEvent.keyboard("{Alt>}n{/Alt}");
+    expect((screen.getByRole("textbox", { name: noteLabel }) as HTMLTextAreaElement).value).toBe("Only for the team");
+  });
+
+  it("completes @ into a mention with the keyboard", async () => {
+    const note = vi.fn(async () => {});
+    render(<Composer send={async () => {}} typing={() => {}} note={note} agents={agents} noteOnly />);
+    const box = screen.getByRole("textbox", { name: noteLabel });
+    await userEvent.type(box, "Can you check, @");
+    const list = screen.getByRole("listbox", { name: "Mention an agent" });
+    expect(list.textContent).toContain("Bo Lind");
+    await userEvent.keyboard("{ArrowDown}");
+    expect(box.getAttribute("aria-activedescendant")).toBe("mention-ag_cy");
+    await userEvent.keyboard("{ArrowUp}{Enter}");
+    expect(screen.queryByRole("listbox")).toBeNull();
+    expect((box as HTMLTextAreaElement).value).toBe("Can you check, @Bo Lind ");
+    await userEvent.type(box, "thanks{Enter}");
+    expect(note).toHaveBeenCalledWith("Can you check, @Bo Lind thanks", ["ag_bo"]);
+    expect(screen.queryByRole("button", { name: "Note" })).toBeNull();
   });
 });

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { CannedResponse, TypedMessageInput } from "../../shared/schemas/index.ts";
+import type { Agent, CannedResponse, TypedMessageInput } from "../../shared/schemas/index.ts";
 import { messagePreview } from "../../widget/app/messages/index.ts";
-import { matchReplies, slashQuery } from "../state/saved-replies.ts";
 import { QuickRepliesEditor } from "./QuickRepliesEditor.tsx";
-import { optionId, pickerId, SavedReplyPicker } from "./SavedReplyPicker.tsx";
+import { MentionList, useMentions } from "./MentionList.tsx";
+import { SavedReplyPicker, useSavedReplies, type SavedRepliesSource } from "./SavedReplyPicker.tsx";
 
 /** How often "still typing" is re-sent, and how long after the last key it stops. */
 export const TYPING_REFRESH_MS = 3000;
@@ -15,9 +15,20 @@ export interface ComposerProps {
   typing(on: boolean): void;
   /** Uploads a chosen file and answers the message that carries it. */
   attach?(file: File): Promise<TypedMessageInput>;
-  /** Saved replies offered by `/` at the start of the box, and how one becomes a message (placeholders filled). */
-  savedReplies?: { items: readonly CannedResponse[]; fill(reply: CannedResponse): TypedMessageInput };
+  /** Saved replies offered by `/` at the start of the box (replies only, not notes). */
+  savedReplies?: SavedRepliesSource;
+  /** Writes a private note (Note mode); without it the composer has no Note mode. */
+  note?(text: string, mentions: string[]): Promise<unknown>;
+  /** The agents `@` completes in a note. */
+  agents?: Agent[];
+  /** Notes only (a closed conversation takes notes, never replies). */
+  noteOnly?: boolean;
 }
+
+export const noteLabel = "Internal note — not seen by the visitor";
+
+/** Alt+N switches between a reply and a note. */
+export const isNoteToggle = (e: KeyboardEvent) => e.altKey && !e.ctrlKey && !e.metaKey && e.code === "KeyN";
 
 /** What the composer holds, as a message input, or null when there is nothing to send. */
 export function composeInput(text: string, options: string[]): TypedMessageInput | null {
@@ -32,17 +43,18 @@ export function composeInput(text: string, options: string[]): TypedMessageInput
 }
 
 /** Text (Enter sends, Shift+Enter is a new line) and, optionally, quick-reply options. */
-export function Composer({ send, typing, attach, savedReplies }: ComposerProps) {
+export function Composer({ send, typing, attach, savedReplies, note, agents = [], noteOnly = false }: ComposerProps) {
   const [text, setText] = useState("");
+  const [noteMode, setNoteMode] = useState(noteOnly);
+  /** The draft of the other mode: a note's text never becomes a reply by switching modes. */
+  const [otherDraft, setOtherDraft] = useState("");
+  const asNote = !!note && (noteMode || noteOnly);
+  const mentions = useMentions(asNote ? agents : []);
+  const box = useRef<HTMLTextAreaElement>(null);
   const [options, setOptions] = useState<string[] | null>(null);
   /** A saved reply of a type the box cannot edit (cards, image…), sent with the next Send. */
   const [pending, setPending] = useState<TypedMessageInput | null>(null);
-  /** The `/` list: the highlighted match, and the text it was closed at with Escape. */
-  const [active, setActive] = useState(0);
-  const [dismissedAt, setDismissedAt] = useState<string | null>(null);
-  const query = savedReplies ? slashQuery(text) : null;
-  const pickerOpen = query !== null && dismissedAt !== text;
-  const matches = pickerOpen ? matchReplies(savedReplies!.items, query) : [];
+  const saved = useSavedReplies(asNote ? undefined : savedReplies, text, insert);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const typingSince = useRef(0);
@@ -82,27 +94,23 @@ export function Composer({ send, typing, attach, savedReplies }: ComposerProps) 
       setText("");
       setPending(input);
     }
-    setActive(0);
   }
 
-  /** Arrow keys, Enter/Tab and Escape while the `/` list is open; true when the key was for it. */
-  function pickerKey(e: KeyboardEvent): boolean {
-    if (!pickerOpen) return false;
-    const n = matches.length;
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      if (n > 0) setActive((((active + (e.key === "ArrowDown" ? 1 : -1)) % n) + n) % n);
-    } else if ((e.key === "Enter" || e.key === "Tab") && !e.shiftKey && n > 0) {
-      insert(matches[Math.min(active, n - 1)]!);
-    } else if (e.key === "Escape") {
-      setDismissedAt(text);
-    } else return false;
-    e.preventDefault();
-    return true;
+  function toggleNote() {
+    if (!note || noteOnly) return;
+    // A note is never announced to the visitor, not even as "typing".
+    if (!noteMode) stopTyping();
+    setOtherDraft(text);
+    setText(otherDraft);
+    mentions.reset();
+    setNoteMode(!noteMode);
+    box.current?.focus();
   }
 
-  function onInput(value: string) {
+  function onInput(value: string, caret: number) {
     setText(value);
-    setActive(0);
+    if (asNote) return mentions.update(value, caret);
+    saved.typed();
     const now = Date.now();
     if (!value.trim()) return stopTyping();
     if (now - typingSince.current > TYPING_REFRESH_MS) {
@@ -113,7 +121,24 @@ export function Composer({ send, typing, attach, savedReplies }: ComposerProps) 
     idle.current = setTimeout(stopTyping, TYPING_IDLE_MS);
   }
 
+  async function submitNote() {
+    const body = text.trim();
+    if (!body || busy || !note) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await note(body, mentions.mentionsIn(body));
+      setText("");
+      mentions.reset();
+    } catch (err) {
+      setError((err as Error).message || "The note was not saved.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
   async function submit() {
+    if (asNote) return submitNote();
     const input = composeInput(text, options ?? []);
     if ((!input && !pending) || busy) return;
     setBusy(true);
@@ -134,26 +159,43 @@ export function Composer({ send, typing, attach, savedReplies }: ComposerProps) 
 
   return (
     <form
-      class="composer"
+      class={`composer${asNote ? " note-mode" : ""}`}
+      data-mode={asNote ? "note" : "reply"}
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
       }}
+      onKeyDown={(e) => {
+        if (!isNoteToggle(e)) return;
+        e.preventDefault();
+        toggleNote();
+      }}
     >
+      {asNote && (
+        <p class="note-banner" id="note-banner">
+          {noteLabel}
+        </p>
+      )}
       <textarea
         id="reply"
-        aria-label="Reply"
+        ref={box}
+        aria-label={asNote ? noteLabel : "Reply"}
+        {...(asNote ? mentions.boxProps : saved.boxProps)}
         rows={3}
-        placeholder={`Write a reply… Enter sends, Shift+Enter adds a line${savedReplies ? ", / picks a saved reply" : ""}`}
-        value={text}
-        aria-autocomplete={savedReplies ? "list" : undefined}
-        aria-controls={pickerOpen && matches.length > 0 ? pickerId : undefined}
-        aria-activedescendant={
-          pickerOpen && matches.length > 0 ? optionId(Math.min(active, matches.length - 1)) : undefined
+        placeholder={
+          asNote
+            ? "Write a note for the team… @ mentions an agent, Enter saves"
+            : `Write a reply… Enter sends, Shift+Enter adds a line${savedReplies ? ", / picks a saved reply" : ""}`
         }
-        onInput={(e) => onInput((e.currentTarget as HTMLTextAreaElement).value)}
+        value={text}
+        onInput={(e) => {
+          const el = e.currentTarget as HTMLTextAreaElement;
+          onInput(el.value, el.selectionStart ?? el.value.length);
+        }}
         onKeyDown={(e) => {
-          if (e.isComposing || pickerKey(e)) return;
+          if (e.isComposing) return;
+          if (asNote && mentions.onKeyDown(e, e.currentTarget as HTMLTextAreaElement, setText)) return;
+          if (!asNote && saved.onKeyDown(e)) return;
           if (e.key === "Enter" && !e.shiftKey) {
             e.preventDefault();
             void submit();
@@ -162,11 +204,12 @@ export function Composer({ send, typing, attach, savedReplies }: ComposerProps) 
           }
         }}
       />
-      {pickerOpen && (
-        <SavedReplyPicker matches={matches} active={Math.min(active, matches.length - 1)} onPick={insert} />
+      {asNote && (
+        <MentionList mentions={mentions} onPick={(a) => box.current && mentions.pick(a, box.current, setText)} />
       )}
-      {options && <QuickRepliesEditor options={options} onChange={setOptions} />}
-      {pending && (
+      {saved.open && <SavedReplyPicker matches={saved.matches} active={saved.active} onPick={saved.pick} />}
+      {options && !asNote && <QuickRepliesEditor options={options} onChange={setOptions} />}
+      {pending && !asNote && (
         <p class="pending-reply">
           <span>
             Sends too: {pending.type.replace("_", " ")} “{messagePreview(pending)}”
@@ -183,10 +226,24 @@ export function Composer({ send, typing, attach, savedReplies }: ComposerProps) 
       )}
       <div class="composer-actions">
         <span class="composer-tools">
-          <button type="button" aria-pressed={options !== null} onClick={() => setOptions(options ? null : ["", ""])}>
-            Quick replies
-          </button>
-          {attach && (
+          {note && !noteOnly && (
+            <button
+              type="button"
+              class="note-toggle"
+              aria-pressed={asNote}
+              aria-keyshortcuts="Alt+N"
+              title="Internal note, seen by the team only (Alt+N)"
+              onClick={toggleNote}
+            >
+              Note
+            </button>
+          )}
+          {!asNote && (
+            <button type="button" aria-pressed={options !== null} onClick={() => setOptions(options ? null : ["", ""])}>
+              Quick replies
+            </button>
+          )}
+          {attach && !asNote && (
             <>
               <button type="button" disabled={busy} onClick={() => picker.current?.click()}>
                 Attach file
@@ -205,8 +262,12 @@ export function Composer({ send, typing, attach, savedReplies }: ComposerProps) 
             </>
           )}
         </span>
-        <button type="submit" class="primary" disabled={busy || (!text.trim() && !pending)}>
-          Send
+        <button
+          type="submit"
+          class={asNote ? "note-submit" : "primary"}
+          disabled={busy || (!text.trim() && !(pending && !asNote))}
+        >
+          {asNote ? "Add note" : "Send"}
         </button>
       </div>
     </form>

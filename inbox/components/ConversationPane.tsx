@@ -102,21 +102,24 @@ export function ConversationPane({ inbox, thread }: { inbox: Inbox; thread: Thre
         <div class="thread-main">
           <MessageLog thread={thread} contactName={name} />
           <TypingIndicator thread={thread} />
-          {closed ? (
+          {closed && (
             <p class="closed-note" role="status">
-              This conversation is closed. It can no longer be changed or replied to.
+              This conversation is closed. It can no longer be changed or replied to; the team can still add notes.
             </p>
-          ) : (
-            <Composer
-              send={(input) => thread.send(input, crypto.randomUUID())}
-              typing={(on) => void thread.sendTyping(on)}
-              attach={(file) => uploadAttachment(inbox.api, file)}
-              savedReplies={{
-                items: saved.items.value,
-                fill: (reply) => insertable(reply, placeholderValues(c, inbox.me, saved.siteName.value)),
-              }}
-            />
           )}
+          <Composer
+            key={closed ? "closed" : "open"}
+            send={(input) => thread.send(input, crypto.randomUUID())}
+            typing={(on) => void thread.sendTyping(on)}
+            attach={(file) => uploadAttachment(inbox.api, file)}
+            savedReplies={{
+              items: saved.items.value,
+              fill: (reply) => insertable(reply, placeholderValues(c, inbox.me, saved.siteName.value)),
+            }}
+            note={(text, mentions) => thread.notes.write(text, mentions)}
+            agents={inbox.agents.value}
+            noteOnly={closed}
+          />
         </div>
         <aside
           id="thread-aside"

@@ -13,6 +13,7 @@ import { ConversationList } from "./ConversationList.tsx";
 import { ConversationPane } from "./ConversationPane.tsx";
 import { ShortcutHelp } from "./ShortcutHelp.tsx";
 import { SavedRepliesSettings, settingsHash } from "./SavedRepliesSettings.tsx";
+import { MentionAlerts } from "./MentionAlerts.tsx";
 
 const appTitle = "Parley Inbox";
 
@@ -155,6 +156,7 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
           </section>
         </main>
       )}
+      <MentionAlerts inbox={inbox} />
       <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
   );

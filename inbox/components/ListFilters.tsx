@@ -6,6 +6,7 @@ const views: { value: ViewFilter; label: string }[] = [
   { value: "all", label: "All" },
   { value: "mine", label: "Mine" },
   { value: "unassigned", label: "Unassigned" },
+  { value: "mentions", label: "Mentions" },
 ];
 
 /** Status, mine / unassigned, queue and tag: each change reloads the list from the API. */

@@ -2,7 +2,9 @@ import { useLayoutEffect, useRef } from "preact/hooks";
 import type { Message } from "../../shared/schemas/index.ts";
 import { MessageContent } from "../../widget/app/messages/index.ts";
 import type { Thread } from "../state/thread.ts";
+import { timeline } from "../state/notes.ts";
 import { fullWhen, shortWhen } from "./format.ts";
+import { NoteItem } from "./NoteItem.tsx";
 
 const senderLabels = { contact: "Visitor", agent: "Agent", bot: "Bot", system: "System" } as const;
 
@@ -38,6 +40,7 @@ export function MessageLog({ thread, contactName }: { thread: Thread; contactNam
   const nearBottom = useRef(true);
   const firstSeq = useRef<number | null>(null);
   const messages = thread.messages.value;
+  const notes = thread.notes.items.value;
 
   useLayoutEffect(() => {
     const el = box.current;
@@ -50,7 +53,7 @@ export function MessageLog({ thread, contactName }: { thread: Thread; contactNam
     fromBottom.current = el.scrollHeight - el.scrollTop;
     // A short first page does not fill the view: fetch more until it scrolls.
     if (el.scrollHeight <= el.clientHeight && thread.hasOlder.value) void thread.loadOlder();
-  }, [messages, thread]);
+  }, [messages, notes, thread]);
 
   /** An image that finished loading grew its message: stay at the bottom if the view was there. */
   function onImageLoad() {
@@ -90,9 +93,13 @@ export function MessageLog({ thread, contactName }: { thread: Thread; contactNam
       ) : (
         messages.length > 0 && <p class="log-start">Start of the conversation</p>
       )}
-      {messages.map((m) => (
-        <MessageItem key={m.id} m={m} contactName={contactName} />
-      ))}
+      {timeline(messages, notes, !thread.hasOlder.value && thread.conversation.value !== null).map((entry) =>
+        entry.kind === "message" ? (
+          <MessageItem key={entry.message.id} m={entry.message} contactName={contactName} />
+        ) : (
+          <NoteItem key={entry.note.id} note={entry.note} />
+        ),
+      )}
     </div>
   );
 }

@@ -37,6 +37,10 @@ export function ShortcutHelp({ open, onClose }: { open: boolean; onClose: () => 
         </tbody>
       </table>
       <p class="muted">In the reply box, Enter sends and Shift+Enter adds a line; Escape leaves it.</p>
+      <p class="muted">
+        <kbd>Alt</kbd>+<kbd>N</kbd> switches the reply box to an internal note (not seen by the visitor) and back; in a
+        note, <kbd>@</kbd> mentions an agent.
+      </p>
       <form method="dialog">
         <button class="primary" type="submit">
           Close

@@ -72,11 +72,15 @@ export function createConversationList(api: Api, meId: () => string | null) {
     }
   }
 
-  /** A conversation as it is now (from a live event or an action's answer). */
-  function upsert(c: Conversation): void {
+  /**
+   * A conversation as it is now (from a live event or an action's answer). `mentioned`: a note
+   * just mentioned the signed-in agent in it (the only way one joins the "Mentions" view live).
+   */
+  function upsert(c: Conversation, mentioned = false): void {
     const rest = items.value.filter((x) => x.id !== c.id);
     const current = items.value.find((x) => x.id === c.id);
     if (current && current.updatedAt > c.updatedAt) return; // an older copy arrived late
+    if (!current && filter.value.view === "mentions" && !mentioned) return;
     if (!matchesFilter(c, filter.value, meId())) {
       if (current) items.value = rest;
       return;

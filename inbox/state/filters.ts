@@ -1,7 +1,8 @@
 import type { Conversation } from "../../shared/schemas/index.ts";
 
 export type StatusFilter = Conversation["status"] | "all";
-export type ViewFilter = "all" | "mine" | "unassigned";
+/** "mentions": conversations with a private note mentioning the signed-in agent. */
+export type ViewFilter = "all" | "mine" | "unassigned" | "mentions";
 
 /** What the conversation list shows. */
 export interface ListFilter {
@@ -18,6 +19,7 @@ export function filterQuery(f: ListFilter, meId: string | null): Record<string, 
   return {
     status: f.status === "all" ? undefined : f.status,
     assignee: f.view === "unassigned" ? "none" : f.view === "mine" ? (meId ?? undefined) : undefined,
+    mentions: f.view === "mentions" ? "me" : undefined,
     queue: f.queue.trim() || undefined,
     tag: f.tag.trim() || undefined,
   };

@@ -1,5 +1,5 @@
 import { signal } from "@preact/signals";
-import type { Agent, Conversation, Message } from "../../shared/schemas/index.ts";
+import type { Agent, Conversation, Message, Note } from "../../shared/schemas/index.ts";
 import { messagePreview } from "../../widget/app/messages/index.ts";
 import type { Api } from "../api/client.ts";
 import type { Live } from "../api/live.ts";
@@ -24,6 +24,15 @@ function shortTag(id: string): string {
     .toUpperCase();
 }
 
+/** A live notification: someone mentioned the signed-in agent in a note. */
+export interface MentionAlert {
+  noteId: string;
+  conversationId: string;
+  who: string;
+  where: string;
+  text: string;
+}
+
 /**
  * The signed-in inbox: the list, the open conversation, the agents, and the live feed routed
  * to each of them by event kind.
@@ -46,6 +55,23 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
   }
 
   const current = (conversationId: string) => (thread.value?.id === conversationId ? thread.value : null);
+
+  /** Mentions of the signed-in agent heard live, newest first: the inbox shows them until dismissed. */
+  const mentions = signal<MentionAlert[]>([]);
+
+  function mentioned(note: Note, conversation: Conversation): void {
+    const who = note.author.name || "A teammate";
+    mentions.value = [
+      { noteId: note.id, conversationId: conversation.id, who, where: conversationName(conversation), text: note.text },
+      ...mentions.value.filter((m) => m.noteId !== note.id),
+    ].slice(0, 5);
+    list.upsert(conversation, true);
+    alert({ title: `${who} mentioned you`, body: note.text, conversationId: conversation.id });
+  }
+
+  function dismissMention(noteId: string): void {
+    mentions.value = mentions.value.filter((m) => m.noteId !== noteId);
+  }
 
   function heardMessage(message: Message, conversation: Conversation): void {
     if (message.sender.type !== "contact") return;
@@ -84,6 +110,10 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
       current(conversationId)?.appendText(messageId, offset, text),
     typing: ({ conversationId, side, typing, name }) => {
       if (side === "contact") current(conversationId)?.setContactTyping(typing, name);
+    },
+    "note.created": ({ note, conversation }) => {
+      current(conversation.id)?.notes.receive(note);
+      if (note.mentions.includes(me.id) && note.author.id !== me.id) mentioned(note, conversation);
     },
     read: ({ conversationId, side, seq }) => {
       if (side !== "agent") return;
@@ -130,7 +160,7 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
   void list.reload();
   void loadAgents();
 
-  return { me, api, live, list, agents, thread, open, reportRead, dispose };
+  return { me, api, live, list, agents, thread, mentions, dismissMention, open, reportRead, dispose };
 }
 
 export type Inbox = ReturnType<typeof createInbox>;

@@ -1,6 +1,7 @@
 import { batch, signal } from "@preact/signals";
 import type { Conversation, Message, PatchConversationBody, TypedMessageInput } from "../../shared/schemas/index.ts";
 import type { Api } from "../api/client.ts";
+import { createNotes } from "./notes.ts";
 
 interface MessagePage {
   items: Message[];
@@ -33,12 +34,15 @@ export function createThread(api: Api, id: string) {
   const contactTyping = signal<string | null>(null);
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
+  /** The private notes, shown in the timeline at their afterSeq. */
+  const notes = createNotes(api, id);
 
   const path = `/v1/conversations/${encodeURIComponent(id)}`;
   const lastSeq = () => messages.value[messages.value.length - 1]?.seq ?? 0;
 
   async function load(): Promise<void> {
     error.value = null;
+    void notes.load().catch(() => {});
     try {
       const [conv, page] = await Promise.all([
         api.get<Conversation>(path),
@@ -75,6 +79,7 @@ export function createThread(api: Api, id: string) {
 
   /** Everything after `from` (by default the last seq held): after a gap or a reconnect. */
   async function catchUp(from: number = lastSeq()): Promise<void> {
+    void notes.load().catch(() => {});
     try {
       let after = from;
       for (let guard = 0; guard < 50; guard++) {
@@ -169,6 +174,7 @@ export function createThread(api: Api, id: string) {
     loadingOlder,
     error,
     contactTyping,
+    notes,
     load,
     loadOlder,
     catchUp,

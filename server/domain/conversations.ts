@@ -212,6 +212,12 @@ export async function listConversations(
   if (q.contactId) query = query.where("contact_id", "=", q.contactId);
   if (q.channel) query = query.where("channel", "=", q.channel);
   if (q.updatedSince) query = query.where("updated_at", ">=", new Date(q.updatedSince).toISOString());
+  if (q.mentions) {
+    const agentId = mentionedAgent(p, q.mentions);
+    query = query.where("id", "in", (eb) =>
+      eb.selectFrom("note_mentions").select("conversation_id").where("agent_id", "=", agentId),
+    );
+  }
   if (q.tag) {
     const tag = q.tag;
     query = query.where("id", "in", (eb) =>
@@ -236,6 +242,13 @@ export async function listConversations(
     hasMore,
     nextCursor: hasMore ? encodeCursor(page[page.length - 1]!) : null,
   };
+}
+
+/** The agent a `mentions` filter names: `me` is the signed-in agent, which a token is not. */
+function mentionedAgent(p: Principal, asked: string): string {
+  if (asked !== "me") return asked;
+  if (p.kind === "agent") return p.agentId;
+  throw invalid("mentions", "`me` names a signed-in agent: give an agent id (ag_…) instead");
 }
 
 /** Locks the row for the rest of the transaction on PostgreSQL (SQLite has one writer anyway). */

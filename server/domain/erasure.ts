@@ -5,7 +5,7 @@ import { contactRow } from "./contacts.ts";
 
 /**
  * Erasing a contact (the right to be forgotten): the contact, its conversations with their
- * messages and tags, the files it uploaded and those sent in its conversations, the visitors
+ * messages, tags and private notes, the files it uploaded and those sent in its conversations, the visitors
  * linked to it (their widget tokens stop resolving to this person), and the finished webhook
  * deliveries that carried its data. One transaction; `contact.deleted` is told after it.
  */
@@ -121,6 +121,9 @@ export async function eraseContact(ctx: Ctx, p: Principal, id: string): Promise<
     await deleteFiles(trx, contact.site_id, id, await linkedFileHashes(trx, conversationIds));
     for (const ids of chunks(conversationIds)) {
       await trx.deleteFrom("conversation_tags").where("conversation_id", "in", ids).execute();
+      // Private notes are personal data too: what the team wrote about this person goes with them.
+      await trx.deleteFrom("note_mentions").where("conversation_id", "in", ids).execute();
+      await trx.deleteFrom("notes").where("conversation_id", "in", ids).execute();
       await trx.deleteFrom("messages").where("conversation_id", "in", ids).execute();
       await trx.deleteFrom("conversations").where("id", "in", ids).execute();
     }

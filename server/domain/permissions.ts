@@ -75,7 +75,10 @@ export const permissions = {
   "canned.read": { allow: team },
   /** Any saved-reply write; what the reply is decides further (team or personal, below). */
   "canned.write": { allow: { ...siteManagers, agent: "self" } },
-  /** Team-scope saved replies. */
+  /** Private notes (CONTRACT §7): the team's only; a visitor never learns they exist. */
+  "note.read": { allow: team, refuse: "not_found" },
+  "note.create": { allow: team, refuse: "not_found" },
+  /** Team-scope saved replies (CONTRACT §7). */
   "canned.team.write": { allow: siteManagers },
   /** Personal saved replies: agents only, each on its own (a token has no person to belong to). */
   "canned.personal.write": { allow: { owner: true, admin: true, agent: true } },

@@ -1,6 +1,6 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../store/tables.ts";
-import type { Conversation, Message, Contact } from "../../shared/schemas/index.ts";
+import type { Conversation, Message, Contact, Note } from "../../shared/schemas/index.ts";
 import { webhookEventTypes } from "../../shared/schemas/webhook.ts";
 
 /**
@@ -22,6 +22,7 @@ export type DomainEvent =
   | { type: "message.completed"; siteId: string; conversationId: string; message: Message }
   | { type: "contact.updated"; siteId: string; contact: Contact }
   | { type: "contact.deleted"; siteId: string; contactId: string }
+  | { type: "note.created"; siteId: string; conversationId: string; note: Note; conversation: Conversation }
   // ephemeral: live only
   | {
       type: "message.appended";

@@ -11,6 +11,7 @@ import { apiRateLimit, type Limiters } from "./rate-limit.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { cannedResponseRoutes } from "./routes/canned-responses.ts";
+import { noteRoutes } from "./routes/notes.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes, type Readiness } from "./routes/health.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(apiRateLimit(deps.limiters));
   for (const router of deps.extraRouters ?? []) api.use(router);
   api.use(conversationRoutes(deps.ctx));
+  api.use(noteRoutes(deps.ctx));
   api.use(adminRoutes(deps.ctx));
   api.use(cannedResponseRoutes(deps.ctx));
   // Paths in the routers read as in the contract (/v1/…); only /v1 requests pass through the API stack.

@@ -34,6 +34,7 @@ const rank = (tag: string) => (tagOrder.indexOf(tag) + tagOrder.length + 1) % (t
 const tagOrder = [
   "Conversations",
   "Messages",
+  "Notes",
   "Contacts",
   "Files",
   "Webhooks",

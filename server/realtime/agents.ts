@@ -42,6 +42,7 @@ const forwarded: Translate = {
   typing: (e) => ({ conversationId: e.conversationId, side: e.side, typing: e.typing, name: e.name }),
   read: (e) => ({ conversationId: e.conversationId, side: e.side, seq: e.seq }),
   "contact.updated": (e) => ({ contact: e.contact }),
+  "note.created": (e) => ({ note: e.note, conversation: e.conversation }),
 };
 
 /**

@@ -174,6 +174,27 @@ export interface CannedResponsesTable {
   updated_at: string;
 }
 
+/** Private notes (CONTRACT §7): never part of the message history, they take no seq. */
+export interface NotesTable {
+  id: string;
+  conversation_id: string;
+  author_type: string; // agent | token
+  author_id: string;
+  author_name: string | null;
+  text: string;
+  mentions: string; // JSON string[] of agent ids, in the order given
+  after_seq: number;
+  created_at: string;
+}
+
+/** One row per agent a note mentions: the "Mentions" list filter reads it. */
+export interface NoteMentionsTable {
+  note_id: string;
+  conversation_id: string;
+  agent_id: string;
+  created_at: string;
+}
+
 export interface Database {
   sites: SitesTable;
   api_tokens: ApiTokensTable;
@@ -184,6 +205,8 @@ export interface Database {
   conversations: ConversationsTable;
   conversation_tags: ConversationTagsTable;
   messages: MessagesTable;
+  notes: NotesTable;
+  note_mentions: NoteMentionsTable;
   files: FilesTable;
   webhooks: WebhooksTable;
   webhook_events: WebhookEventsTable;
@@ -198,6 +221,7 @@ export type ContactRow = Selectable<ContactsTable>;
 export type VisitorRow = Selectable<VisitorsTable>;
 export type ConversationRow = Selectable<ConversationsTable>;
 export type MessageRow = Selectable<MessagesTable>;
+export type NoteRow = Selectable<NotesTable>;
 export type NewMessage = Insertable<MessagesTable>;
 export type ConversationUpdate = Updateable<ConversationsTable>;
 export type { Generated };

@@ -45,6 +45,13 @@ export function announcement(e: DomainEvent): Announcement | null {
         orderingKey: e.conversationId,
         data: { message: e.message } satisfies Data<"message.completed">,
       };
+    case "note.created":
+      return {
+        type: e.type,
+        siteId: e.siteId,
+        orderingKey: e.conversationId,
+        data: { note: e.note, conversation: e.conversation } satisfies Data<"note.created">,
+      };
     case "contact.updated":
       return {
         type: e.type,

@@ -102,6 +102,12 @@ export const ListConversationsQuery = z
       .optional()
       .meta({ description: "An agent id, or `none` for unassigned" }),
     tag: Tag.optional(),
+    mentions: z
+      .union([z.literal("me"), AgentId])
+      .optional()
+      .meta({
+        description: "Conversations with a private note mentioning this agent; `me` for the signed-in agent",
+      }),
     contactId: idOf("ct_").optional(),
     channel: z.enum(channels).optional(),
     siteId: idOf("site_").optional(),

@@ -7,3 +7,4 @@ export * from "./token.ts";
 export * from "./agent.ts";
 export * from "./webhook.ts";
 export * from "./canned.ts";
+export * from "./note.ts";

@@ -3,6 +3,7 @@ import { Timestamp, Url, idOf, queryInt } from "./common.ts";
 import { Contact } from "./contact.ts";
 import { Conversation } from "./conversation.ts";
 import { Message } from "./message.ts";
+import { Note } from "./note.ts";
 
 /** The events a subscription may ask for (CONTRACT §4). */
 export const webhookEventTypes = [
@@ -13,6 +14,7 @@ export const webhookEventTypes = [
   "message.completed",
   "contact.updated",
   "contact.deleted",
+  "note.created",
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 export const WebhookEventType = z.enum(webhookEventTypes);
@@ -33,6 +35,9 @@ export const webhookEventData = {
     .meta({ id: "MessageCompletedData", description: "A streamed message got its final text" }),
   "contact.updated": z.object({ siteId: z.string(), contact: Contact }).meta({ id: "ContactUpdatedData" }),
   "contact.deleted": z.object({ siteId: z.string(), contactId: z.string() }).meta({ id: "ContactDeletedData" }),
+  "note.created": z
+    .object({ note: Note, conversation: Conversation })
+    .meta({ id: "NoteCreatedData", description: "A private note was written (never shown to the visitor)" }),
 } satisfies Record<WebhookEventType, z.ZodType>;
 
 function envelope<T extends WebhookEventType>(type: T) {
@@ -56,6 +61,7 @@ export const WebhookEvent = z
     envelope("message.completed"),
     envelope("contact.updated"),
     envelope("contact.deleted"),
+    envelope("note.created"),
   ])
   .meta({
     id: "WebhookEvent",

@@ -75,6 +75,15 @@ export const samples: Record<string, (fx: Fixtures) => Promise<Sample> | Sample>
     path: `/v1/conversations/${fx.conversationId}/messages`,
     resource: conversationOf(fx),
   }),
+  "POST /v1/conversations/:id/notes": (fx) => ({
+    path: `/v1/conversations/${fx.conversationId}/notes`,
+    body: { text: "a private note from the matrix", mentions: [fx.plainAgentId] },
+    resource: conversationOf(fx),
+  }),
+  "GET /v1/conversations/:id/notes": (fx) => ({
+    path: `/v1/conversations/${fx.conversationId}/notes`,
+    resource: conversationOf(fx),
+  }),
   "POST /v1/conversations/:id/route": (fx) => ({
     path: `/v1/conversations/${fx.conversationId}/route`,
     resource: conversationOf(fx),

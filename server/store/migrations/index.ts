@@ -5,6 +5,7 @@ import { files } from "./0003-files.ts";
 import { originsFromEnv } from "./0004-origins-from-env.ts";
 import { roles } from "./0005-roles.ts";
 import { cannedResponses } from "./0009-canned-responses.ts";
+import { notes } from "./0010-notes.ts";
 
 /**
  * Every migration, in order. Each runs once per database; never edit one that has shipped:
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   "0004_origins_from_env": originsFromEnv,
   "0005_roles": roles,
   "0009_canned_responses": cannedResponses,
+  "0010_notes": notes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
