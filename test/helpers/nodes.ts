@@ -73,7 +73,9 @@ export interface SpawnOptions {
 }
 
 /**
- * Starts one node process on a free port and resolves once it printed that it is running (its
+ * Starts one node process on a free port (`node --import tsx server/main.ts`, as `npm start` and
+ * the deployment guide run it: one process, so SIGTERM reaches the server itself; the `tsx`
+ * command would relay signals to a child and SIGKILL it when it does not confirm within 30 ms) and resolves once it printed that it is running (its
  * banner comes after the database, Redis and the listening socket are up). Rejects with the
  * process's stderr when it exits first.
  */
