@@ -97,18 +97,16 @@ async function openPostgres(url: string): Promise<Store> {
   // A dropped connection must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
-    // Held by one connection of the pool while `fn` works through the others.
-    const client = await pool.connect();
-    const key = [startLockClass, schema ?? "public"];
+    // Held by a connection of its own while `fn` works through the pool (which may be of one).
+    const client = new pg.Client({ connectionString: parsed.toString() });
+    client.on("error", () => {});
+    await client.connect();
     try {
-      await client.query("select pg_advisory_lock($1, hashtext($2))", key);
-      try {
-        return await fn();
-      } finally {
-        await client.query("select pg_advisory_unlock($1, hashtext($2))", key);
-      }
+      await client.query("select pg_advisory_lock($1, hashtext($2))", [startLockClass, schema ?? "public"]);
+      return await fn();
     } finally {
-      client.release();
+      // Ending the session releases its advisory lock.
+      await client.end();
     }
   };
   if (schema) await exclusive(() => pool.query(`create schema if not exists ${schema}`));
