@@ -131,6 +131,16 @@ export function isUniqueViolation(err: unknown): boolean {
   return e?.code === "23505" || e?.code === "SQLITE_CONSTRAINT_UNIQUE" || e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
+/**
+ * PostgreSQL aborted the transaction to break a deadlock (or a serialization conflict): running it
+ * again is the answer. (A visitor's first send holds the visitor's row and waits for its contact
+ * while an erasure holds the contact and waits for the visitor.)
+ */
+export function isDeadlock(err: unknown): boolean {
+  const e = err as { code?: string } | null;
+  return e?.code === "40P01" || e?.code === "40001";
+}
+
 /** A row referred to something that another transaction deleted meanwhile (a contact being erased). */
 export function isForeignKeyViolation(err: unknown): boolean {
   const e = err as { code?: string } | null;
