@@ -105,6 +105,10 @@ export async function spawnNode(opts: SpawnOptions): Promise<SpawnedNode> {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
+  // A test run that ends without closing its nodes (a crash, an interrupt) leaves none behind.
+  const orphan = () => child.kill("SIGKILL");
+  process.once("exit", orphan);
+  void exited.then(() => process.off("exit", orphan));
   const banner = await new Promise<{ url: string; siteKey: string }>((resolve, reject) => {
     let url: string | null = null;
     const rl = readline.createInterface({ input: child.stdout! });
