@@ -53,7 +53,8 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
   const drain = new Drain();
   const webhooks = attachWebhooks(ctx, log, config, metrics.registry);
 
-  const boot = await bootstrap(ctx, config);
+  // Nodes starting at once on an empty database create one default site, one owner, one token.
+  const boot = await store.exclusive(() => bootstrap(ctx, config));
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : null;
   const limiters = createLimiters(config.rateLimitPerMinute, redis?.pub);
 

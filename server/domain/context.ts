@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../store/tables.ts";
 import type { Dialect } from "../store/db.ts";
-import { isForeignKeyViolation, isUniqueViolation } from "../store/db.ts";
+import { isDeadlock, isForeignKeyViolation, isUniqueViolation } from "../store/db.ts";
 import { ParleyError } from "./errors.ts";
 import type { DomainEvent, EventBus } from "../events/bus.ts";
 import type { AgentRole } from "../../shared/schemas/agent.ts";
@@ -52,8 +52,9 @@ export async function write<T>(ctx: Ctx, fn: (trx: Trx, emit: Emit) => Promise<T
       return result;
     } catch (err) {
       // A unique-index race, or a row that referred to something deleted meanwhile (an erased
-      // contact): run again, and the domain's own checks answer (found twin, or 404/422).
-      if (attempt < 2 && (isUniqueViolation(err) || isForeignKeyViolation(err))) continue;
+      // contact), or a deadlock the database broke: run again, and the domain's own checks answer
+      // (found twin, or 404/422).
+      if (attempt < 2 && (isUniqueViolation(err) || isForeignKeyViolation(err) || isDeadlock(err))) continue;
       if (isForeignKeyViolation(err))
         throw new ParleyError("conflict", "Something this change refers to was deleted meanwhile");
       throw err;

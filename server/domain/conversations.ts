@@ -4,6 +4,7 @@ import type {
   ListConversationsQuery,
   Message,
   PatchConversationBody,
+  TypedMessageInput,
 } from "../../shared/schemas/index.ts";
 import { parseMessageInput } from "../../shared/schemas/index.ts";
 import { json, write, type Ctx, type Db, type Emit, type Principal, type Trx } from "./context.ts";
@@ -83,77 +84,94 @@ export async function createConversation(
   }
   if (body.assignee && !(await agentAssignable(ctx, body.assignee)))
     throw invalid("assignee", "no active agent with this id");
-  const askedSender = body.sender ?? body.message?.sender;
-  const senderType = askedSender?.type ?? "agent";
+  const senderType = (body.sender ?? body.message?.sender)?.type ?? "agent";
   if (senderType === "contact" && !body.contact && !body.contactId && !opts.contactId)
     throw invalid("sender.type", "a contact message needs a contact");
+  const first = firstMessage?.ok ? firstMessage.value : undefined;
+  return write(ctx, (trx, emit) => insertConversation(ctx, trx, emit, p, siteId, body, opts, first));
+}
 
-  return write(ctx, async (trx, emit) => {
-    const now = ctx.now();
-    let contactId = opts.contactId ?? null;
-    if (body.contactId) {
-      const c = await trx
-        .selectFrom("contacts")
-        .select(["id", "site_id"])
-        .where("id", "=", body.contactId)
-        .executeTakeFirst();
-      if (!c || c.site_id !== siteId) throw invalid("contactId", "no contact with this id on this site");
-      contactId = c.id;
-    } else if (body.contact) {
-      contactId = (await upsertContact(trx, emit, siteId, body.contact, now)).id;
-    }
-    if (body.uniqueId) {
-      // Checked again inside the transaction; a concurrent twin makes the insert fail and write() retries.
-      const twin = await trx
-        .selectFrom("conversations")
-        .selectAll()
-        .where("site_id", "=", siteId)
-        .where("unique_id", "=", body.uniqueId)
-        .executeTakeFirst();
-      if (twin) return { conversation: await withFirstMessages(trx, twin), created: false };
-    }
-    const row: ConversationRow = {
-      id: newId("conversation"),
-      site_id: siteId,
-      contact_id: contactId,
-      visitor_id: opts.visitorId ?? null,
-      status: body.status ?? "open",
-      priority: body.priority ?? "normal",
-      channel: opts.channel,
-      topic: body.topic ?? null,
-      summary: body.summary ?? null,
-      queue: body.queue ?? null,
-      assignee: body.assignee ?? null,
-      metadata: json.stringify(body.metadata ?? {}),
-      unique_id: body.uniqueId ?? null,
-      last_seq: 0,
-      read_contact: 0,
-      read_agent: 0,
-      last_message_id: null,
-      created_at: now,
-      updated_at: now,
-      first_response_at: null,
-      closed_at: null,
-    };
-    await trx.insertInto("conversations").values(row).execute();
-    const tags = [...new Set(body.tags ?? [])];
-    if (tags.length)
-      await trx
-        .insertInto("conversation_tags")
-        .values(tags.map((tag) => ({ conversation_id: row.id, tag, created_at: now })))
-        .execute();
-    const conversation = await conversationView(trx, row);
-    emit({ type: "conversation.created", siteId, conversationId: row.id, conversation });
-    if (firstMessage?.ok) {
-      const sender: SenderInput =
-        senderType === "contact"
-          ? { type: "contact", id: contactId, name: null }
-          : senderFor(p, { type: senderType, name: askedSender?.name });
-      const first = await insertMessage(ctx, trx, emit, row.id, firstMessage.value, sender, null);
-      return { conversation: { ...first.conversation!, messages: [first.message] }, created: true };
-    }
-    return { conversation: { ...conversation, messages: [] as Message[] }, created: true };
-  });
+/**
+ * createConversation's transaction, for a caller that decides inside its own transaction
+ * whether to start one (a visitor's first message). `body` is checked already.
+ */
+export async function insertConversation(
+  ctx: Ctx,
+  trx: Trx,
+  emit: Emit,
+  p: Principal,
+  siteId: string,
+  body: CreateConversationBody,
+  opts: CreateOptions,
+  firstMessage: TypedMessageInput | undefined,
+): Promise<{ conversation: Conversation & { messages: Message[] }; created: boolean }> {
+  authorize(p, "conversation.create", { siteId }, "Site");
+  const askedSender = body.sender ?? body.message?.sender;
+  const senderType = askedSender?.type ?? "agent";
+  const now = ctx.now();
+  let contactId = opts.contactId ?? null;
+  if (body.contactId) {
+    const c = await trx
+      .selectFrom("contacts")
+      .select(["id", "site_id"])
+      .where("id", "=", body.contactId)
+      .executeTakeFirst();
+    if (!c || c.site_id !== siteId) throw invalid("contactId", "no contact with this id on this site");
+    contactId = c.id;
+  } else if (body.contact) {
+    contactId = (await upsertContact(trx, emit, siteId, body.contact, now)).id;
+  }
+  if (body.uniqueId) {
+    // Checked again inside the transaction; a concurrent twin makes the insert fail and write() retries.
+    const twin = await trx
+      .selectFrom("conversations")
+      .selectAll()
+      .where("site_id", "=", siteId)
+      .where("unique_id", "=", body.uniqueId)
+      .executeTakeFirst();
+    if (twin) return { conversation: await withFirstMessages(trx, twin), created: false };
+  }
+  const row: ConversationRow = {
+    id: newId("conversation"),
+    site_id: siteId,
+    contact_id: contactId,
+    visitor_id: opts.visitorId ?? null,
+    status: body.status ?? "open",
+    priority: body.priority ?? "normal",
+    channel: opts.channel,
+    topic: body.topic ?? null,
+    summary: body.summary ?? null,
+    queue: body.queue ?? null,
+    assignee: body.assignee ?? null,
+    metadata: json.stringify(body.metadata ?? {}),
+    unique_id: body.uniqueId ?? null,
+    last_seq: 0,
+    read_contact: 0,
+    read_agent: 0,
+    last_message_id: null,
+    created_at: now,
+    updated_at: now,
+    first_response_at: null,
+    closed_at: null,
+  };
+  await trx.insertInto("conversations").values(row).execute();
+  const tags = [...new Set(body.tags ?? [])];
+  if (tags.length)
+    await trx
+      .insertInto("conversation_tags")
+      .values(tags.map((tag) => ({ conversation_id: row.id, tag, created_at: now })))
+      .execute();
+  const conversation = await conversationView(trx, row);
+  emit({ type: "conversation.created", siteId, conversationId: row.id, conversation });
+  if (firstMessage) {
+    const sender: SenderInput =
+      senderType === "contact"
+        ? { type: "contact", id: contactId, name: null }
+        : senderFor(p, { type: senderType, name: askedSender?.name });
+    const first = await insertMessage(ctx, trx, emit, row.id, firstMessage, sender, null);
+    return { conversation: { ...first.conversation!, messages: [first.message] }, created: true };
+  }
+  return { conversation: { ...conversation, messages: [] as Message[] }, created: true };
 }
 
 async function withFirstMessages(db: Db, row: ConversationRow): Promise<Conversation & { messages: Message[] }> {

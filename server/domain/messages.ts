@@ -112,24 +112,35 @@ export async function postMessage(
   input: TypedMessageInput & { streaming?: boolean },
   opts: { sender?: { type: "agent" | "bot"; name?: string }; idempotencyKey?: string | null } = {},
 ): Promise<{ message: Message; created: boolean }> {
+  return write(ctx, (trx, emit) => postMessageIn(ctx, trx, emit, p, conversationId, input, opts));
+}
+
+/** postMessage inside a caller's transaction. */
+export async function postMessageIn(
+  ctx: Ctx,
+  trx: Trx,
+  emit: Emit,
+  p: Principal,
+  conversationId: string,
+  input: TypedMessageInput & { streaming?: boolean },
+  opts: { sender?: { type: "agent" | "bot"; name?: string }; idempotencyKey?: string | null } = {},
+): Promise<{ message: Message; created: boolean }> {
   const sender = senderFor(p, opts.sender);
-  return write(ctx, async (trx, emit) => {
-    const row = await conversationRow(trx, p, conversationId, "message.create");
-    if (row.status === "closed") {
-      // A retry of a message stored before the close is still answered with that message.
-      if (opts.idempotencyKey) {
-        const existing = await trx
-          .selectFrom("messages")
-          .selectAll()
-          .where("conversation_id", "=", conversationId)
-          .where("idempotency_key", "=", opts.idempotencyKey)
-          .executeTakeFirst();
-        if (existing) return { message: messageView(existing), created: false };
-      }
-      throw closed();
+  const row = await conversationRow(trx, p, conversationId, "message.create");
+  if (row.status === "closed") {
+    // A retry of a message stored before the close is still answered with that message.
+    if (opts.idempotencyKey) {
+      const existing = await trx
+        .selectFrom("messages")
+        .selectAll()
+        .where("conversation_id", "=", conversationId)
+        .where("idempotency_key", "=", opts.idempotencyKey)
+        .executeTakeFirst();
+      if (existing) return { message: messageView(existing), created: false };
     }
-    return insertMessage(ctx, trx, emit, conversationId, input, sender, opts.idempotencyKey ?? null);
-  });
+    throw closed();
+  }
+  return insertMessage(ctx, trx, emit, conversationId, input, sender, opts.idempotencyKey ?? null);
 }
 
 /**

@@ -6,13 +6,13 @@ import {
   type VisitorMessage,
   type VisitorUser,
 } from "../../shared/protocol.ts";
-import { write, type Ctx, type Principal } from "./context.ts";
+import { write, type Ctx, type Db, type Principal, type Trx } from "./context.ts";
 import { hashToken, hmacHex, newId, newSecret, safeEqualHex } from "./secrets.ts";
 import { notFound, ParleyError } from "./errors.ts";
 import { messageView } from "./views.ts";
 import { applyContactInput, upsertContact } from "./contacts.ts";
-import { conversationRow, createConversation } from "./conversations.ts";
-import { postMessage } from "./messages.ts";
+import { conversationRow, insertConversation } from "./conversations.ts";
+import { postMessage, postMessageIn } from "./messages.ts";
 import type { ContactRow, ConversationRow, MessageRow, SiteRow, VisitorRow } from "../store/tables.ts";
 
 /**
@@ -170,6 +170,8 @@ export async function ensureVisitorContact(ctx: Ctx, cached: VisitorRow): Promis
   if (!visitor) throw new ParleyError("unauthorized", "This visitor no longer exists: reconnect without its token");
   if (visitor.contact_id) return visitor;
   const contactId = await write(ctx, async (trx, emit) => {
+    // Two tabs making the visitor's first contact at once make one.
+    await lockVisitor(ctx, trx, visitor.id);
     const fresh = await trx.selectFrom("visitors").select("contact_id").where("id", "=", visitor.id).executeTakeFirst();
     if (fresh?.contact_id) return fresh.contact_id;
     const contact = await upsertContact(trx, emit, visitor.site_id, {}, ctx.now());
@@ -254,11 +256,11 @@ export async function visitorMessage(ctx: Ctx, p: Principal, messageId: string):
 
 /** The visitor's most recently updated conversation (its own or its contact's), to resume. */
 export async function latestConversationId(
-  ctx: Ctx,
+  db: Db,
   p: Extract<Principal, { kind: "visitor" }>,
   openOnly = false,
 ): Promise<string | null> {
-  let q = ctx.db
+  let q = db
     .selectFrom("conversations")
     .select("id")
     .where("site_id", "=", p.siteId)
@@ -272,17 +274,21 @@ export async function latestConversationId(
   return row?.id ?? null;
 }
 
-/** Starting conversations is serialised per visitor on this node, so that two tabs never start two. */
-const starting = new Map<string, Promise<unknown>>();
-function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const previous = starting.get(key) ?? Promise.resolve();
-  const next = previous.then(fn, fn);
-  const settled = next.catch(() => {});
-  starting.set(key, settled);
-  void settled.then(() => {
-    if (starting.get(key) === settled) starting.delete(key);
-  });
-  return next;
+/**
+ * Locks the visitor's row until the transaction ends, so that whatever decides from the visitor's
+ * state (its contact, its open conversation) runs one at a time per visitor, on every node.
+ * PostgreSQL: SELECT … FOR UPDATE. SQLite: a write to the row takes the database's one write lock
+ * at once (as BEGIN IMMEDIATE would) instead of on the transaction's first insert.
+ */
+async function lockVisitor(ctx: Ctx, trx: Trx, visitorId: string): Promise<void> {
+  if (ctx.dialect === "postgres")
+    await trx.selectFrom("visitors").select("id").where("id", "=", visitorId).forUpdate().execute();
+  else
+    await trx
+      .updateTable("visitors")
+      .set((eb) => ({ last_seen_at: eb.ref("last_seen_at") }))
+      .where("id", "=", visitorId)
+      .execute();
 }
 
 export interface VisitorSend {
@@ -306,15 +312,15 @@ export async function sendFromVisitor(
   if (!p.contactId) throw new ParleyError("conflict", "The visitor has no contact yet");
   const key = messageKey(input.clientId);
   const uniqueId = conversationUniqueId(visitor.id, input.clientId);
-  const started = () =>
-    ctx.db
+  const started = (db: Db = ctx.db) =>
+    db
       .selectFrom("conversations")
       .selectAll()
       .where("site_id", "=", visitor.site_id)
       .where("unique_id", "=", uniqueId)
       .executeTakeFirst();
-  const startedWith = async (row: ConversationRow) => {
-    const first = await ctx.db
+  const startedWith = async (db: Db, row: ConversationRow) => {
+    const first = await db
       .selectFrom("messages")
       .selectAll()
       .where("conversation_id", "=", row.id)
@@ -324,47 +330,54 @@ export async function sendFromVisitor(
   };
   // This client id started a conversation already: the same message again.
   const twin = await started();
-  if (twin) return startedWith(twin);
+  if (twin) return startedWith(ctx.db, twin);
   if (input.conversationId) {
     try {
       const { message } = await postMessage(ctx, p, input.conversationId, input.message, { idempotencyKey: key });
       return {
         message: { ...message, clientId: input.clientId },
-        conversation: await conversationState(ctx, p, input.conversationId),
+        conversation: await conversationState(ctx.db, p, input.conversationId),
         started: false,
       };
     } catch (err) {
       if (!(err instanceof ParleyError) || err.code !== "conversation_closed") throw err;
     }
   }
-  return oneAtATime(visitor.id, async () => {
-    const twin = await started();
-    if (twin) return startedWith(twin);
-    const open = await latestConversationId(ctx, p, true);
+  // Starting is decided under the visitor's row lock: a second tab (on this node or another) waits,
+  // then finds the conversation the first one started and joins it.
+  return write(ctx, async (trx, emit) => {
+    await lockVisitor(ctx, trx, visitor.id);
+    const twin = await started(trx);
+    if (twin) return startedWith(trx, twin);
+    const open = await latestConversationId(trx, p, true);
     if (open && open !== input.conversationId) {
-      const { message } = await postMessage(ctx, p, open, input.message, { idempotencyKey: key });
+      const { message } = await postMessageIn(ctx, trx, emit, p, open, input.message, { idempotencyKey: key });
       return {
         message: { ...message, clientId: input.clientId },
-        conversation: await conversationState(ctx, p, open),
+        conversation: await conversationState(trx, p, open),
         started: false,
       };
     }
-    const { conversation, created } = await createConversation(
+    const { conversation, created } = await insertConversation(
       ctx,
+      trx,
+      emit,
       p,
+      visitor.site_id,
       { message: input.message, sender: { type: "contact" }, uniqueId },
       { channel: "widget", visitorId: visitor.id, contactId: p.contactId, siteId: visitor.site_id },
+      input.message,
     );
     const first = conversation.messages[0];
     if (!first) throw new ParleyError("conflict", "The conversation was started without this message");
     return {
       message: { ...first, clientId: input.clientId },
-      conversation: await conversationState(ctx, p, conversation.id),
+      conversation: await conversationState(trx, p, conversation.id),
       started: created,
     };
   });
 }
 
-async function conversationState(ctx: Ctx, p: Principal, id: string): Promise<VisitorConversation> {
-  return visitorConversation(await conversationRow(ctx.db, p, id));
+async function conversationState(db: Db, p: Principal, id: string): Promise<VisitorConversation> {
+  return visitorConversation(await conversationRow(db, p, id));
 }

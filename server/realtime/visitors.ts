@@ -179,7 +179,7 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
 
   void (async () => {
     await socket.join(visitorRoom(socket.data.visitor.id));
-    const conversationId = await visitors.latestConversationId(ctx, principal());
+    const conversationId = await visitors.latestConversationId(ctx.db, principal());
     socket.emit("welcome", {
       visitorToken: socket.data.token,
       visitorId: socket.data.visitor.id,

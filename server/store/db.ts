@@ -13,6 +13,12 @@ export interface Store {
   dialect: Dialect;
   /** Cheap round trip for /readyz. */
   ping(): Promise<void>;
+  /**
+   * Runs `fn` while no other process that opened this database runs its own `exclusive` section:
+   * nodes starting at once on an empty database migrate it and create its first rows one at a
+   * time. (PostgreSQL: a session advisory lock per schema. SQLite: one process owns the file.)
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -26,7 +32,7 @@ export async function openStore(url: string): Promise<Store> {
   const store =
     url.startsWith("postgres://") || url.startsWith("postgresql://") ? await openPostgres(url) : openSqlite(url);
   try {
-    await migrate(store.db);
+    await store.exclusive(() => migrate(store.db));
   } catch (err) {
     await store.close();
     throw err;
@@ -49,6 +55,7 @@ function openSqlite(url: string): Store {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    exclusive: (fn) => fn(),
     close: () => db.destroy(),
   };
 }
@@ -89,7 +96,20 @@ async function openPostgres(url: string): Promise<Store> {
   });
   // A dropped connection must not crash the process; the next query reconnects.
   pool.on("error", () => {});
-  if (schema) await pool.query(`create schema if not exists ${schema}`);
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    // Held by a connection of its own while `fn` works through the pool (which may be of one).
+    const client = new pg.Client({ connectionString: parsed.toString() });
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      await client.query("select pg_advisory_lock($1, hashtext($2))", [startLockClass, schema ?? "public"]);
+      return await fn();
+    } finally {
+      // Ending the session releases its advisory lock.
+      await client.end();
+    }
+  };
+  if (schema) await exclusive(() => pool.query(`create schema if not exists ${schema}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -97,14 +117,28 @@ async function openPostgres(url: string): Promise<Store> {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    exclusive,
     close: () => db.destroy(),
   };
 }
+
+/** The first key of Parley's start lock (pg_advisory_lock(class, hashtext(schema))): "PRLY". */
+const startLockClass = 0x50524c59;
 
 /** True for a unique-constraint violation in either database. */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string } | null;
   return e?.code === "23505" || e?.code === "SQLITE_CONSTRAINT_UNIQUE" || e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
+/**
+ * PostgreSQL aborted the transaction to break a deadlock (or a serialization conflict): running it
+ * again is the answer. (A visitor's first send holds the visitor's row and waits for its contact
+ * while an erasure holds the contact and waits for the visitor.)
+ */
+export function isDeadlock(err: unknown): boolean {
+  const e = err as { code?: string } | null;
+  return e?.code === "40P01" || e?.code === "40001";
 }
 
 /** A row referred to something that another transaction deleted meanwhile (a contact being erased). */

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import type { TestServer } from "./server.ts";
+import type { ParleyNode } from "./nodes.ts";
 
 export interface Caller {
   /** A request as this caller: JSON in and out. */
@@ -8,7 +8,7 @@ export interface Caller {
 }
 
 /** A caller that sends these headers (a bearer token, or a session cookie with the CSRF header). */
-export function callerWith(server: TestServer, headers: Record<string, string>): Caller {
+export function callerWith(server: ParleyNode, headers: Record<string, string>): Caller {
   const call = (async (method: string, path: string, body?: unknown) => {
     const res = await fetch(server.url + path, {
       method,
@@ -29,7 +29,7 @@ export function callerWith(server: TestServer, headers: Record<string, string>):
 }
 
 /** Signs an agent in to the inbox and answers a caller holding its session cookie (and the CSRF header). */
-export async function signedIn(server: TestServer, email: string, password: string): Promise<Caller> {
+export async function signedIn(server: ParleyNode, email: string, password: string): Promise<Caller> {
   const res = await fetch(`${server.url}/v1/inbox/session`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-parley-csrf": "1" },
@@ -42,7 +42,7 @@ export async function signedIn(server: TestServer, email: string, password: stri
 
 /** Creates an agent with this role (through the admin token) and signs it in. */
 export async function agentWithRole(
-  server: TestServer,
+  server: ParleyNode,
   role: "owner" | "admin" | "agent",
 ): Promise<{ id: string; email: string; password: string; call: Caller }> {
   const email = `${role}-${crypto.randomBytes(4).toString("hex")}@example.com`;

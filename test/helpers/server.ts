@@ -10,6 +10,7 @@ import { services } from "./services.ts";
 
 export interface TestServer {
   url: string;
+  port: number;
   token: string;
   siteKey: string;
   adminPassword: string;
@@ -93,6 +94,7 @@ export async function startTestServer(
   };
   return {
     url: parley.url,
+    port: parley.port,
     token,
     siteKey: parley.boot.siteKey,
     adminPassword,

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import type { ParleyNode } from "../helpers/nodes.ts";
 import { topologies, type Deployment } from "./realtime-helpers.ts";
 
-async function signInCookie(server: TestServer): Promise<string> {
+async function signInCookie(server: ParleyNode): Promise<string> {
   const res = await fetch(`${server.url}/v1/inbox/session`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-parley-csrf": "1" },
@@ -13,7 +14,7 @@ async function signInCookie(server: TestServer): Promise<string> {
   return res.headers.get("set-cookie")!.split(";")[0]!;
 }
 
-function connect(server: TestServer, cookie?: string): Socket {
+function connect(server: ParleyNode, cookie?: string): Socket {
   return io(`${server.url}/agent`, {
     transports: ["websocket"],
     forceNew: true,

@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { services } from "../helpers/services.ts";
+import { nodesAvailable, startNodes, type Nodes, type ParleyNode } from "../helpers/nodes.ts";
 
 /**
  * An agent's live sockets end with its inbox session: signing out disconnects every socket of
  * that session (on every node of a Redis-joined deployment), an expired session's sockets are
  * cut when it expires, and other sessions keep theirs.
  */
-async function signIn(server: TestServer): Promise<string> {
+async function signIn(server: ParleyNode): Promise<string> {
   const res = await fetch(`${server.url}/v1/inbox/session`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-parley-csrf": "1" },
@@ -18,7 +18,7 @@ async function signIn(server: TestServer): Promise<string> {
   return res.headers.get("set-cookie")!.split(";")[0]!;
 }
 
-async function signOut(server: TestServer, cookie: string): Promise<void> {
+async function signOut(server: ParleyNode, cookie: string): Promise<void> {
   const res = await fetch(`${server.url}/v1/inbox/session`, {
     method: "DELETE",
     headers: { cookie, "x-parley-csrf": "1" },
@@ -29,7 +29,7 @@ async function signOut(server: TestServer, cookie: string): Promise<void> {
 const sockets: Socket[] = [];
 
 /** A connected /agent socket with the session cookie. */
-async function connectAgent(server: TestServer, cookie: string): Promise<Socket> {
+async function connectAgent(server: ParleyNode, cookie: string): Promise<Socket> {
   const socket = io(`${server.url}/agent`, {
     transports: ["websocket"],
     forceNew: true,
@@ -100,31 +100,27 @@ describe("agent sockets end with their session (one node)", () => {
   });
 });
 
-describe.skipIf(!services.postgresUrl || !services.redisUrl)(
-  "agent sockets end with their session (two nodes joined by Redis)",
-  () => {
-    let first: TestServer;
-    let second: TestServer;
-    beforeAll(async () => {
-      const env = { REDIS_URL: services.redisUrl! };
-      first = await startTestServer({ db: "postgres", env });
-      second = await startTestServer({ databaseUrl: first.databaseUrl, env });
-    });
-    afterAll(async () => {
-      await second?.close();
-      await first?.close();
-    });
+describe.skipIf(!nodesAvailable)("agent sockets end with their session (two node processes joined by Redis)", () => {
+  let deployment: Nodes;
+  let first: ParleyNode;
+  let second: ParleyNode;
+  beforeAll(async () => {
+    deployment = await startNodes(2);
+    [first, second] = [deployment.nodes[0]!, deployment.nodes[1]!];
+  });
+  afterAll(async () => {
+    await deployment?.close();
+  });
 
-    it("signing out through one node disconnects the session's socket on the other", async () => {
-      const cookie = await signIn(second);
-      const other = await signIn(second);
-      const onFirst = await connectAgent(first, cookie);
-      const onSecond = await connectAgent(second, cookie);
-      const stays = await connectAgent(first, other);
-      const cut = [disconnected(onFirst), disconnected(onSecond)];
-      await signOut(second, cookie);
-      expect(await Promise.all(cut)).toEqual(["io server disconnect", "io server disconnect"]);
-      expect(stays.connected).toBe(true);
-    });
-  },
-);
+  it("signing out through one node disconnects the session's socket on the other", async () => {
+    const cookie = await signIn(second);
+    const other = await signIn(second);
+    const onFirst = await connectAgent(first, cookie);
+    const onSecond = await connectAgent(second, cookie);
+    const stays = await connectAgent(first, other);
+    const cut = [disconnected(onFirst), disconnected(onSecond)];
+    await signOut(second, cookie);
+    expect(await Promise.all(cut)).toEqual(["io server disconnect", "io server disconnect"]);
+    expect(stays.connected).toBe(true);
+  });
+});

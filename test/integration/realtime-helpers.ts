@@ -1,8 +1,8 @@
 import net from "node:net";
 import { io, type Socket } from "socket.io-client";
 import type { Ack, VisitorClientEvents, VisitorServerEvents, Welcome } from "../../shared/protocol.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { services } from "../helpers/services.ts";
+import { startTestServer } from "../helpers/server.ts";
+import { nodesAvailable, startNodes, type ParleyNode } from "../helpers/nodes.ts";
 
 /** Helpers of the realtime suites: deployments of one or two nodes, and a visitor's socket that records what it hears. */
 
@@ -10,9 +10,9 @@ export type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
 
 export interface Deployment {
   /** Where visitors connect. */
-  visitorNode: TestServer;
-  /** Where REST calls go (another node when there are two). */
-  restNode: TestServer;
+  visitorNode: ParleyNode;
+  /** Where REST calls go (another node process when there are two). */
+  restNode: ParleyNode;
   close(): Promise<void>;
 }
 
@@ -27,21 +27,12 @@ export const topologies: { name: string; available: boolean; redis: boolean; sta
     },
   },
   {
-    name: "two nodes joined by Redis",
-    available: !!services.postgresUrl && !!services.redisUrl,
+    name: "two node processes joined by Redis",
+    available: nodesAvailable,
     redis: true,
     async start() {
-      const env = { REDIS_URL: services.redisUrl! };
-      const first = await startTestServer({ db: "postgres", env });
-      const second = await startTestServer({ databaseUrl: first.databaseUrl, env });
-      return {
-        visitorNode: first,
-        restNode: second,
-        close: async () => {
-          await second.close();
-          await first.close();
-        },
-      };
+      const { nodes, close } = await startNodes(2);
+      return { visitorNode: nodes[0]!, restNode: nodes[1]!, close };
     },
   },
 ];

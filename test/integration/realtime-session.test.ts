@@ -40,7 +40,7 @@ for (const topology of topologies) {
 
     beforeAll(async () => {
       d = await topology.start();
-      link = new FlakyLink(d.visitorNode.parley.port);
+      link = new FlakyLink(d.visitorNode.port);
       linkUrl = await link.start();
     });
     afterEach(() => {

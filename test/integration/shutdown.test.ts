@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,61 +6,30 @@ import readline from "node:readline";
 import { describe, expect, it } from "vitest";
 import { openStore } from "../../server/store/db.ts";
 import { freshDatabaseUrl } from "../helpers/server.ts";
+import { spawnNode } from "../helpers/nodes.ts";
 import { databases } from "../helpers/services.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-/**
- * Starts the real server as `npm start` and the deployment guide run it (`node --import tsx
- * server/main.ts`: one process, so SIGTERM reaches the server itself) and resolves once it
- * printed its URL. (The `tsx` command relays signals to a child process and SIGKILLs it when
- * the child does not confirm within 30 ms, which a busy server cannot promise.)
- */
-async function spawnServer(
-  databaseUrl: string,
-  token: string,
-): Promise<{
-  child: ChildProcess;
-  url: string;
-  lines: string[];
-  exited: Promise<{ code: number | null; signal: string | null; ms: number }>;
-}> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATABASE_URL: databaseUrl,
-      PARLEY_API_TOKEN: token,
-      PARLEY_ADMIN_PASSWORD: "drain test password",
-      LOG_LEVEL: "info",
-      PARLEY_RATE_LIMIT: "1000000",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+/** The real server as `npm start` runs it, logging at info; resolves once it printed its URL. */
+async function spawnServer(databaseUrl: string, token: string) {
+  const node = await spawnNode({
+    databaseUrl,
+    token,
+    adminPassword: "drain test password",
+    env: { LOG_LEVEL: "info" },
   });
-  const lines: string[] = [];
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   let signalledAt = 0;
-  const exited = new Promise<{ code: number | null; signal: string | null; ms: number }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal, ms: signalledAt ? Date.now() - signalledAt : -1 })),
-  );
-  const originalKill = child.kill.bind(child);
-  child.kill = (sig?: NodeJS.Signals | number) => {
-    signalledAt = Date.now();
-    return originalKill(sig);
+  return {
+    child: node.child,
+    url: node.url,
+    lines: node.lines,
+    kill(signal: NodeJS.Signals) {
+      signalledAt = Date.now();
+      node.child.kill(signal);
+    },
+    exited: node.exited.then((e) => ({ ...e, ms: signalledAt ? Date.now() - signalledAt : -1 })),
   };
-  const url = await new Promise<string>((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! });
-    rl.on("line", (line) => {
-      lines.push(line);
-      const m = /Parley is running on (http:\/\/\S+)/.exec(line);
-      if (m) resolve(m[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`server exited with ${code} before listening: ${stderr}`)));
-  });
-  return { child, url, lines, exited };
 }
 
 describe.each(databases())("SIGTERM drain of the real server on $name", ({ name, available }) => {
@@ -94,7 +63,7 @@ describe.each(databases())("SIGTERM drain of the real server on $name", ({ name,
         ),
       );
       await Promise.race(burst);
-      server.child.kill("SIGTERM");
+      server.kill("SIGTERM");
       const outcomes = await Promise.all(burst);
       const exit = await server.exited;
 
@@ -132,7 +101,7 @@ describe.each(databases())("SIGTERM drain of the real server on $name", ({ name,
       }
       expect(logs.some((l) => l.msg === "draining")).toBe(true);
     } finally {
-      if (server.child.exitCode === null) server.child.kill("SIGKILL");
+      if (server.child.exitCode === null) server.kill("SIGKILL");
       await db.drop();
     }
   });

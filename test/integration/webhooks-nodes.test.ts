@@ -1,30 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { services } from "../helpers/services.ts";
-import { freshDatabaseUrl, startTestServer, type TestServer } from "../helpers/server.ts";
+import { startNodes, type Nodes, type SpawnedNode } from "../helpers/nodes.ts";
 import { startReceiver, type Receiver } from "./webhooks-receiver.ts";
 
-/** Two relays on one PostgreSQL database: each lease is taken by one node, and order still holds. */
+/** Two node processes on one PostgreSQL database: each lease is taken by one node, and order still holds. */
 describe.skipIf(!services.postgresUrl)("webhooks with two nodes on PostgreSQL", () => {
-  let database: Awaited<ReturnType<typeof freshDatabaseUrl>>;
-  let a: TestServer;
-  let b: TestServer;
+  let deployment: Nodes;
+  let a: SpawnedNode;
+  let b: SpawnedNode;
   let receiver: Receiver;
 
   beforeAll(async () => {
-    database = await freshDatabaseUrl("postgres");
     const env = {
       PARLEY_WEBHOOK_ALLOW_PRIVATE: "1",
       PARLEY_WEBHOOK_BACKOFF_MS: "30",
       PARLEY_WEBHOOK_TIMEOUT_MS: "2000",
     };
-    a = await startTestServer({ databaseUrl: database.url, env });
-    b = await startTestServer({ databaseUrl: database.url, env });
+    deployment = await startNodes(2, { env, redis: false });
+    [a, b] = deployment.nodes as [SpawnedNode, SpawnedNode];
   });
   afterAll(async () => {
     await receiver?.close();
-    await a?.close();
-    await b?.close();
-    await database?.drop();
+    await deployment?.close();
   });
 
   it("delivers each event once, in order per conversation, whichever node wrote it", async () => {
