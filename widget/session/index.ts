@@ -5,7 +5,7 @@ import type { PublicSiteConfig } from "../../shared/schemas/site.ts";
 import type { ConnectionState, Session, SessionOptions, VisitorUser } from "./types.ts";
 import { defaultStorage, siteStorage } from "./storage.ts";
 import { handOver, Outbox, type HandedOver, type OutboxItem } from "./outbox.ts";
-import { applyDelta, contiguousSeq, mergeMessages, unreadCount, viewOf } from "./timeline.ts";
+import { applyDelta, contiguousSeq, mergeMessages, unreadCount, viewOf } from "../../shared/timeline.ts";
 import { openRelay, withLock, type RelaySocket } from "./connection.ts";
 import { UploadError, uploadFile } from "./upload.ts";
 
