@@ -93,21 +93,27 @@ export interface IdentifyResult {
   visitorToken?: string;
 }
 
-/** Widget → relay. Each takes an acknowledgement callback. */
-export interface VisitorClientEvents {
-  send(
-    payload: SendPayload,
-    ack: (res: Ack<{ message: VisitorMessage; conversation: VisitorConversation }>) => void,
-  ): void;
-  resync(
-    payload: ResyncPayload,
-    ack: (res: Ack<{ conversation: VisitorConversation; messages: VisitorMessage[]; hasMore: boolean }>) => void,
-  ): void;
-  typing(payload: TypingPayload, ack?: (res: Ack) => void): void;
-  read(payload: ReadPayload, ack?: (res: Ack<{ conversation: VisitorConversation }>) => void): void;
-  identify(payload: VisitorUser, ack: (res: Ack<IdentifyResult>) => void): void;
-  "message.get"(payload: GetMessagePayload, ack: (res: Ack<{ message: VisitorMessage }>) => void): void;
+/** Widget → relay: what each event carries, and what its acknowledgement answers on success. */
+export interface VisitorRequests {
+  send: { payload: SendPayload; result: { message: VisitorMessage; conversation: VisitorConversation } };
+  resync: {
+    payload: ResyncPayload;
+    result: { conversation: VisitorConversation; messages: VisitorMessage[]; hasMore: boolean };
+  };
+  typing: { payload: TypingPayload; result: object };
+  read: { payload: ReadPayload; result: { conversation: VisitorConversation } };
+  identify: { payload: VisitorUser; result: IdentifyResult };
+  "message.get": { payload: GetMessagePayload; result: { message: VisitorMessage } };
 }
+export type VisitorRequest = keyof VisitorRequests;
+
+/** Widget → relay as socket.io's typed event map. Each takes an acknowledgement callback. */
+export type VisitorClientEvents = {
+  [E in VisitorRequest]: (
+    payload: VisitorRequests[E]["payload"],
+    ack: (res: Ack<VisitorRequests[E]["result"]>) => void,
+  ) => void;
+};
 
 /** Relay → widget. Live events only reach sockets that resynced (or started) the conversation. */
 export interface VisitorServerEvents {
