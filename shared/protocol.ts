@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { ErrorBody } from "./errors.ts";
 import { Email, Phone, text } from "./schemas/common.ts";
+import type { Contact } from "./schemas/contact.ts";
+import type { Conversation } from "./schemas/conversation.ts";
 import { TypedMessageInput, type Message } from "./schemas/message.ts";
 import type { PublicSiteConfig } from "./schemas/site.ts";
 
@@ -132,3 +134,42 @@ export interface VisitorServerEvents {
   /** A side has read up to `seq` (agent: show "seen"; contact: another tab of this visitor read). */
   read(event: { conversationId: string; side: "agent" | "contact"; seq: number }): void;
 }
+
+/**
+ * Relay → inbox (socket.io namespace `/agent`, see inbox.ts): everything an agent's inbox hears
+ * live, one shape per kind. The one list of agent events: the relay's translation table and the
+ * inbox's handler table are both typed as total over it, so an event added here and not handled
+ * there does not compile.
+ */
+export interface AgentEventMap {
+  "conversation.created": { conversation: Conversation };
+  "conversation.updated": { conversation: Conversation; changed: string[] };
+  "conversation.closed": { conversation: Conversation };
+  "message.created": { message: Message; conversation: Conversation };
+  "message.completed": { message: Message };
+  "message.appended": { conversationId: string; messageId: string; offset: number; text: string };
+  typing: { conversationId: string; side: "agent" | "contact"; typing: boolean; name: string | null };
+  read: { conversationId: string; side: "agent" | "contact"; seq: number };
+  "contact.updated": { contact: Contact };
+}
+
+export type AgentEventType = keyof AgentEventMap;
+
+/** socket.io's typed event map for the `/agent` namespace (server → inbox). */
+export type AgentServerToClient = { [K in AgentEventType]: (payload: AgentEventMap[K]) => void };
+
+/** A handler for every agent event: a table of this type misses none. */
+export type AgentEventHandlers = { [K in AgentEventType]: (payload: AgentEventMap[K]) => void };
+
+/** Every agent event's name, at run time (the record's type makes the list complete). */
+export const agentEventTypes = Object.keys({
+  "conversation.created": true,
+  "conversation.updated": true,
+  "conversation.closed": true,
+  "message.created": true,
+  "message.completed": true,
+  "message.appended": true,
+  typing: true,
+  read: true,
+  "contact.updated": true,
+} satisfies Record<AgentEventType, true>) as AgentEventType[];

@@ -1,6 +1,7 @@
 import type { Namespace, Server, Socket } from "socket.io";
 import type { DomainEvent } from "../events/bus.ts";
-import { agentNamespace, type AgentEventMap, type AgentEventType } from "../../shared/inbox.ts";
+import { agentNamespace } from "../../shared/inbox.ts";
+import type { AgentEventMap, AgentEventType } from "../../shared/protocol.ts";
 import { resolveSession } from "../domain/agent-sessions.ts";
 import { can } from "../domain/permissions.ts";
 import { errorReply } from "../domain/errors.ts";
