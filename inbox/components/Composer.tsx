@@ -1,10 +1,8 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { fileAccept } from "../../shared/attachment.ts";
 import type { TypedMessageInput } from "../../shared/schemas/index.ts";
+import { typingTimings } from "../../shared/typing.ts";
 import { QuickRepliesEditor } from "./QuickRepliesEditor.tsx";
-
-/** How often "still typing" is re-sent, and how long after the last key it stops. */
-export const TYPING_REFRESH_MS = 3000;
-export const TYPING_IDLE_MS = 2500;
 
 export interface ComposerProps {
   /** Sends one message; rejects with a message to show. */
@@ -63,12 +61,12 @@ export function Composer({ send, typing, attach }: ComposerProps) {
     setText(value);
     const now = Date.now();
     if (!value.trim()) return stopTyping();
-    if (now - typingSince.current > TYPING_REFRESH_MS) {
+    if (now - typingSince.current > typingTimings.resendMs) {
       typingSince.current = now;
       typing(true);
     }
     clearTimeout(idle.current);
-    idle.current = setTimeout(stopTyping, TYPING_IDLE_MS);
+    idle.current = setTimeout(stopTyping, typingTimings.idleMs);
   }
 
   async function submit() {
@@ -131,6 +129,7 @@ export function Composer({ send, typing, attach }: ComposerProps) {
               <input
                 ref={picker}
                 type="file"
+                accept={fileAccept}
                 class="sr-only"
                 tabIndex={-1}
                 aria-hidden="true"

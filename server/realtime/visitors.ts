@@ -21,7 +21,7 @@ import type { DomainEvent } from "../events/bus.ts";
 import type { SiteRow, VisitorRow } from "../store/tables.ts";
 import { errorReply, ParleyError } from "../domain/errors.ts";
 import { parse, zodDetails } from "../domain/validation.ts";
-import { originAllowed, publicSiteConfig, siteByKey } from "../domain/sites.ts";
+import { embeddedSite, publicSiteConfig } from "../domain/sites.ts";
 import { conversationRow, markRead, setTyping } from "../domain/conversations.ts";
 import * as visitors from "../domain/visitors.ts";
 import { consume } from "../limits/limiters.ts";
@@ -70,12 +70,7 @@ async function handshake(socket: VisitorSocket, { ctx, limiters }: RealtimeDeps)
   const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
   if (!auth.success)
     throw new ParleyError("bad_request", 'Send auth { siteKey: "pk_…", visitorToken? }', zodDetails(auth.error.issues));
-  const site = await siteByKey(ctx, auth.data.siteKey);
-  if (!site) throw new ParleyError("not_found", "Unknown site key");
-  // Browsers always send Origin across origins; a request without one is same-origin or not from a page.
-  const origin = socket.handshake.headers.origin;
-  if (origin !== undefined && !originAllowed(site, origin))
-    throw new ParleyError("forbidden", `This site may not be embedded on ${origin}`);
+  const site = await embeddedSite(ctx, auth.data.siteKey, socket.handshake.headers.origin);
   if (limiters) await consume(limiters.api, `ip:${socket.handshake.address}`);
   let { visitor, token } = await visitors.connectVisitor(ctx, site, auth.data.visitorToken);
   let identified = false;

@@ -1,7 +1,7 @@
 import type { Ref } from "preact";
 import { useRef, useState } from "preact/hooks";
-
-const TYPING_IDLE_MS = 2500;
+import { fileAccept } from "../../shared/attachment.ts";
+import { typingTimings } from "../../shared/typing.ts";
 
 export interface ComposerProps {
   label: string;
@@ -13,9 +13,6 @@ export interface ComposerProps {
   onTyping(typing: boolean): void;
   onAttach(file: File): void;
 }
-
-/** The types POST /v1/files accepts, for the file picker (the relay checks them anyway). */
-const accept = "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,.zip,.docx,.xlsx,.pptx";
 
 /**
  * A textarea named "Message" (Enter sends, Shift+Enter is a newline), a button "Attach a file"
@@ -65,7 +62,7 @@ export function Composer({
       <input
         ref={picker}
         type="file"
-        accept={accept}
+        accept={fileAccept}
         hidden
         tabIndex={-1}
         onChange={(e) => {
@@ -87,7 +84,7 @@ export function Composer({
           if (!value.trim()) return stopTyping();
           if (typing.current === null) onTyping(true);
           else clearTimeout(typing.current);
-          typing.current = setTimeout(stopTyping, TYPING_IDLE_MS);
+          typing.current = setTimeout(stopTyping, typingTimings.idleMs);
         }}
         onKeyDown={(e) => {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {

@@ -6,14 +6,15 @@ import type { ConnectionState, Session, SessionOptions, VisitorUser } from "./ty
 import { defaultStorage, siteStorage } from "./storage.ts";
 import { handOver, Outbox, type HandedOver, type OutboxItem } from "./outbox.ts";
 import { applyDelta, contiguousSeq, mergeMessages, unreadCount, viewOf } from "../../shared/timeline.ts";
+import { typingTimings } from "../../shared/typing.ts";
 import { openRelay, withLock, type RelaySocket } from "./connection.ts";
 import { UploadError, uploadFile } from "./upload.ts";
 
 export type { Session, SessionOptions, ViewMessage, VisitorUser, ConnectionState } from "./types.ts";
 
 const ACK_TIMEOUT_MS = 15_000;
-const TYPING_SHOWN_MS = 5_000;
-const TYPING_RESEND_MS = 3_000;
+const TYPING_SHOWN_MS = typingTimings.shownMs;
+const TYPING_RESEND_MS = typingTimings.resendMs;
 /** Handshake refusals that retrying cannot fix. */
 const FATAL = new Set(["not_found", "forbidden", "bad_request"]);
 
