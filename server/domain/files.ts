@@ -5,7 +5,7 @@ import { invalid, ParleyError } from "./errors.ts";
 import { authorize } from "./permissions.ts";
 import { resolveSiteId } from "./sites.ts";
 import type { FilesTable } from "../store/tables.ts";
-import { fileTypes, maxFileBytes, type FileType } from "../../shared/attachment.ts";
+import { fileTypes, maxFileBytes, type FileType, type StoredFile } from "../../shared/attachment.ts";
 
 /**
  * The types accepted (shared/attachment.ts), each with the bytes its content must start with where
@@ -29,13 +29,6 @@ const allowed: Record<FileType, ((b: Buffer) => boolean) | null> = {
 
 export const allowedFileTypes = Object.keys(fileTypes) as FileType[];
 const isAllowed = (type: string): type is FileType => Object.hasOwn(fileTypes, type);
-
-export interface StoredFile {
-  url: string;
-  name: string;
-  size: number;
-  mimeType: string;
-}
 
 const byExtension: Record<string, FileType> = Object.fromEntries(
   allowedFileTypes.flatMap((type) => fileTypes[type].map((ext) => [ext, type])),
