@@ -82,8 +82,10 @@ export function Composer({
           const value = e.currentTarget.value;
           setText(value);
           if (!value.trim()) return stopTyping();
-          if (typing.current === null) onTyping(true);
-          else clearTimeout(typing.current);
+          // Every keystroke says so: the session re-sends it at most every typingTimings.resendMs, so
+          // that the agent's indicator (shown typingTimings.shownMs) lasts while the visitor types on.
+          onTyping(true);
+          if (typing.current !== null) clearTimeout(typing.current);
           typing.current = setTimeout(stopTyping, typingTimings.idleMs);
         }}
         onKeyDown={(e) => {
