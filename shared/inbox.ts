@@ -1,8 +1,6 @@
-import type { Conversation, Contact, Message, Note } from "./schemas/index.ts";
-
 /**
  * What the inbox and the relay agree on: the CSRF header that cookie-authenticated writes carry,
- * and the events the `/agent` socket namespace sends.
+ * and the `/agent` socket namespace (its events: AgentEventMap in protocol.ts).
  */
 
 /**
@@ -17,23 +15,3 @@ export const sessionPath = "/v1/inbox/session";
 
 /** The socket.io namespace the inbox listens on. */
 export const agentNamespace = "/agent";
-
-/** Everything an agent's inbox hears live, one shape per kind. */
-export interface AgentEventMap {
-  "conversation.created": { conversation: Conversation };
-  "conversation.updated": { conversation: Conversation; changed: string[] };
-  "conversation.closed": { conversation: Conversation };
-  "message.created": { message: Message; conversation: Conversation };
-  "message.completed": { message: Message };
-  "message.appended": { conversationId: string; messageId: string; offset: number; text: string };
-  typing: { conversationId: string; side: "agent" | "contact"; typing: boolean; name: string | null };
-  read: { conversationId: string; side: "agent" | "contact"; seq: number };
-  "contact.updated": { contact: Contact };
-  /** A private note: its author's team only, never the visitor. A mentioned agent finds its id in `note.mentions`. */
-  "note.created": { note: Note; conversation: Conversation };
-}
-
-export type AgentEventType = keyof AgentEventMap;
-
-/** socket.io's typed event map for the `/agent` namespace (server → inbox). */
-export type AgentServerToClient = { [K in AgentEventType]: (payload: AgentEventMap[K]) => void };

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import type { ErrorBody } from "./errors.ts";
 import { Email, Phone, text } from "./schemas/common.ts";
+import type { Contact } from "./schemas/contact.ts";
+import type { Conversation } from "./schemas/conversation.ts";
 import { TypedMessageInput, type Message } from "./schemas/message.ts";
+import type { Note } from "./schemas/note.ts";
 import type { PublicSiteConfig } from "./schemas/site.ts";
 
 /**
@@ -93,21 +96,27 @@ export interface IdentifyResult {
   visitorToken?: string;
 }
 
-/** Widget → relay. Each takes an acknowledgement callback. */
-export interface VisitorClientEvents {
-  send(
-    payload: SendPayload,
-    ack: (res: Ack<{ message: VisitorMessage; conversation: VisitorConversation }>) => void,
-  ): void;
-  resync(
-    payload: ResyncPayload,
-    ack: (res: Ack<{ conversation: VisitorConversation; messages: VisitorMessage[]; hasMore: boolean }>) => void,
-  ): void;
-  typing(payload: TypingPayload, ack?: (res: Ack) => void): void;
-  read(payload: ReadPayload, ack?: (res: Ack<{ conversation: VisitorConversation }>) => void): void;
-  identify(payload: VisitorUser, ack: (res: Ack<IdentifyResult>) => void): void;
-  "message.get"(payload: GetMessagePayload, ack: (res: Ack<{ message: VisitorMessage }>) => void): void;
+/** Widget → relay: what each event carries, and what its acknowledgement answers on success. */
+export interface VisitorRequests {
+  send: { payload: SendPayload; result: { message: VisitorMessage; conversation: VisitorConversation } };
+  resync: {
+    payload: ResyncPayload;
+    result: { conversation: VisitorConversation; messages: VisitorMessage[]; hasMore: boolean };
+  };
+  typing: { payload: TypingPayload; result: object };
+  read: { payload: ReadPayload; result: { conversation: VisitorConversation } };
+  identify: { payload: VisitorUser; result: IdentifyResult };
+  "message.get": { payload: GetMessagePayload; result: { message: VisitorMessage } };
 }
+export type VisitorRequest = keyof VisitorRequests;
+
+/** Widget → relay as socket.io's typed event map. Each takes an acknowledgement callback. */
+export type VisitorClientEvents = {
+  [E in VisitorRequest]: (
+    payload: VisitorRequests[E]["payload"],
+    ack: (res: Ack<VisitorRequests[E]["result"]>) => void,
+  ) => void;
+};
 
 /** Relay → widget. Live events only reach sockets that resynced (or started) the conversation. */
 export interface VisitorServerEvents {
@@ -126,3 +135,45 @@ export interface VisitorServerEvents {
   /** A side has read up to `seq` (agent: show "seen"; contact: another tab of this visitor read). */
   read(event: { conversationId: string; side: "agent" | "contact"; seq: number }): void;
 }
+
+/**
+ * Relay → inbox (socket.io namespace `/agent`, see inbox.ts): everything an agent's inbox hears
+ * live, one shape per kind. The one list of agent events: the relay's translation table and the
+ * inbox's handler table are both typed as total over it, so an event added here and not handled
+ * there does not compile.
+ */
+export interface AgentEventMap {
+  "conversation.created": { conversation: Conversation };
+  "conversation.updated": { conversation: Conversation; changed: string[] };
+  "conversation.closed": { conversation: Conversation };
+  "message.created": { message: Message; conversation: Conversation };
+  "message.completed": { message: Message };
+  "message.appended": { conversationId: string; messageId: string; offset: number; text: string };
+  typing: { conversationId: string; side: "agent" | "contact"; typing: boolean; name: string | null };
+  read: { conversationId: string; side: "agent" | "contact"; seq: number };
+  "contact.updated": { contact: Contact };
+  /** A private note: its author's team only, never the visitor. A mentioned agent finds its id in `note.mentions`. */
+  "note.created": { note: Note; conversation: Conversation };
+}
+
+export type AgentEventType = keyof AgentEventMap;
+
+/** socket.io's typed event map for the `/agent` namespace (server → inbox). */
+export type AgentServerToClient = { [K in AgentEventType]: (payload: AgentEventMap[K]) => void };
+
+/** A handler for every agent event: a table of this type misses none. */
+export type AgentEventHandlers = { [K in AgentEventType]: (payload: AgentEventMap[K]) => void };
+
+/** Every agent event's name, at run time (the record's type makes the list complete). */
+export const agentEventTypes = Object.keys({
+  "conversation.created": true,
+  "conversation.updated": true,
+  "conversation.closed": true,
+  "message.created": true,
+  "message.completed": true,
+  "message.appended": true,
+  typing: true,
+  read: true,
+  "contact.updated": true,
+  "note.created": true,
+} satisfies Record<AgentEventType, true>) as AgentEventType[];

@@ -1,14 +1,11 @@
 import { io, type Socket } from "socket.io-client";
 import { signal, type ReadonlySignal } from "@preact/signals";
-import {
-  agentNamespace,
-  type AgentEventMap,
-  type AgentEventType,
-  type AgentServerToClient,
-} from "../../shared/inbox.ts";
+import { agentNamespace } from "../../shared/inbox.ts";
+import { agentEventTypes, type AgentEventHandlers, type AgentServerToClient } from "../../shared/protocol.ts";
 import { relayBase } from "./base.ts";
 
-export type LiveHandlers = { [K in AgentEventType]?: (payload: AgentEventMap[K]) => void };
+/** Some handlers by event kind (a component listens to what it shows; the inbox state to every kind). */
+export type LiveHandlers = Partial<AgentEventHandlers>;
 
 /** The inbox's live feed: every conversation, message, typing and read event for agents. */
 export interface Live {
@@ -25,19 +22,6 @@ export interface Live {
   reconnect(): void;
   close(): void;
 }
-
-const eventTypes: AgentEventType[] = [
-  "conversation.created",
-  "conversation.updated",
-  "conversation.closed",
-  "message.created",
-  "message.completed",
-  "message.appended",
-  "typing",
-  "read",
-  "contact.updated",
-  "note.created",
-];
 
 /** Connects to the `/agent` namespace with the session cookie the browser already holds. */
 export function connectLive(base: string = relayBase()): Live {
@@ -63,7 +47,7 @@ export function connectLive(base: string = relayBase()): Live {
   socket.on("connect_error", () => {
     online.value = false;
   });
-  for (const type of eventTypes) {
+  for (const type of agentEventTypes) {
     (socket.on as (name: string, fn: (payload: unknown) => void) => void)(type, (payload) => {
       for (const h of handlers) (h[type] as ((p: unknown) => void) | undefined)?.(payload);
     });

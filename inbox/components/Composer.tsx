@@ -1,13 +1,11 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { fileAccept } from "../../shared/attachment.ts";
 import type { Agent, CannedResponse, TypedMessageInput } from "../../shared/schemas/index.ts";
+import { typingTimings } from "../../shared/typing.ts";
 import { messagePreview } from "../../widget/app/messages/index.ts";
 import { QuickRepliesEditor } from "./QuickRepliesEditor.tsx";
 import { MentionList, useMentions } from "./MentionList.tsx";
 import { SavedReplyPicker, useSavedReplies, type SavedRepliesSource } from "./SavedReplyPicker.tsx";
-
-/** How often "still typing" is re-sent, and how long after the last key it stops. */
-export const TYPING_REFRESH_MS = 3000;
-export const TYPING_IDLE_MS = 2500;
 
 export interface ComposerProps {
   /** Sends one message; rejects with a message to show. */
@@ -113,12 +111,12 @@ export function Composer({ send, typing, attach, savedReplies, note, agents = []
     saved.typed();
     const now = Date.now();
     if (!value.trim()) return stopTyping();
-    if (now - typingSince.current > TYPING_REFRESH_MS) {
+    if (now - typingSince.current > typingTimings.resendMs) {
       typingSince.current = now;
       typing(true);
     }
     clearTimeout(idle.current);
-    idle.current = setTimeout(stopTyping, TYPING_IDLE_MS);
+    idle.current = setTimeout(stopTyping, typingTimings.idleMs);
   }
 
   async function submitNote() {
@@ -251,6 +249,7 @@ export function Composer({ send, typing, attach, savedReplies, note, agents = []
               <input
                 ref={picker}
                 type="file"
+                accept={fileAccept}
                 class="sr-only"
                 tabIndex={-1}
                 aria-hidden="true"

@@ -26,6 +26,25 @@ function pagedApi(pages: { items: Conversation[]; hasMore: boolean; nextCursor: 
 const at = (minute: number) => `2026-01-01T10:${String(minute).padStart(2, "0")}:00.000Z`;
 
 describe("conversation list", () => {
+  it("shows a renamed contact's new name on every conversation of theirs", async () => {
+    const ann = { id: "ct_1", name: "Ann", email: null, phone: null, externalId: null };
+    const bob = { ...ann, id: "ct_2", name: "Bob" };
+    const { api } = pagedApi([
+      {
+        items: [
+          conversation({ id: "conv_2", updatedAt: at(2), contact: ann }),
+          conversation({ id: "conv_1", updatedAt: at(1), contact: bob }),
+        ],
+        hasMore: false,
+        nextCursor: null,
+      },
+    ]);
+    const list = createConversationList(api, () => "ag_me");
+    await list.reload();
+    list.updateContact({ ...ann, name: "Ann Lee", metadata: {}, createdAt: at(0), updatedAt: at(5) });
+    expect(list.items.value.map((c) => c.contact?.name)).toEqual(["Ann Lee", "Bob"]);
+  });
+
   it("loads page after page with the cursor, without duplicates", async () => {
     const first = [conversation({ id: "conv_3", updatedAt: at(3) }), conversation({ id: "conv_2", updatedAt: at(2) })];
     const second = [conversation({ id: "conv_2", updatedAt: at(2) }), conversation({ id: "conv_1", updatedAt: at(1) })];

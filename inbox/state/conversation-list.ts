@@ -1,5 +1,5 @@
 import { batch, computed, signal } from "@preact/signals";
-import type { Conversation } from "../../shared/schemas/index.ts";
+import type { Contact, Conversation } from "../../shared/schemas/index.ts";
 import type { Api } from "../api/client.ts";
 import { byActivity, defaultFilter, filterQuery, matchesFilter, unreadCount, type ListFilter } from "./filters.ts";
 
@@ -98,6 +98,12 @@ export function createConversationList(api: Api, meId: () => string | null) {
     );
   }
 
+  /** A contact changed (renamed, say): every conversation of theirs shows it as it is now. */
+  function updateContact(contact: Contact): void {
+    if (!items.value.some((c) => c.contact?.id === contact.id)) return;
+    items.value = items.value.map((c) => (c.contact?.id === contact.id ? { ...c, contact: contactRef(contact) } : c));
+  }
+
   function setFilter(patch: Partial<ListFilter>): void {
     filter.value = { ...filter.value, ...patch };
     void reload();
@@ -105,7 +111,25 @@ export function createConversationList(api: Api, meId: () => string | null) {
 
   const totalUnread = computed(() => items.value.reduce((n, c) => n + unreadCount(c), 0));
 
-  return { filter, items, hasMore, loading, error, totalUnread, reload, loadMore, upsert, markRead, setFilter };
+  return {
+    filter,
+    items,
+    hasMore,
+    loading,
+    error,
+    totalUnread,
+    reload,
+    loadMore,
+    upsert,
+    markRead,
+    updateContact,
+    setFilter,
+  };
 }
 
 export type ConversationList = ReturnType<typeof createConversationList>;
+
+/** The short form of a contact that a conversation embeds. */
+export function contactRef(c: Contact): NonNullable<Conversation["contact"]> {
+  return { id: c.id, name: c.name, email: c.email, phone: c.phone, externalId: c.externalId };
+}

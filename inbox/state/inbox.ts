@@ -1,9 +1,10 @@
 import { signal } from "@preact/signals";
+import type { AgentEventHandlers } from "../../shared/protocol.ts";
 import type { Agent, Conversation, Message, Note } from "../../shared/schemas/index.ts";
 import { messagePreview } from "../../widget/app/messages/index.ts";
 import type { Api } from "../api/client.ts";
 import type { Live } from "../api/live.ts";
-import { createConversationList } from "./conversation-list.ts";
+import { contactRef, createConversationList } from "./conversation-list.ts";
 import { createThread, type Thread } from "./thread.ts";
 import type { Alert } from "./notifier.ts";
 
@@ -82,6 +83,7 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
     });
   }
 
+  // Every agent event has its entry (a missing one does not compile), even where there is nothing to do.
   const unsubscribe = live.on({
     "conversation.created": ({ conversation }) => {
       list.upsert(conversation);
@@ -120,7 +122,14 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
       list.markRead(conversationId, seq);
       current(conversationId)?.setReadUpTo(seq);
     },
-  });
+    // A renamed contact: the list and the open conversation show the new name (the contact panel listens itself).
+    "contact.updated": ({ contact }) => {
+      list.updateContact(contact);
+      const t = thread.value;
+      const c = t?.conversation.value;
+      if (t && c?.contact?.id === contact.id) t.conversation.value = { ...c, contact: contactRef(contact) };
+    },
+  } satisfies AgentEventHandlers);
   const unresync = live.onResync(() => {
     void list.reload();
     void thread.value?.catchUp();

@@ -1,5 +1,7 @@
 import { batch, signal } from "@preact/signals";
 import type { Conversation, Message, PatchConversationBody, TypedMessageInput } from "../../shared/schemas/index.ts";
+import { applyDelta, mergeMessages, missingAfter } from "../../shared/timeline.ts";
+import { typingTimings } from "../../shared/typing.ts";
 import type { Api } from "../api/client.ts";
 import { createNotes } from "./notes.ts";
 
@@ -10,19 +12,11 @@ interface MessagePage {
 }
 
 export const HISTORY_PAGE = 30;
-/** A visitor's typing indicator disappears on its own if the "stopped" event never comes. */
-export const TYPING_TIMEOUT_MS = 8000;
-
-/** Messages by seq, without duplicates: the one place two message lists are merged. */
-export function mergeBySeq(current: Message[], incoming: Message[]): Message[] {
-  const bySeq = new Map(current.map((m) => [m.seq, m]));
-  for (const m of incoming) bySeq.set(m.seq, m);
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
-}
 
 /**
  * One open conversation: its newest page of history first, older pages on demand, live
  * messages merged by seq (a gap is fetched), the visitor's typing, and the agent's actions.
+ * Merging, streamed deltas and gaps follow the rules the widget follows (shared/timeline.ts).
  */
 export function createThread(api: Api, id: string) {
   const conversation = signal<Conversation | null>(null);
@@ -36,6 +30,8 @@ export function createThread(api: Api, id: string) {
   let disposed = false;
   /** The private notes, shown in the timeline at their afterSeq. */
   const notes = createNotes(api, id);
+  /** Messages being fetched again after a delta found text missing. */
+  const refetching = new Set<string>();
 
   const path = `/v1/conversations/${encodeURIComponent(id)}`;
   const lastSeq = () => messages.value[messages.value.length - 1]?.seq ?? 0;
@@ -51,7 +47,7 @@ export function createThread(api: Api, id: string) {
       if (disposed) return;
       batch(() => {
         conversation.value = conv;
-        messages.value = mergeBySeq(messages.value, page.items);
+        messages.value = mergeMessages(messages.value, page.items);
         hasOlder.value = page.hasMore;
       });
     } catch (err) {
@@ -67,7 +63,7 @@ export function createThread(api: Api, id: string) {
       const page = await api.get<MessagePage>(`${path}/messages`, { limit: HISTORY_PAGE, before: oldest });
       if (disposed) return;
       batch(() => {
-        messages.value = mergeBySeq(messages.value, page.items);
+        messages.value = mergeMessages(messages.value, page.items);
         hasOlder.value = page.hasMore;
       });
     } catch (err) {
@@ -85,7 +81,7 @@ export function createThread(api: Api, id: string) {
       for (let guard = 0; guard < 50; guard++) {
         const page = await api.get<MessagePage>(`${path}/messages`, { limit: 100, after });
         if (disposed) return;
-        messages.value = mergeBySeq(messages.value, page.items);
+        messages.value = mergeMessages(messages.value, page.items);
         if (!page.hasMore || page.items.length === 0) break;
         after = Math.max(...page.items.map((m) => m.seq));
       }
@@ -96,21 +92,36 @@ export function createThread(api: Api, id: string) {
   }
 
   function receive(message: Message): void {
-    const held = lastSeq();
-    const gap = messages.value.length > 0 && message.seq > held + 1;
-    messages.value = mergeBySeq(messages.value, [message]);
+    const held = messages.value;
+    messages.value = mergeMessages(held, [message]);
     if (message.sender.type === "contact") setContactTyping(false, null);
-    if (gap) void catchUp(held);
+    // Counted from the oldest page held: older pages are not missing, only later ones can be.
+    const from = held.length > 0 ? missingAfter(messages.value, message.seq, held[0]!.seq - 1) : null;
+    if (from !== null) void catchUp(from);
   }
 
+  /** Streamed text at its offset; a delta after missing text (or for an unknown message) fetches the message again. */
   function appendText(messageId: string, offset: number, text: string): void {
-    messages.value = messages.value.map((m) => {
-      if (m.id !== messageId) return m;
-      const current = String((m.content as { text?: string }).text ?? "");
-      // A delta that does not start where our copy ends means we missed one: the completed message will fix it.
-      if (offset !== current.length) return m;
-      return { ...m, content: { ...m.content, text: current + text } };
-    });
+    const { messages: next, gap } = applyDelta(messages.value, { messageId, offset, text });
+    messages.value = next;
+    if (gap) void refetch(messageId);
+  }
+
+  /** The stored copy of one held message (merged: it never replaces a longer or completed copy); else whatever is new. */
+  async function refetch(messageId: string): Promise<void> {
+    // Nothing held yet: the first page, still loading, brings it. One fetch per message at a time.
+    if (messages.value.length === 0 || refetching.has(messageId)) return;
+    refetching.add(messageId);
+    try {
+      const held = messages.value.find((m) => m.id === messageId);
+      if (!held) return await catchUp();
+      const page = await api.get<MessagePage>(`${path}/messages`, { limit: 1, after: held.seq - 1 });
+      if (!disposed) messages.value = mergeMessages(messages.value, page.items);
+    } catch (err) {
+      if (!disposed) error.value = (err as Error).message;
+    } finally {
+      refetching.delete(messageId);
+    }
   }
 
   function setConversation(c: Conversation): void {
@@ -121,7 +132,7 @@ export function createThread(api: Api, id: string) {
   function setContactTyping(typing: boolean, name: string | null): void {
     clearTimeout(typingTimer);
     contactTyping.value = typing ? (name ?? "") : null;
-    if (typing) typingTimer = setTimeout(() => (contactTyping.value = null), TYPING_TIMEOUT_MS);
+    if (typing) typingTimer = setTimeout(() => (contactTyping.value = null), typingTimings.shownMs);
   }
 
   function setReadUpTo(seq: number): void {

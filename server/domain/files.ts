@@ -5,16 +5,13 @@ import { invalid, ParleyError } from "./errors.ts";
 import { authorize } from "./permissions.ts";
 import { resolveSiteId } from "./sites.ts";
 import type { FilesTable } from "../store/tables.ts";
-
-/** The largest attachment accepted. */
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+import { fileTypes, maxFileBytes, type FileType, type StoredFile } from "../../shared/attachment.ts";
 
 /**
- * The types accepted by default, each with the bytes its content must start with where the format
- * has a signature (so that an HTML page cannot pass as an image). SVG and HTML are never accepted:
- * they could run script when opened from Parley's origin.
+ * The types accepted (shared/attachment.ts), each with the bytes its content must start with where
+ * the format has a signature (so that an HTML page cannot pass as an image).
  */
-const allowed: Record<string, ((b: Buffer) => boolean) | null> = {
+const allowed: Record<FileType, ((b: Buffer) => boolean) | null> = {
   "image/png": (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
   "image/jpeg": (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
   "image/gif": (b) =>
@@ -30,29 +27,12 @@ const allowed: Record<string, ((b: Buffer) => boolean) | null> = {
   "text/csv": null,
 };
 
-export const allowedFileTypes = Object.keys(allowed);
+export const allowedFileTypes = Object.keys(fileTypes) as FileType[];
+const isAllowed = (type: string): type is FileType => Object.hasOwn(fileTypes, type);
 
-export interface StoredFile {
-  url: string;
-  name: string;
-  size: number;
-  mimeType: string;
-}
-
-const byExtension: Record<string, string> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  gif: "image/gif",
-  webp: "image/webp",
-  pdf: "application/pdf",
-  zip: "application/zip",
-  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-  txt: "text/plain",
-  csv: "text/csv",
-};
+const byExtension: Record<string, FileType> = Object.fromEntries(
+  allowedFileTypes.flatMap((type) => fileTypes[type].map((ext) => [ext, type])),
+);
 
 /**
  * The upload's type: as declared, or — when the client declared none or only
@@ -90,14 +70,14 @@ export async function storeFile(
   upload: { name: string; mimeType: string; data: Buffer },
 ): Promise<StoredFile> {
   const mimeType = fileType(upload.name, upload.mimeType, upload.data);
-  if (!(mimeType in allowed)) {
+  if (!isAllowed(mimeType)) {
     throw new ParleyError("unsupported_media_type", `Files of type ${mimeType || "(none)"} are not accepted`, [
       { path: "file", message: `allowed types: ${allowedFileTypes.join(", ")}` },
     ]);
   }
   if (upload.data.length === 0) throw invalid("file", "the file is empty");
-  if (upload.data.length > MAX_FILE_BYTES)
-    throw new ParleyError("payload_too_large", `A file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`);
+  if (upload.data.length > maxFileBytes)
+    throw new ParleyError("payload_too_large", `A file may be at most ${maxFileBytes / 1024 / 1024} MB`);
   // Markup under a binary type is the one lie that matters: it is what a browser could run.
   if (allowed[mimeType] && looksLikeMarkup(upload.data))
     throw new ParleyError("unsupported_media_type", `The file's content is not ${mimeType}`, [

@@ -109,10 +109,29 @@ export async function resolveSiteId(ctx: Ctx, p: Principal, asked: string | unde
 }
 
 /** Is a page on `origin` allowed to embed this site? An empty list allows any origin. */
-export function originAllowed(site: SiteRow, origin: string | undefined): boolean {
+function originAllowed(site: SiteRow, origin: string): boolean {
   const allowed = json.parse<string[]>(site.allowed_origins, []);
   if (allowed.length === 0) return true;
-  return !!origin && allowed.some((a) => a.toLowerCase() === origin.toLowerCase());
+  return allowed.some((a) => a.toLowerCase() === origin.toLowerCase());
+}
+
+/**
+ * The widget's origin check, the one used by the visitor socket's handshake, the widget
+ * configuration and the REST routes that take visitors: 403 unless a page on `origin` may embed
+ * the site. Browsers always send Origin across origins; a request without one is same-origin or
+ * not from a page, and passes.
+ */
+export function assertEmbeddable(site: SiteRow, origin: string | undefined): void {
+  if (origin !== undefined && !originAllowed(site, origin))
+    throw new ParleyError("forbidden", `This site may not be embedded on ${origin}`);
+}
+
+/** The site a widget names by its public key (404 when unknown), if a page on `origin` may embed it (else 403). */
+export async function embeddedSite(ctx: Ctx, siteKey: string, origin: string | undefined): Promise<SiteRow> {
+  const site = await siteByKey(ctx, siteKey);
+  if (!site) throw new ParleyError("not_found", "Unknown site key");
+  assertEmbeddable(site, origin);
+  return site;
 }
 
 export function publicSiteConfig(site: SiteRow): PublicSiteConfig {

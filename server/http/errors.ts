@@ -1,65 +1,18 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
-import { errorBody, errorCodes, type ErrorCode } from "../../shared/errors.ts";
-import { ParleyError } from "../domain/errors.ts";
+import { errorBody, errorCodes } from "../../shared/errors.ts";
+import { errorReply, ParleyError } from "../domain/errors.ts";
 
-/** Errors thrown by body-parser and friends carry a `type` and a `status`. */
-const parserErrors: Record<string, [ErrorCode, string]> = {
-  "entity.parse.failed": ["bad_request", "Malformed JSON body"],
-  "entity.too.large": ["payload_too_large", "Request body is too large"],
-  "encoding.unsupported": ["unsupported_media_type", "Unsupported content encoding"],
-  "charset.unsupported": ["unsupported_media_type", "Unsupported charset: send UTF-8"],
-  "request.aborted": ["bad_request", "Request aborted"],
-  "request.size.invalid": ["bad_request", "Request size did not match Content-Length"],
-  "stream.encoding.set": ["bad_request", "Bad request stream"],
-  "parameters.too.many": ["bad_request", "Too many parameters"],
-};
-
+/** The error envelope for any failure, mapped by errorReply (the same mapping every socket acknowledgement uses). */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    let code: ErrorCode;
-    let message: string;
-    let details: { path: string; message: string }[] = [];
-    if (err instanceof ParleyError) {
-      ({ code, message, details } = err);
-    } else if (err && typeof err.type === "string" && parserErrors[err.type]) {
-      [code, message] = parserErrors[err.type]!;
-    } else if (err instanceof URIError || (err && err.status === 400)) {
-      code = "bad_request";
-      message = "Malformed request";
-    } else if (isStoreUnavailable(err)) {
-      code = "unavailable";
-      message = "The database is unreachable: try again shortly";
-      res.setHeader("Retry-After", "5");
-      log.error({ err, requestId: req.requestId }, "database unavailable");
-    } else {
-      code = "internal_error";
-      message = "Internal error";
-      log.error({ err, requestId: req.requestId, method: req.method, path: req.path }, "request failed");
-    }
+    const { code, message, details, retryAfter, log: logAs } = errorReply(err);
+    if (logAs === "unavailable") log.error({ err, requestId: req.requestId }, "database unavailable");
+    else if (logAs) log.error({ err, requestId: req.requestId, method: req.method, path: req.path }, "request failed");
     if (res.headersSent) return res.end();
-    if (
-      err instanceof ParleyError &&
-      code === "rate_limited" &&
-      (err as ParleyError & { retryAfter?: number }).retryAfter
-    ) {
-      res.setHeader("Retry-After", String((err as ParleyError & { retryAfter?: number }).retryAfter));
-    }
+    if (retryAfter) res.setHeader("Retry-After", String(retryAfter));
     res.status(errorCodes[code]).json(errorBody(code, message, details));
   };
-}
-
-/** A lost or refused database connection (not a bad request): 503, so that clients and balancers retry. */
-function isStoreUnavailable(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== "string") return false;
-  // Node socket errors, PostgreSQL class 08 (connection) and 57P0x (shutdown), SQLite busy/locked.
-  return (
-    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH)$/.test(code) ||
-    /^08/.test(code) ||
-    /^57P0/.test(code) ||
-    /^SQLITE_(BUSY|LOCKED)/.test(code)
-  );
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {

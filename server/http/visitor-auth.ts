@@ -1,7 +1,7 @@
 import type { RequestHandler } from "express";
 import type { Ctx } from "../domain/context.ts";
 import { ParleyError } from "../domain/errors.ts";
-import { originAllowed, siteByKey } from "../domain/sites.ts";
+import { assertEmbeddable, siteByKey } from "../domain/sites.ts";
 import { authenticateVisitor, ensureVisitorContact, visitorPrincipal } from "../domain/visitors.ts";
 import { consume, type Limiters } from "./rate-limit.ts";
 
@@ -34,9 +34,7 @@ export function visitorAuth(ctx: Ctx, limiters: Limiters): RequestHandler {
         `Invalid visitor credentials: send Authorization: Visitor vt_… with ${siteHeader}: pk_… of the same site`,
       );
     }
-    const origin = req.headers.origin;
-    if (origin !== undefined && !originAllowed(site, origin))
-      throw new ParleyError("forbidden", `This site may not be embedded on ${origin}`);
+    assertEmbeddable(site, req.headers.origin);
     await consume(limiters.api, `visitor:${visitor.id}`);
     req.principal = visitorPrincipal(await ensureVisitorContact(ctx, visitor));
     next();

@@ -1,8 +1,10 @@
 import type { Namespace, Server, Socket } from "socket.io";
 import type { DomainEvent } from "../events/bus.ts";
-import { agentNamespace, type AgentEventMap, type AgentEventType } from "../../shared/inbox.ts";
+import { agentNamespace } from "../../shared/inbox.ts";
+import type { AgentEventMap, AgentEventType } from "../../shared/protocol.ts";
 import { resolveSession } from "../domain/agent-sessions.ts";
 import { can } from "../domain/permissions.ts";
+import { errorReply } from "../domain/errors.ts";
 import type { Ctx, Principal } from "../domain/context.ts";
 import { sessionTokenFrom } from "../auth/session-cookie.ts";
 import type { RealtimeDeps } from "./index.ts";
@@ -77,8 +79,10 @@ export function attachAgentNamespace(io: Server, deps: RealtimeDeps): void {
         next();
       })
       .catch((err) => {
+        // Refused with the code REST would answer (a lost database: unavailable), never the error itself.
+        const { code } = errorReply(err);
         deps.log.error({ err }, "agent socket authentication failed");
-        next(new Error("unavailable"));
+        next(Object.assign(new Error(code), { data: { code } }));
       });
   });
 

@@ -9,6 +9,7 @@ import {
   TypingPayload,
   VisitorUser,
   visitorNamespace,
+  type Ack,
   type AckError,
   type VisitorClientEvents,
   type VisitorConversation,
@@ -18,9 +19,9 @@ import type { Conversation } from "../../shared/schemas/index.ts";
 import type { ErrorCode } from "../../shared/errors.ts";
 import type { DomainEvent } from "../events/bus.ts";
 import type { SiteRow, VisitorRow } from "../store/tables.ts";
-import { ParleyError } from "../domain/errors.ts";
-import { zodDetails } from "../domain/validation.ts";
-import { originAllowed, publicSiteConfig, siteByKey } from "../domain/sites.ts";
+import { errorReply, ParleyError } from "../domain/errors.ts";
+import { parse, zodDetails } from "../domain/validation.ts";
+import { embeddedSite, publicSiteConfig } from "../domain/sites.ts";
 import { conversationRow, markRead, setTyping } from "../domain/conversations.ts";
 import * as visitors from "../domain/visitors.ts";
 import { consume } from "../limits/limiters.ts";
@@ -55,9 +56,9 @@ export function attachVisitorNamespace(io: Server, deps: RealtimeDeps): () => vo
     handshake(socket as VisitorSocket, deps).then(
       () => next(),
       (err: unknown) => {
-        if (err instanceof ParleyError) return next(refusal(err.code, err.message));
-        deps.log.error({ err }, "visitor handshake failed");
-        next(refusal("internal_error", "The relay could not accept this connection"));
+        const { code, message, log } = errorReply(err);
+        if (log) deps.log.error({ err }, log === "unavailable" ? "database unavailable" : "visitor handshake failed");
+        next(refusal(code, log === "failed" ? "The relay could not accept this connection" : message));
       },
     );
   });
@@ -69,12 +70,7 @@ async function handshake(socket: VisitorSocket, { ctx, limiters }: RealtimeDeps)
   const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
   if (!auth.success)
     throw new ParleyError("bad_request", 'Send auth { siteKey: "pk_…", visitorToken? }', zodDetails(auth.error.issues));
-  const site = await siteByKey(ctx, auth.data.siteKey);
-  if (!site) throw new ParleyError("not_found", "Unknown site key");
-  // Browsers always send Origin across origins; a request without one is same-origin or not from a page.
-  const origin = socket.handshake.headers.origin;
-  if (origin !== undefined && !originAllowed(site, origin))
-    throw new ParleyError("forbidden", `This site may not be embedded on ${origin}`);
+  const site = await embeddedSite(ctx, auth.data.siteKey, socket.handshake.headers.origin);
   if (limiters) await consume(limiters.api, `ip:${socket.handshake.address}`);
   let { visitor, token } = await visitors.connectVisitor(ctx, site, auth.data.visitorToken);
   let identified = false;
@@ -99,80 +95,88 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
   const limit = async () => {
     if (limiters) await consume(limiters.api, `visitor:${socket.data.visitor.id}`);
   };
-  const on = <S extends z.ZodType, R extends object>(
-    event: keyof VisitorClientEvents,
-    schema: S,
-    fn: (payload: z.infer<S>) => Promise<R>,
-  ) => {
-    socket.on(event, async (payload: unknown, ack?: unknown) => {
-      const reply = typeof ack === "function" ? (ack as (res: unknown) => void) : () => {};
-      const parsed = schema.safeParse(payload);
-      if (!parsed.success)
-        return reply({
-          ok: false,
-          error: {
-            code: "validation_failed",
-            message: "Request validation failed",
-            details: zodDetails(parsed.error.issues),
-          },
-        });
+  /**
+   * One event's listener: its payload parsed, the domain call, its result (or the error, mapped as
+   * REST maps it) acknowledged. socket.on checks the result against the protocol's ack type.
+   */
+  const handle =
+    <P, R extends object>(schema: z.ZodType<P>, fn: (payload: P) => Promise<R>) =>
+    async (payload: unknown, ack?: (res: Ack<R>) => void) => {
+      const reply = typeof ack === "function" ? ack : () => {};
       try {
-        reply({ ok: true, ...(await fn(parsed.data)) });
+        reply({ ok: true, ...(await fn(parse(schema, payload))) });
       } catch (err) {
         reply({ ok: false, error: ackError(err, deps) });
       }
-    });
-  };
-
-  on("send", SendPayload, async (payload) => {
-    await limit();
-    socket.data.visitor = await visitors.ensureVisitorContact(ctx, socket.data.visitor);
-    const result = await visitors.sendFromVisitor(ctx, socket.data.visitor, payload);
-    const id = result.conversation.id;
-    await socket.join(conversationRoom(id));
-    if (id !== payload.conversationId)
-      socket.to(visitorRoom(socket.data.visitor.id)).emit("conversation.started", { conversationId: id });
-    return { message: result.message, conversation: result.conversation };
-  });
-
-  on("resync", ResyncPayload, async ({ conversationId, afterSeq }) => {
-    // Authorise, follow, then read: whatever is stored after the read arrives live, and the client drops duplicates by seq.
-    await conversationRow(ctx.db, principal(), conversationId);
-    await socket.join(conversationRoom(conversationId));
-    return visitors.resyncConversation(ctx, principal(), conversationId, afterSeq);
-  });
-
-  on("typing", TypingPayload, async ({ conversationId, typing }) => {
-    await setTyping(ctx, principal(), conversationId, typing);
-    return {};
-  });
-
-  on("read", ReadPayload, async ({ conversationId, seq }) => ({
-    conversation: stateOf(await markRead(ctx, principal(), conversationId, seq)),
-  }));
-
-  on("message.get", GetMessagePayload, async ({ messageId }) => ({
-    message: await visitors.visitorMessage(ctx, principal(), messageId),
-  }));
-
-  on("identify", VisitorUser, async (user) => {
-    await limit();
-    const before = socket.data.visitor.id;
-    const result = await visitors.identifyVisitor(ctx, socket.data.site, socket.data.visitor, user);
-    socket.data.visitor = result.visitor;
-    socket.data.identified = true;
-    if (result.token) {
-      // Identified as someone else: this socket now belongs to a fresh visitor and follows nothing of the old one.
-      for (const room of [...socket.rooms]) if (room !== socket.id) await socket.leave(room);
-      await socket.join(visitorRoom(result.visitor.id));
-      socket.data.token = result.token;
-    }
-    return {
-      identified: true,
-      contactId: result.visitor.contact_id,
-      ...(result.token && result.visitor.id !== before ? { visitorToken: result.token } : {}),
     };
-  });
+
+  socket.on(
+    "send",
+    handle(SendPayload, async (payload) => {
+      await limit();
+      socket.data.visitor = await visitors.ensureVisitorContact(ctx, socket.data.visitor);
+      const result = await visitors.sendFromVisitor(ctx, socket.data.visitor, payload);
+      const id = result.conversation.id;
+      await socket.join(conversationRoom(id));
+      if (id !== payload.conversationId)
+        socket.to(visitorRoom(socket.data.visitor.id)).emit("conversation.started", { conversationId: id });
+      return { message: result.message, conversation: result.conversation };
+    }),
+  );
+
+  socket.on(
+    "resync",
+    handle(ResyncPayload, async ({ conversationId, afterSeq }) => {
+      // Authorise, follow, then read: whatever is stored after the read arrives live, and the client drops duplicates by seq.
+      await conversationRow(ctx.db, principal(), conversationId);
+      await socket.join(conversationRoom(conversationId));
+      return visitors.resyncConversation(ctx, principal(), conversationId, afterSeq);
+    }),
+  );
+
+  socket.on(
+    "typing",
+    handle(TypingPayload, async ({ conversationId, typing }) => {
+      await setTyping(ctx, principal(), conversationId, typing);
+      return {};
+    }),
+  );
+
+  socket.on(
+    "read",
+    handle(ReadPayload, async ({ conversationId, seq }) => ({
+      conversation: stateOf(await markRead(ctx, principal(), conversationId, seq)),
+    })),
+  );
+
+  socket.on(
+    "message.get",
+    handle(GetMessagePayload, async ({ messageId }) => ({
+      message: await visitors.visitorMessage(ctx, principal(), messageId),
+    })),
+  );
+
+  socket.on(
+    "identify",
+    handle(VisitorUser, async (user) => {
+      await limit();
+      const before = socket.data.visitor.id;
+      const result = await visitors.identifyVisitor(ctx, socket.data.site, socket.data.visitor, user);
+      socket.data.visitor = result.visitor;
+      socket.data.identified = true;
+      if (result.token) {
+        // Identified as someone else: this socket now belongs to a fresh visitor and follows nothing of the old one.
+        for (const room of [...socket.rooms]) if (room !== socket.id) await socket.leave(room);
+        await socket.join(visitorRoom(result.visitor.id));
+        socket.data.token = result.token;
+      }
+      return {
+        identified: true,
+        contactId: result.visitor.contact_id,
+        ...(result.token && result.visitor.id !== before ? { visitorToken: result.token } : {}),
+      };
+    }),
+  );
 
   metrics.sockets.inc({ namespace: "visitor" });
   socket.on("disconnect", () => metrics.sockets.dec({ namespace: "visitor" }));
@@ -194,10 +198,12 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
   });
 }
 
+/** The acknowledgement's error: mapped exactly as the REST error handler maps it, logged when unexpected. */
 function ackError(err: unknown, deps: RealtimeDeps): AckError {
-  if (err instanceof ParleyError) return { code: err.code, message: err.message, details: err.details };
-  deps.log.error({ err }, "visitor event failed");
-  return { code: "internal_error", message: "Internal error", details: [] };
+  const { code, message, details, log } = errorReply(err);
+  if (log === "unavailable") deps.log.error({ err }, "database unavailable");
+  else if (log) deps.log.error({ err }, "visitor event failed");
+  return { code, message, details };
 }
 
 function stateOf(c: Conversation): VisitorConversation {

@@ -1,7 +1,7 @@
 import type { Ref } from "preact";
 import { useRef, useState } from "preact/hooks";
-
-const TYPING_IDLE_MS = 2500;
+import { fileAccept } from "../../shared/attachment.ts";
+import { typingTimings } from "../../shared/typing.ts";
 
 export interface ComposerProps {
   label: string;
@@ -13,9 +13,6 @@ export interface ComposerProps {
   onTyping(typing: boolean): void;
   onAttach(file: File): void;
 }
-
-/** The types POST /v1/files accepts, for the file picker (the relay checks them anyway). */
-const accept = "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,.zip,.docx,.xlsx,.pptx";
 
 /**
  * A textarea named "Message" (Enter sends, Shift+Enter is a newline), a button "Attach a file"
@@ -65,7 +62,7 @@ export function Composer({
       <input
         ref={picker}
         type="file"
-        accept={accept}
+        accept={fileAccept}
         hidden
         tabIndex={-1}
         onChange={(e) => {
@@ -85,9 +82,11 @@ export function Composer({
           const value = e.currentTarget.value;
           setText(value);
           if (!value.trim()) return stopTyping();
-          if (typing.current === null) onTyping(true);
-          else clearTimeout(typing.current);
-          typing.current = setTimeout(stopTyping, TYPING_IDLE_MS);
+          // Every keystroke says so: the session re-sends it at most every typingTimings.resendMs, so
+          // that the agent's indicator (shown typingTimings.shownMs) lasts while the visitor types on.
+          onTyping(true);
+          if (typing.current !== null) clearTimeout(typing.current);
+          typing.current = setTimeout(stopTyping, typingTimings.idleMs);
         }}
         onKeyDown={(e) => {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {

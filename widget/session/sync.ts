@@ -5,11 +5,11 @@ import type { Connection } from "./connection.ts";
 import type { SiteStorage } from "./storage.ts";
 import type { Typing } from "./typing.ts";
 import type { Unsent } from "./outbox.ts";
-import { applyDelta, contiguousSeq, mergeMessages, unreadCount, viewOf } from "./timeline.ts";
+import { applyDelta, contiguousSeq, mergeMessages, unreadCount, viewOf } from "../../shared/timeline.ts";
 
 /**
  * The conversation this tab follows, held by seq: merged from acknowledgements, live events and
- * resync pages (the pure rules are in timeline.ts, imported here only), and fetched again after
+ * resync pages (the pure rules are in shared/timeline.ts, imported here only), and fetched again after
  * every (re)connect or noticed gap, by seq, so that nothing is missing and nothing doubles.
  */
 export function createSync(link: Connection, store: SiteStorage, typing: Typing, unsent: Unsent) {

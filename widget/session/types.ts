@@ -1,24 +1,15 @@
 import type { ReadonlySignal } from "@preact/signals";
 import type { Message, TypedMessageInput } from "../../shared/schemas/message.ts";
 import type { PublicSiteConfig } from "../../shared/schemas/site.ts";
+import type { TimelineEntry } from "../../shared/timeline.ts";
 
 /**
  * The contract between the widget's UI (widget/app) and its realtime session (widget/session).
  * The UI only reads these signals and calls these methods; it never touches the socket.
  */
 
-/** A message as the widget shows it: stored ones by seq, then the visitor's unsent ones. */
-export interface ViewMessage {
-  /** msg_… once stored; the client id while pending. */
-  key: string;
-  clientId: string | null;
-  /** The stored message; while not stored yet, a stand-in with `id` = client id, `seq` 0 and the visitor as sender. */
-  message: Message;
-  /** "sending" until the relay acknowledged it as stored; "failed" only if it was refused (never for offline). */
-  delivery: "sending" | "sent" | "failed";
-  /** Agent side has read it (readUpTo.agent >= seq). */
-  seen: boolean;
-}
+/** A message as the widget shows it: stored ones by seq, then the visitor's unsent ones (shared/timeline.ts). */
+export type ViewMessage = TimelineEntry;
 
 export type ConnectionState = "idle" | "connecting" | "online" | "offline";
 

@@ -1,9 +1,10 @@
 import { signal } from "@preact/signals";
+import { typingTimings } from "../../shared/typing.ts";
 import type { Connection } from "./connection.ts";
 
 /** How long an agent's typing shows without a new typing event, and how often the visitor's own is repeated. */
-const TYPING_SHOWN_MS = 5_000;
-const TYPING_RESEND_MS = 3_000;
+const TYPING_SHOWN_MS = typingTimings.shownMs;
+const TYPING_RESEND_MS = typingTimings.resendMs;
 
 /**
  * Typing, both ways: who on the agent side types now (cleared by their message, by going

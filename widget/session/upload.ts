@@ -1,8 +1,5 @@
-import { attachmentInput, type StoredFile } from "../../shared/attachment.ts";
+import { attachmentInput, maxFileBytes, type StoredFile } from "../../shared/attachment.ts";
 import type { TypedMessageInput } from "../../shared/schemas/message.ts";
-
-/** The relay's cap (POST /v1/files): larger files are refused here, before any byte is sent. */
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 /** Why an upload failed: the relay's own words, or "" when it could not be asked (offline) or the file is too large ("too_large"). */
 export class UploadError extends Error {}
@@ -17,7 +14,8 @@ export async function uploadFile(
   token: string,
   file: File,
 ): Promise<TypedMessageInput> {
-  if (file.size > MAX_UPLOAD_BYTES) throw new UploadError("too_large");
+  // The relay's cap (POST /v1/files): larger files are refused here, before any byte is sent.
+  if (file.size > maxFileBytes) throw new UploadError("too_large");
   const form = new FormData();
   form.append("file", file, file.name);
   let res: Response;

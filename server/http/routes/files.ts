@@ -3,7 +3,8 @@ import multer from "multer";
 import { z } from "zod";
 import type { Ctx } from "../../domain/context.ts";
 import { ParleyError } from "../../domain/errors.ts";
-import { allowedFileTypes, MAX_FILE_BYTES, readFile, storeFile } from "../../domain/files.ts";
+import { allowedFileTypes, readFile, storeFile } from "../../domain/files.ts";
+import { maxFileBytes } from "../../../shared/attachment.ts";
 import { define, registry } from "../route.ts";
 import { ErrorEnvelope, errorResponses } from "./common.ts";
 import type { Limiters } from "../rate-limit.ts";
@@ -15,7 +16,7 @@ const StoredFile = z
 
 const upload = multer({
   storage: multer.memoryStorage(),
-  limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, parts: 11, fieldSize: 1024 },
+  limits: { fileSize: maxFileBytes, files: 1, fields: 10, parts: 11, fieldSize: 1024 },
 }).single("file");
 
 /** Runs multer on the request; its and busboy's failures become the contract's errors. */
@@ -25,9 +26,7 @@ function receive(req: Request, res: Response): Promise<Express.Multer.File | und
       if (!err) return resolve(req.file);
       if (err instanceof multer.MulterError) {
         if (err.code === "LIMIT_FILE_SIZE")
-          return reject(
-            new ParleyError("payload_too_large", `A file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`),
-          );
+          return reject(new ParleyError("payload_too_large", `A file may be at most ${maxFileBytes / 1024 / 1024} MB`));
         return reject(
           new ParleyError("validation_failed", "Request validation failed", [
             { path: err.field ?? "file", message: "send exactly one file in the field `file`" },
@@ -56,7 +55,7 @@ export function fileRoutes(ctx: Ctx, limiters: Limiters): Router {
       action: "file.upload",
       visitors: true,
       summary: "Upload an attachment",
-      description: `multipart/form-data with the file in the field \`file\`; at most ${MAX_FILE_BYTES / 1024 / 1024} MB, of a type in: ${allowedFileTypes.join(", ")}. The answer's \`url\` (unguessable; anyone holding it can read the file) serves it.\n\nThe widget uploads with its visitor credentials instead of a token: \`Authorization: Visitor vt_…\` and \`${siteHeader}: pk_…\` (the visitor token must belong to that site; the page's Origin must be one the site allows, else 403).`,
+      description: `multipart/form-data with the file in the field \`file\`; at most ${maxFileBytes / 1024 / 1024} MB, of a type in: ${allowedFileTypes.join(", ")}. The answer's \`url\` (unguessable; anyone holding it can read the file) serves it.\n\nThe widget uploads with its visitor credentials instead of a token: \`Authorization: Visitor vt_…\` and \`${siteHeader}: pk_…\` (the visitor token must belong to that site; the page's Origin must be one the site allows, else 403).`,
       multipart: true,
       responses: {
         201: { description: "Stored", schema: StoredFile },

@@ -2,8 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { PublicSiteConfig, text } from "../../../shared/schemas/index.ts";
 import type { Ctx } from "../../domain/context.ts";
-import { ParleyError } from "../../domain/errors.ts";
-import { originAllowed, publicSiteConfig, siteByKey } from "../../domain/sites.ts";
+import { embeddedSite, publicSiteConfig } from "../../domain/sites.ts";
 import { define } from "../route.ts";
 import { ErrorEnvelope } from "./common.ts";
 
@@ -36,11 +35,7 @@ export function widgetConfigRoutes(ctx: Ctx): Router {
       },
     },
     async ({ query, req }) => {
-      const site = await siteByKey(ctx, query.siteKey);
-      if (!site) throw new ParleyError("not_found", "Unknown site key");
-      const origin = req.headers.origin;
-      if (origin !== undefined && !originAllowed(site, origin))
-        throw new ParleyError("forbidden", `This site may not be embedded on ${origin}`);
+      const site = await embeddedSite(ctx, query.siteKey, req.headers.origin);
       return {
         status: 200,
         body: publicSiteConfig(site),

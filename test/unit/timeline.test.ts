@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { VisitorMessage } from "../../shared/protocol.ts";
-import { applyDelta, contiguousSeq, mergeMessages, unreadCount, viewOf } from "./timeline.ts";
+import { applyDelta, contiguousSeq, mergeMessages, missingAfter, unreadCount, viewOf } from "../../shared/timeline.ts";
 
 const msg = (seq: number, over: Partial<VisitorMessage> = {}): VisitorMessage => ({
   id: `msg_${seq}`,
@@ -41,6 +41,15 @@ describe("merging messages by seq", () => {
     expect(contiguousSeq([])).toBe(0);
     expect(contiguousSeq([msg(1), msg(2), msg(4)])).toBe(2);
     expect(contiguousSeq([msg(1), msg(2), msg(3)])).toBe(3);
+  });
+
+  it("finds what is missing below a known last seq, counting from the oldest page held", () => {
+    expect(missingAfter([msg(1), msg(2)], 2)).toBeNull();
+    expect(missingAfter([msg(1), msg(2), msg(5)], 5)).toBe(2);
+    expect(missingAfter([msg(1), msg(2)], 4)).toBe(2);
+    // The inbox holds the newest page only: seq 11–12 held, nothing below 11 is a gap.
+    expect(missingAfter([msg(11), msg(12)], 12, 10)).toBeNull();
+    expect(missingAfter([msg(11), msg(12), msg(14)], 14, 10)).toBe(12);
   });
 });
 

@@ -1,0 +1,101 @@
+import net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { freshDatabaseUrl, startTestServer, type TestServer } from "../helpers/server.ts";
+import { databases, services } from "../helpers/services.ts";
+import { clientId, connectVisitor, text, type Visitor } from "./realtime-helpers.ts";
+
+/**
+ * The database goes away under a running server: a REST call and a socket acknowledgement both
+ * answer `unavailable` (the one error mapping), in the error envelope, without the error itself.
+ * PostgreSQL is reached through a TCP proxy that the test cuts (a network outage); the SQLite
+ * handle is closed under the server.
+ */
+
+/** A TCP proxy to PostgreSQL that can be cut (every connection dropped, new ones refused) and restored. */
+async function pgProxy(target: URL) {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on("error", () => {});
+      s.on("close", () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    cut: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+    restore: () => new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve)),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        if (server.listening) server.close(() => resolve());
+        else resolve();
+      }),
+  };
+}
+
+for (const { name, available } of databases()) {
+  describe.skipIf(!available)(`database outage, ${name}`, () => {
+    const cleanup: (() => Promise<void> | void)[] = [];
+    afterEach(async () => {
+      for (const fn of cleanup.reverse()) await fn();
+      cleanup.length = 0;
+    });
+
+    /** A running server, and the way to take its database away. */
+    async function serverWithBreakableDatabase(): Promise<{ server: TestServer; breakDatabase(): Promise<void> }> {
+      if (name === "sqlite") {
+        const server = await startTestServer({ db: "sqlite" });
+        cleanup.push(() => server.close().catch(() => {}));
+        return { server, breakDatabase: () => server.parley.store.close() };
+      }
+      const fresh = await freshDatabaseUrl("postgres");
+      cleanup.push(() => fresh.drop());
+      const proxy = await pgProxy(new URL(services.postgresUrl!));
+      cleanup.push(() => proxy.close());
+      const url = new URL(fresh.url);
+      url.hostname = "127.0.0.1";
+      url.port = String(proxy.port);
+      const server = await startTestServer({ databaseUrl: url.toString() });
+      // Shut down with the database back, so that the server's own shutdown is not what is tested.
+      cleanup.push(async () => {
+        await proxy.restore().catch(() => {});
+        await server.close();
+      });
+      return { server, breakDatabase: proxy.cut };
+    }
+
+    const leaks = /ECONNREFUSED|terminated|destroyed|not open|\bat \S+:\d+|\.ts\b|Error:/;
+
+    it("answers unavailable on REST and on a socket acknowledgement alike, without the error", async () => {
+      const { server, breakDatabase } = await serverWithBreakableDatabase();
+      const visitor: Visitor = await connectVisitor(server.url, { siteKey: server.siteKey });
+      cleanup.push(() => visitor.close());
+      const before = await server.api("GET", "/v1/conversations");
+      expect(before.status).toBe(200);
+
+      await breakDatabase();
+
+      const rest = await fetch(`${server.url}/v1/conversations`, {
+        headers: { authorization: `Bearer ${server.token}` },
+      });
+      const restText = await rest.text();
+      expect(rest.status).toBe(503);
+      expect(rest.headers.get("retry-after")).toBe("5");
+      expect(JSON.parse(restText).error).toMatchObject({ code: "unavailable", details: [] });
+      expect(restText).not.toMatch(leaks);
+
+      const ack = await visitor.call("send", { clientId: clientId(), message: text("Anyone there?") });
+      expect(ack).toEqual({ ok: false, error: JSON.parse(restText).error });
+      expect(JSON.stringify(ack)).not.toMatch(leaks);
+    });
+  });
+}
