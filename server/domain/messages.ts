@@ -6,6 +6,7 @@ import { closed, invalid, notFound, ParleyError } from "./errors.ts";
 import { conversationView, messageView } from "./views.ts";
 import { conversationRow, lockConversation } from "./conversations.ts";
 import type { ConversationRow, MessageRow } from "../store/tables.ts";
+import { indexNewMessage, reindexMessage } from "../store/search-sources.ts";
 
 export interface SenderInput {
   type: "contact" | "agent" | "bot" | "system";
@@ -83,6 +84,7 @@ export async function insertMessage(
     created_at: now,
   };
   await trx.insertInto("messages").values(row).execute();
+  await indexNewMessage(trx, row, bumped.site_id);
 
   // A visitor who writes again reopens a solved conversation.
   let reopened = false;
@@ -234,6 +236,7 @@ export async function completeMessage(ctx: Ctx, p: Principal, messageId: string,
       .set({ state: row.state, content: row.content })
       .where("id", "=", messageId)
       .execute();
+    await reindexMessage(trx, row, conversation.site_id);
     const view = messageView(row);
     emit({ type: "message.completed", siteId: conversation.site_id, conversationId: conversation.id, message: view });
     return view;

@@ -10,6 +10,7 @@ import { errorHandler, notFoundHandler, requireJson, requireWellFormedQuery } fr
 import { apiRateLimit, type Limiters } from "./rate-limit.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { searchRoutes } from "./routes/search.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes, type Readiness } from "./routes/health.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   for (const router of deps.extraRouters ?? []) api.use(router);
   api.use(conversationRoutes(deps.ctx));
   api.use(adminRoutes(deps.ctx));
+  api.use(searchRoutes(deps.ctx));
   // Paths in the routers read as in the contract (/v1/…); only /v1 requests pass through the API stack.
   app.use((req, res, next) => (req.path.startsWith("/v1/") ? api(req, res, next) : next()));
 

@@ -160,6 +160,19 @@ export interface FilesTable {
   created_at: string;
 }
 
+/** The full-text index's documents (store/search-index.ts). */
+export interface SearchDocumentsTable {
+  id: Generated<number>;
+  site_id: string;
+  conversation_id: string | null;
+  source: string;
+  source_id: string;
+  seq: number | null;
+  body: string;
+  /** PostgreSQL only: the indexed words. */
+  tsv?: unknown;
+}
+
 export interface Database {
   sites: SitesTable;
   api_tokens: ApiTokensTable;
@@ -174,6 +187,7 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  search_documents: SearchDocumentsTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;

@@ -1,0 +1,81 @@
+import { PostgresAdapter, sql, type Kysely, type Migration } from "kysely";
+import type { Database } from "../tables.ts";
+import { indexNewMessage, reindexContact, reindexConversations } from "../search-sources.ts";
+
+/**
+ * The full-text search index (store/search-index.ts), and the documents of what was written
+ * before it existed.
+ */
+export const search: Migration = {
+  async up(anyDb: Kysely<any>) {
+    const db = anyDb as Kysely<Database>;
+    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    let table = db.schema
+      .createTable("search_documents")
+      .addColumn("id", postgres ? "bigserial" : "integer", (c) =>
+        postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
+      )
+      .addColumn("site_id", "text", (c) => c.notNull())
+      .addColumn("conversation_id", "text")
+      .addColumn("source", "text", (c) => c.notNull())
+      .addColumn("source_id", "text", (c) => c.notNull())
+      .addColumn("seq", "integer")
+      .addColumn("body", "text", (c) => c.notNull());
+    if (postgres) table = table.addColumn("tsv", sql`tsvector`, (c) => c.notNull());
+    await table.execute();
+    await db.schema
+      .createIndex("search_documents_source")
+      .unique()
+      .on("search_documents")
+      .column("source_id")
+      .execute();
+    await db.schema
+      .createIndex("search_documents_conversation")
+      .on("search_documents")
+      .column("conversation_id")
+      .execute();
+    if (postgres) await sql`create index search_documents_tsv on search_documents using gin (tsv)`.execute(db);
+    else
+      await sql`create virtual table search_fts using fts5(body, content='', contentless_delete=1,
+        tokenize='unicode61 remove_diacritics 2', prefix='2 3')`.execute(db);
+
+    // What existed before: contacts, conversations, messages, a batch at a time.
+    let after = "";
+    for (;;) {
+      const contacts = await db
+        .selectFrom("contacts")
+        .selectAll()
+        .where("id", ">", after)
+        .orderBy("id")
+        .limit(500)
+        .execute();
+      if (contacts.length === 0) break;
+      for (const c of contacts) await reindexContact(db, c, { conversations: false });
+      after = contacts[contacts.length - 1]!.id;
+    }
+    after = "";
+    for (;;) {
+      const ids = (
+        await db.selectFrom("conversations").select("id").where("id", ">", after).orderBy("id").limit(500).execute()
+      ).map((r: { id: string }) => r.id);
+      if (ids.length === 0) break;
+      await reindexConversations(db, ids);
+      after = ids[ids.length - 1]!;
+    }
+    after = "";
+    for (;;) {
+      const messages = await db
+        .selectFrom("messages")
+        .innerJoin("conversations", "conversations.id", "messages.conversation_id")
+        .selectAll("messages")
+        .select("conversations.site_id as site_id")
+        .where("messages.id", ">", after)
+        .orderBy("messages.id")
+        .limit(1000)
+        .execute();
+      if (messages.length === 0) break;
+      for (const m of messages) await indexNewMessage(db, m, m.site_id);
+      after = messages[messages.length - 1]!.id;
+    }
+  },
+};
