@@ -6,12 +6,13 @@ import type { Api } from "../api/client.ts";
 import { connectLive } from "../api/live.ts";
 import { createInbox, type Inbox } from "../state/inbox.ts";
 import { createNotifier } from "../state/notifier.ts";
-import { conversationIdFromHash, hashFor } from "../state/route.ts";
+import { conversationIdFromHash, hashFor, seqFromHash } from "../state/route.ts";
 import { installShortcuts } from "../keyboard/shortcuts.ts";
 import { ListFilters } from "./ListFilters.tsx";
 import { ConversationList } from "./ConversationList.tsx";
 import { ConversationPane } from "./ConversationPane.tsx";
 import { ShortcutHelp } from "./ShortcutHelp.tsx";
+import { SearchBox } from "./SearchBox.tsx";
 
 const appTitle = "Parley Inbox";
 
@@ -54,11 +55,15 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
   const notifier = useMemo(() => createNotifier(localStorage, (id) => (location.hash = hashFor(id))), []);
   const inbox = useMemo(() => createInbox(api, me, connectLive(), notifier.alert), [api, me, notifier]);
   const [selectedId, setSelectedId] = useState(() => conversationIdFromHash(location.hash));
+  const [foundSeq, setFoundSeq] = useState(() => seqFromHash(location.hash));
   const [helpOpen, setHelpOpen] = useState(false);
 
   useEffect(() => () => inbox.dispose(), [inbox]);
   useEffect(() => {
-    const onHash = () => setSelectedId(conversationIdFromHash(location.hash));
+    const onHash = () => {
+      setSelectedId(conversationIdFromHash(location.hash));
+      setFoundSeq(seqFromHash(location.hash));
+    };
     window.addEventListener("hashchange", onHash);
     return () => window.removeEventListener("hashchange", onHash);
   }, []);
@@ -125,12 +130,13 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
       {/* One main landmark holds list and conversation, so that a narrow screen showing only the list still has one. */}
       <main class={`columns${selectedId ? " has-thread" : ""}`}>
         <nav class="sidebar" aria-label="Conversations">
+          <SearchBox api={api} />
           <ListFilters list={inbox.list} />
           <ConversationList list={inbox.list} selectedId={selectedId} agents={inbox.agents.value} />
         </nav>
         <section class="pane" aria-label="Conversation">
           {thread ? (
-            <ConversationPane key={thread.id} inbox={inbox} thread={thread} />
+            <ConversationPane key={thread.id} inbox={inbox} thread={thread} foundSeq={foundSeq} />
           ) : (
             <div class="empty-pane">
               <h2>No conversation open</h2>
