@@ -1,12 +1,12 @@
 import { sql } from "kysely";
 import type { Contact, ContactSearchQuery, SearchPage, SearchQuery } from "../../shared/schemas/index.ts";
-import type { Ctx, Principal } from "./context.ts";
+import { json, type Ctx, type Principal } from "./context.ts";
 import { authorize, siteScopeOf } from "./permissions.ts";
 import { invalid } from "./errors.ts";
 import { conversationFilter } from "./conversations.ts";
 import { contactView, conversationViews } from "./views.ts";
-import { matchingDocuments } from "../store/search-index.ts";
-import { queryWords, snippet } from "../store/search-text.ts";
+import { conversationHits, matchingDocuments } from "../store/search-index.ts";
+import { messageSearchText, queryWords, snippet } from "../store/search-text.ts";
 
 /** Matches shown per conversation, best first. */
 export const MATCHES_PER_CONVERSATION = 3;
@@ -50,20 +50,20 @@ export async function searchConversations(ctx: Ctx, p: Principal, q: SearchQuery
   const filter = conversationFilter(p, q);
   if (!filter) return empty;
   const hits = ctx.db
-    .selectFrom(matchingDocuments(ctx.db, words).as("h"))
-    .innerJoin("search_documents as d", "d.id", "h.id")
-    .innerJoin("conversations", "conversations.id", "d.conversation_id")
+    .selectFrom(conversationHits(ctx.db, words).as("h"))
+    .innerJoin("conversations", "conversations.id", "h.cid")
     .where(filter)
     .select([
-      "d.conversation_id as cid",
-      "d.id as id",
-      sql<number>`row_number() over (partition by d.conversation_id order by h.rank, d.id)`.as("rn"),
-      sql<number>`min(h.rank) over (partition by d.conversation_id)`.as("best"),
+      "h.cid",
+      "h.kind",
+      "h.key",
+      sql<number>`row_number() over (partition by h.cid order by h.rank, h.key)`.as("rn"),
+      sql<number>`min(h.rank) over (partition by h.cid)`.as("best"),
     ]);
   const ranked = ctx.db
     .selectFrom(hits.as("x"))
     .where("x.rn", "<=", MATCHES_PER_CONVERSATION)
-    .select(["x.cid", "x.id", "x.rn", sql<number>`dense_rank() over (order by x.best, x.cid)`.as("pos")]);
+    .select(["x.cid", "x.kind", "x.key", "x.rn", sql<number>`dense_rank() over (order by x.best, x.cid)`.as("pos")]);
   const rows = await ctx.db
     .selectFrom(ranked.as("y"))
     .selectAll()
@@ -76,31 +76,34 @@ export async function searchConversations(ctx: Ctx, p: Principal, q: SearchQuery
   const page = rows.filter((r) => Number(r.pos) <= offset + q.limit);
   if (page.length === 0) return empty;
 
-  const cids = [...new Set(page.map((r) => r.cid!))];
-  const [docs, conversations] = await Promise.all([
-    ctx.db
-      .selectFrom("search_documents")
-      .select(["id", "source", "source_id", "seq", "body"])
-      .where(
-        "id",
-        "in",
-        page.map((r) => r.id),
-      )
-      .execute(),
+  const cids = [...new Set(page.map((r) => r.cid))];
+  const messageIds = page.filter((r) => r.kind === "message").map((r) => r.key);
+  const docIds = page.filter((r) => r.kind !== "message").map((r) => Number(r.key));
+  const [messages, docs, conversations] = await Promise.all([
+    messageIds.length
+      ? ctx.db.selectFrom("messages").select(["id", "seq", "type", "content"]).where("id", "in", messageIds).execute()
+      : [],
+    docIds.length
+      ? ctx.db.selectFrom("search_documents").select(["id", "body"]).where("id", "in", docIds).execute()
+      : [],
     ctx.db.selectFrom("conversations").selectAll().where("id", "in", cids).execute(),
   ]);
   const views = new Map((await conversationViews(ctx.db, conversations)).map((c) => [c.id, c]));
+  const messageById = new Map(messages.map((m) => [m.id, m]));
   const docById = new Map(docs.map((d) => [String(d.id), d]));
+  const match = (r: { kind: string; key: string }) => {
+    const m = r.kind === "message" ? messageById.get(r.key) : undefined;
+    if (m)
+      return {
+        messageId: m.id,
+        seq: Number(m.seq),
+        snippet: snippet(messageSearchText(m.type, json.parse(m.content, {})), words),
+      };
+    return { messageId: null, seq: null, snippet: snippet(docById.get(r.key)?.body ?? "", words) };
+  };
   const items = cids.map((cid) => ({
     conversation: views.get(cid)!,
-    matches: page
-      .filter((r) => r.cid === cid)
-      .map((r) => docById.get(String(r.id))!)
-      .map((d) => ({
-        messageId: d.source === "message" ? d.source_id : null,
-        seq: d.source === "message" && d.seq !== null ? Number(d.seq) : null,
-        snippet: snippet(d.body, words),
-      })),
+    matches: page.filter((r) => r.cid === cid).map(match),
   }));
   return { items, hasMore, nextCursor: hasMore ? encodeCursor(offset + q.limit) : null };
 }

@@ -1,6 +1,7 @@
 import { PostgresAdapter, sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "./tables.ts";
 import { searchWords } from "./search-text.ts";
+import { matchingMessages } from "./search-messages.ts";
 
 /**
  * The full-text index: one row of `search_documents` per searchable thing, indexed by the
@@ -36,23 +37,32 @@ const indexText = (body: string) => searchWords(body).join(" ");
 
 /** Adds a document that cannot be indexed yet (a new message): one insert into each table. */
 export async function insertDocument(db: Db, doc: SearchDocument): Promise<void> {
-  const row = {
-    site_id: doc.siteId,
-    conversation_id: doc.conversationId,
-    source: doc.source,
-    source_id: doc.sourceId,
-    seq: doc.seq,
-    body: doc.body,
-  };
-  if (isPostgres(db)) {
-    await db
-      .insertInto("search_documents")
-      .values({ ...row, tsv: sql`to_tsvector('simple', ${indexText(doc.body)})` })
-      .execute();
-    return;
+  await insertDocuments(db, [doc]);
+}
+
+/** Adds new documents, a few hundred per statement (backfills and bulk loads). */
+export async function insertDocuments(db: Db, docs: SearchDocument[]): Promise<void> {
+  const postgres = isPostgres(db);
+  for (let i = 0; i < docs.length; i += 500) {
+    const chunk = docs.slice(i, i + 500);
+    const rows = chunk.map((doc) => ({
+      site_id: doc.siteId,
+      conversation_id: doc.conversationId,
+      source: doc.source,
+      source_id: doc.sourceId,
+      seq: doc.seq,
+      body: doc.body,
+      ...(postgres ? { tsv: sql`to_tsvector('simple', ${indexText(doc.body)})` } : {}),
+    }));
+    if (postgres) {
+      await db.insertInto("search_documents").values(rows).execute();
+      continue;
+    }
+    const ids = await db.insertInto("search_documents").values(rows).returning(["id", "source_id"]).execute();
+    const words = new Map(chunk.map((d) => [d.sourceId, indexText(d.body)]));
+    const values = ids.map((r) => sql`(${r.id}, ${words.get(r.source_id)!})`);
+    await sql`insert into search_fts (rowid, body) values ${sql.join(values)}`.execute(db);
   }
-  const { id } = await db.insertInto("search_documents").values(row).returning("id").executeTakeFirstOrThrow();
-  await sql`insert into search_fts (rowid, body) values (${id}, ${indexText(doc.body)})`.execute(db);
 }
 
 /** Adds or replaces the document of `doc.sourceId`; an empty body removes it. */
@@ -80,16 +90,35 @@ export async function removeDocuments(
   }
 }
 
+/** The query words as the engine reads them: each a prefix, all of them required. */
+const tsQuery = (words: string[]) => words.map((w) => `${w}:*`).join(" & ");
+const ftsQuery = (words: string[]) => words.map((w) => `"${w}"*`).join(" ");
+
 /**
  * The documents that hold every one of `words` (each as a prefix), as rows `(id, rank)`: lower
  * rank is better. Read through the engine's index, never by scanning documents.
  */
 export function matchingDocuments(db: Db, words: string[]): RawBuilder<{ id: number; rank: number }> {
-  if (isPostgres(db)) {
-    const query = words.map((w) => `${w}:*`).join(" & ");
+  if (isPostgres(db))
     return sql`(select d.id, -ts_rank(d.tsv, q.query, 1) as rank
-      from search_documents d, to_tsquery('simple', ${query}) as q(query) where d.tsv @@ q.query)`;
-  }
-  const match = words.map((w) => `"${w}"*`).join(" ");
-  return sql`(select rowid as id, rank from search_fts where search_fts match ${match})`;
+      from search_documents d, to_tsquery('simple', ${tsQuery(words)}) as q(query) where d.tsv @@ q.query)`;
+  return sql`(select rowid as id, rank from search_fts where search_fts match ${ftsQuery(words)})`;
+}
+
+/**
+ * Everything in conversations that holds every one of `words`: rows `(kind, cid, key, rank)`,
+ * kind "message" (key: the message id) or a document's source (key: the document id).
+ */
+export function conversationHits(
+  db: Db,
+  words: string[],
+): RawBuilder<{ kind: string; cid: string; key: string; rank: number }> {
+  const docs = isPostgres(db)
+    ? sql`select d.source as kind, d.conversation_id as cid, cast(d.id as text) as key, -ts_rank(d.tsv, q.query, 1) as rank
+        from search_documents d, to_tsquery('simple', ${tsQuery(words)}) as q(query)
+        where d.tsv @@ q.query and d.conversation_id is not null`
+    : sql`select d.source as kind, d.conversation_id as cid, cast(d.id as text) as key, f.rank as rank
+        from search_fts f join search_documents d on d.id = f.rowid
+        where search_fts match ${ftsQuery(words)} and d.conversation_id is not null`;
+  return sql`(${matchingMessages(db, words)} union all ${docs})`;
 }

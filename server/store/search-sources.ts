@@ -1,35 +1,15 @@
 import type { Kysely } from "kysely";
-import type { ContactRow, Database, MessageRow } from "./tables.ts";
-import { indexDocument, insertDocument, removeDocuments, type SearchDocument } from "./search-index.ts";
-import { joinFields, messageSearchText } from "./search-text.ts";
+import type { ContactRow, Database } from "./tables.ts";
+import { indexDocument, removeDocuments } from "./search-index.ts";
+import { unindexConversationMessages } from "./search-messages.ts";
+import { joinFields } from "./search-text.ts";
 
 /**
- * What each source puts in the search index, in one place: the domain calls these inside the
- * write's transaction, and the migration that built the index calls them for what existed.
+ * What the conversations' and contacts' documents hold, in one place: the domain calls these
+ * inside the write's transaction, and the migration that built the index calls them for what
+ * existed. (Messages: search-messages.ts.)
  */
 type Db = Kysely<Database>;
-
-export function messageDocument(row: MessageRow, siteId: string): SearchDocument {
-  return {
-    source: "message",
-    sourceId: row.id,
-    siteId,
-    conversationId: row.conversation_id,
-    seq: Number(row.seq),
-    body: messageSearchText(row.type, JSON.parse(row.content)),
-  };
-}
-
-/** A new message: nothing of it is indexed yet. */
-export async function indexNewMessage(db: Db, row: MessageRow, siteId: string): Promise<void> {
-  const doc = messageDocument(row, siteId);
-  if (doc.body.trim()) await insertDocument(db, doc);
-}
-
-/** A message whose text changed (a streamed message completed). */
-export async function reindexMessage(db: Db, row: MessageRow, siteId: string): Promise<void> {
-  await indexDocument(db, messageDocument(row, siteId));
-}
 
 /** A conversation's own document: topic, summary, tags, and its contact's name, email and phone. */
 export async function reindexConversations(db: Db, ids: string[]): Promise<void> {
@@ -98,5 +78,6 @@ export async function reindexContact(db: Db, row: ContactRow, opts: { conversati
 
 /** Erasure: the contact's document and everything of its conversations. */
 export async function unindexContact(db: Db, contactId: string, conversationIds: string[]): Promise<void> {
+  await unindexConversationMessages(db, conversationIds);
   await removeDocuments(db, { sourceIds: [contactId], conversationIds });
 }

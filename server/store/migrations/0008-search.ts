@@ -1,6 +1,7 @@
 import { PostgresAdapter, sql, type Kysely, type Migration } from "kysely";
 import type { Database } from "../tables.ts";
-import { indexNewMessage, reindexContact, reindexConversations } from "../search-sources.ts";
+import { reindexContact, reindexConversations } from "../search-sources.ts";
+import { messageWords } from "../search-messages.ts";
 
 /**
  * The full-text search index (store/search-index.ts), and the documents of what was written
@@ -34,10 +35,15 @@ export const search: Migration = {
       .on("search_documents")
       .column("conversation_id")
       .execute();
-    if (postgres) await sql`create index search_documents_tsv on search_documents using gin (tsv)`.execute(db);
-    else
-      await sql`create virtual table search_fts using fts5(body, content='', contentless_delete=1,
-        tokenize='unicode61 remove_diacritics 2', prefix='2 3')`.execute(db);
+    if (postgres) {
+      await sql`create index search_documents_tsv on search_documents using gin (tsv)`.execute(db);
+      await sql`alter table messages add column search_tsv tsvector`.execute(db);
+      await sql`create index messages_search on messages using gin (search_tsv)`.execute(db);
+    } else {
+      for (const table of ["search_fts", "message_fts"])
+        await sql`create virtual table ${sql.table(table)} using fts5(body, content='', contentless_delete=1,
+          tokenize='unicode61 remove_diacritics 2', prefix='2 3')`.execute(db);
+    }
 
     // What existed before: contacts, conversations, messages, a batch at a time.
     let after = "";
@@ -66,15 +72,19 @@ export const search: Migration = {
     for (;;) {
       const messages = await db
         .selectFrom("messages")
-        .innerJoin("conversations", "conversations.id", "messages.conversation_id")
-        .selectAll("messages")
-        .select("conversations.site_id as site_id")
-        .where("messages.id", ">", after)
-        .orderBy("messages.id")
+        .select(["id", "type", "content"])
+        .where("id", ">", after)
+        .orderBy("id")
         .limit(1000)
         .execute();
       if (messages.length === 0) break;
-      for (const m of messages) await indexNewMessage(db, m, m.site_id);
+      const values = sql.join(messages.map((m) => sql`(${m.id}, ${messageWords(m)})`));
+      if (postgres)
+        await sql`update messages set search_tsv = to_tsvector('simple', v.words)
+          from (values ${values}) as v(id, words) where messages.id = v.id`.execute(db);
+      else
+        await sql`insert into message_fts (rowid, body)
+          select m.rowid, v.column2 from (values ${values}) as v join messages m on m.id = v.column1`.execute(db);
       after = messages[messages.length - 1]!.id;
     }
   },
