@@ -235,16 +235,17 @@ async function run(kind: "sqlite" | "postgres"): Promise<string> {
 
     // Alternating rounds with and without the index, so that both see the same machine.
     const targets = ids.slice(0, 50);
-    const round = Math.max(100, Math.floor(writes / 6));
+    const rounds = 10;
+    const round = Math.max(20, Math.floor(writes / rounds));
     let withSeconds = 0;
     let withoutSeconds = 0;
     await writeRound(ctx, targets, 100, true); // warm-up
-    for (let r = 0; r < 3; r++) {
+    for (let r = 0; r < rounds; r++) {
       withoutSeconds += await writeRound(ctx, targets, round, false);
       withSeconds += await writeRound(ctx, targets, round, true);
     }
-    const without = (3 * round) / withoutSeconds;
-    const withIndex = (3 * round) / withSeconds;
+    const without = (rounds * round) / withoutSeconds;
+    const withIndex = (rounds * round) / withSeconds;
     return [
       table(
         [
