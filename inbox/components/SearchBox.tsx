@@ -56,7 +56,7 @@ export function SearchBox({ api }: { api: Api }) {
         placeholder="Search (Ctrl+K)"
         aria-label="Search conversations"
         aria-keyshortcuts="Control+K Meta+K"
-        aria-controls="search-results"
+        aria-controls={q ? "search-results" : undefined}
         autocomplete="off"
         value={search.query.value}
         onInput={(e) => void search.type((e.currentTarget as HTMLInputElement).value)}
