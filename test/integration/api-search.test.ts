@@ -72,6 +72,20 @@ for (const db of databases()) {
       expect((await search("q=malmo+banana")).body.items).toEqual([]);
     });
 
+    it("finds a streamed message by its completed text", async () => {
+      const c = await start({ message: { text: "first" } });
+      const streamed = await s.api("POST", `/v1/conversations/${c.id}/messages`, {
+        text: "",
+        streaming: true,
+        sender: { type: "bot" },
+      });
+      expect(streamed.status).toBe(201);
+      await s.api("POST", `/v1/messages/${streamed.body.id}/append`, { text: "The marmoset " });
+      await s.api("POST", `/v1/messages/${streamed.body.id}/complete`, { text: "The marmoset answer, complete" });
+      const hit = (await search("q=marmoset+complete")).body.items.find((i: any) => i.conversation.id === c.id);
+      expect(hit.matches[0]).toMatchObject({ messageId: streamed.body.id, seq: 2 });
+    });
+
     it("escapes what the text holds, so that only <mark> is markup", async () => {
       const c = await start({ message: { text: "<b>xylophone</b> & <script>" } });
       const hit = (await search("q=xylophone")).body.items.find((i: any) => i.conversation.id === c.id);
