@@ -19,7 +19,16 @@ function TypingIndicator({ thread }: { thread: Thread }) {
 }
 
 /** One conversation: history, the visitor's typing, the composer, the details and the contact. */
-export function ConversationPane({ inbox, thread }: { inbox: Inbox; thread: Thread }) {
+export function ConversationPane({
+  inbox,
+  thread,
+  foundSeq = null,
+}: {
+  inbox: Inbox;
+  thread: Thread;
+  /** A message to scroll to and highlight (opened from search). */
+  foundSeq?: number | null;
+}) {
   const c = thread.conversation.value;
   const [detailsOpen, setDetailsOpen] = useState(false);
   const messageCount = thread.messages.value.length;
@@ -100,7 +109,7 @@ export function ConversationPane({ inbox, thread }: { inbox: Inbox; thread: Thre
       )}
       <div class="thread-body">
         <div class="thread-main">
-          <MessageLog thread={thread} contactName={name} />
+          <MessageLog thread={thread} contactName={name} foundSeq={foundSeq} />
           <TypingIndicator thread={thread} />
           {closed && (
             <p class="closed-note" role="status">

@@ -6,7 +6,7 @@ import type { Api } from "../api/client.ts";
 import { connectLive } from "../api/live.ts";
 import { createInbox, type Inbox } from "../state/inbox.ts";
 import { createNotifier } from "../state/notifier.ts";
-import { conversationIdFromHash, hashFor } from "../state/route.ts";
+import { conversationIdFromHash, hashFor, seqFromHash } from "../state/route.ts";
 import { installShortcuts } from "../keyboard/shortcuts.ts";
 import { ListFilters } from "./ListFilters.tsx";
 import { ConversationList } from "./ConversationList.tsx";
@@ -14,6 +14,7 @@ import { ConversationPane } from "./ConversationPane.tsx";
 import { ShortcutHelp } from "./ShortcutHelp.tsx";
 import { SavedRepliesSettings, settingsHash } from "./SavedRepliesSettings.tsx";
 import { MentionAlerts } from "./MentionAlerts.tsx";
+import { SearchBox } from "./SearchBox.tsx";
 
 const appTitle = "Parley Inbox";
 
@@ -57,6 +58,7 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
   const inbox = useMemo(() => createInbox(api, me, connectLive(), notifier.alert), [api, me, notifier]);
   const [selectedId, setSelectedId] = useState(() => conversationIdFromHash(location.hash));
   const [settings, setSettings] = useState(() => location.hash === settingsHash);
+  const [foundSeq, setFoundSeq] = useState(() => seqFromHash(location.hash));
   const [helpOpen, setHelpOpen] = useState(false);
 
   useEffect(() => () => inbox.dispose(), [inbox]);
@@ -64,6 +66,7 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
     const onHash = () => {
       setSelectedId(conversationIdFromHash(location.hash));
       setSettings(location.hash === settingsHash);
+      setFoundSeq(seqFromHash(location.hash));
     };
     window.addEventListener("hashchange", onHash);
     return () => window.removeEventListener("hashchange", onHash);
@@ -139,12 +142,13 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
       ) : (
         <main class={`columns${selectedId ? " has-thread" : ""}`}>
           <nav class="sidebar" aria-label="Conversations">
+            <SearchBox api={api} />
             <ListFilters list={inbox.list} />
             <ConversationList list={inbox.list} selectedId={selectedId} agents={inbox.agents.value} />
           </nav>
           <section class="pane" aria-label="Conversation">
             {thread ? (
-              <ConversationPane key={thread.id} inbox={inbox} thread={thread} />
+              <ConversationPane key={thread.id} inbox={inbox} thread={thread} foundSeq={foundSeq} />
             ) : (
               <div class="empty-pane">
                 <h2>No conversation open</h2>

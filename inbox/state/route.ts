@@ -12,6 +12,13 @@ export function conversationIdFromHash(hash: string): string | null {
   }
 }
 
-export function hashFor(conversationId: string | null): string {
-  return conversationId ? `#/conversations/${encodeURIComponent(conversationId)}` : "#/";
+/** `?seq=12` after the conversation: the message to scroll to and highlight (a search result). */
+export function seqFromHash(hash: string): number | null {
+  const match = /^#\/conversations\/[^/?#]+\?(?:.*&)?seq=(\d{1,10})(?:&|$)/.exec(hash);
+  return match ? Number(match[1]) : null;
+}
+
+export function hashFor(conversationId: string | null, seq?: number | null): string {
+  if (!conversationId) return "#/";
+  return `#/conversations/${encodeURIComponent(conversationId)}${seq ? `?seq=${seq}` : ""}`;
 }

@@ -73,6 +73,18 @@ export function createThread(api: Api, id: string) {
     }
   }
 
+  /** Loads older pages until the message `seq` is held (a search result deep in the history). */
+  async function reveal(seq: number): Promise<boolean> {
+    for (let guard = 0; guard < 1000; guard++) {
+      const oldest = messages.value[0]?.seq;
+      if (oldest !== undefined && oldest <= seq) return messages.value.some((m) => m.seq === seq);
+      if (!hasOlder.value || disposed) return false;
+      await loadOlder();
+      if (error.value) return false;
+    }
+    return false;
+  }
+
   /** Everything after `from` (by default the last seq held): after a gap or a reconnect. */
   async function catchUp(from: number = lastSeq()): Promise<void> {
     void notes.load().catch(() => {});
@@ -188,6 +200,7 @@ export function createThread(api: Api, id: string) {
     notes,
     load,
     loadOlder,
+    reveal,
     catchUp,
     receive,
     appendText,

@@ -5,6 +5,7 @@ import { newId } from "./secrets.ts";
 import { notFound, ParleyError } from "./errors.ts";
 import { contactView } from "./views.ts";
 import type { ContactRow } from "../store/tables.ts";
+import { reindexContact } from "../store/search-sources.ts";
 
 /** The contact if this principal may do `action` to it; 404 for another site's (or another visitor's). */
 export async function contactRow(
@@ -80,6 +81,8 @@ export async function applyContactInput(
     })
     .where("id", "=", row.id)
     .execute();
+  if ((["name", "email", "phone", "external_id"] as const).some((k) => next[k] !== row[k]))
+    await reindexContact(trx, next);
   emit({ type: "contact.updated", siteId: row.site_id, contact: contactView(next) });
   return next;
 }
@@ -124,6 +127,7 @@ export async function upsertContact(
     updated_at: now,
   };
   await trx.insertInto("contacts").values(row).execute();
+  await reindexContact(trx, row, { conversations: false });
   return row;
 }
 

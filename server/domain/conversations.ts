@@ -16,7 +16,9 @@ import { resolveSiteId } from "./sites.ts";
 import { upsertContact, normalisePhone } from "./contacts.ts";
 import { agentAssignable } from "./agents.ts";
 import { insertMessage, senderFor, type SenderInput } from "./messages.ts";
-import type { ConversationRow } from "../store/tables.ts";
+import type { ExpressionBuilder, Expression, SqlBool } from "kysely";
+import type { ConversationRow, Database } from "../store/tables.ts";
+import { reindexConversations } from "../store/search-sources.ts";
 import { zodDetails } from "./validation.ts";
 
 /**
@@ -161,6 +163,7 @@ export async function insertConversation(
       .insertInto("conversation_tags")
       .values(tags.map((tag) => ({ conversation_id: row.id, tag, created_at: now })))
       .execute();
+  await reindexConversations(trx, [row.id]);
   const conversation = await conversationView(trx, row);
   emit({ type: "conversation.created", siteId, conversationId: row.id, conversation });
   if (firstMessage) {
@@ -209,6 +212,55 @@ function decodeCursor(cursor: string): [string, string] {
   throw invalid("cursor", "not a cursor this API returned");
 }
 
+/** The list filters of GET /v1/conversations (search takes them too). */
+export type ConversationFilters = Omit<ListConversationsQuery, "limit" | "cursor">;
+
+/**
+ * The one reading of the list filters and of who may see what: a condition on the `conversations`
+ * table for the query at hand, or null when nothing can match (a site token asking for another site).
+ */
+export function conversationFilter(
+  p: Principal,
+  q: ConversationFilters,
+): ((eb: ExpressionBuilder<Database, "conversations">) => Expression<SqlBool>) | null {
+  const scope = siteScopeOf(p);
+  if (scope && q.siteId && q.siteId !== scope) return null;
+  const siteId = scope ?? q.siteId;
+  const mentioned = q.mentions ? mentionedAgent(p, q.mentions) : null;
+  return (eb) => {
+    const all: Expression<SqlBool>[] = [];
+    if (siteId) all.push(eb("conversations.site_id", "=", siteId));
+    if (p.kind === "visitor") all.push(eb("conversations.visitor_id", "=", p.visitorId));
+    if (q.status) all.push(eb("conversations.status", "=", q.status));
+    if (q.priority) all.push(eb("conversations.priority", "=", q.priority));
+    if (q.queue) all.push(eb("conversations.queue", "=", q.queue));
+    if (q.assignee === "none") all.push(eb("conversations.assignee", "is", null));
+    else if (q.assignee) all.push(eb("conversations.assignee", "=", q.assignee));
+    if (q.contactId) all.push(eb("conversations.contact_id", "=", q.contactId));
+    if (q.channel) all.push(eb("conversations.channel", "=", q.channel));
+    if (q.updatedSince) all.push(eb("conversations.updated_at", ">=", new Date(q.updatedSince).toISOString()));
+    if (mentioned)
+      all.push(
+        eb(
+          "conversations.id",
+          "in",
+          eb.selectFrom("note_mentions").select("note_mentions.conversation_id").where("agent_id", "=", mentioned),
+        ),
+      );
+    if (q.tag) {
+      const tag = q.tag;
+      all.push(
+        eb(
+          "conversations.id",
+          "in",
+          eb.selectFrom("conversation_tags").select("conversation_tags.conversation_id").where("tag", "=", tag),
+        ),
+      );
+    }
+    return eb.and(all);
+  };
+}
+
 /** Newest update first, keyset-paginated: the cost of a page does not grow with the number of conversations. */
 export async function listConversations(
   ctx: Ctx,
@@ -216,32 +268,9 @@ export async function listConversations(
   q: ListConversationsQuery,
 ): Promise<{ items: Conversation[]; hasMore: boolean; nextCursor: string | null }> {
   authorize(p, "conversation.read");
-  let query = ctx.db.selectFrom("conversations").selectAll();
-  const scope = siteScopeOf(p);
-  if (scope && q.siteId && q.siteId !== scope) return { items: [], hasMore: false, nextCursor: null };
-  const siteId = scope ?? q.siteId;
-  if (siteId) query = query.where("site_id", "=", siteId);
-  if (p.kind === "visitor") query = query.where("visitor_id", "=", p.visitorId);
-  if (q.status) query = query.where("status", "=", q.status);
-  if (q.priority) query = query.where("priority", "=", q.priority);
-  if (q.queue) query = query.where("queue", "=", q.queue);
-  if (q.assignee === "none") query = query.where("assignee", "is", null);
-  else if (q.assignee) query = query.where("assignee", "=", q.assignee);
-  if (q.contactId) query = query.where("contact_id", "=", q.contactId);
-  if (q.channel) query = query.where("channel", "=", q.channel);
-  if (q.updatedSince) query = query.where("updated_at", ">=", new Date(q.updatedSince).toISOString());
-  if (q.mentions) {
-    const agentId = mentionedAgent(p, q.mentions);
-    query = query.where("id", "in", (eb) =>
-      eb.selectFrom("note_mentions").select("conversation_id").where("agent_id", "=", agentId),
-    );
-  }
-  if (q.tag) {
-    const tag = q.tag;
-    query = query.where("id", "in", (eb) =>
-      eb.selectFrom("conversation_tags").select("conversation_id").where("tag", "=", tag),
-    );
-  }
+  const filter = conversationFilter(p, q);
+  if (!filter) return { items: [], hasMore: false, nextCursor: null };
+  let query = ctx.db.selectFrom("conversations").selectAll().where(filter);
   if (q.cursor) {
     const [updatedAt, id] = decodeCursor(q.cursor);
     query = query.where((eb) =>
@@ -301,6 +330,7 @@ async function saveChanges(
     .set({ ...Object.fromEntries(changed.map((k) => [k, next[k]])), updated_at: now, closed_at: next.closed_at })
     .where("id", "=", row.id)
     .execute();
+  if (changed.includes("topic") || changed.includes("summary")) await reindexConversations(trx, [row.id]);
   const conversation = await conversationView(trx, next);
   emit({
     type: "conversation.updated",
@@ -364,6 +394,7 @@ export async function setTag(ctx: Ctx, p: Principal, id: string, tag: string, pr
       await trx.insertInto("conversation_tags").values({ conversation_id: id, tag, created_at: now }).execute();
     else await trx.deleteFrom("conversation_tags").where("conversation_id", "=", id).where("tag", "=", tag).execute();
     await trx.updateTable("conversations").set({ updated_at: now }).where("id", "=", id).execute();
+    await reindexConversations(trx, [id]);
     const conversation = await conversationView(trx, { ...row, updated_at: now });
     emit({ type: "conversation.updated", siteId: row.site_id, conversationId: id, conversation, changed: ["tags"] });
     return conversation;

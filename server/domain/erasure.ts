@@ -2,6 +2,7 @@ import { write, type Ctx, type Principal, type Trx } from "./context.ts";
 import { hashToken } from "./secrets.ts";
 import { authorize } from "./permissions.ts";
 import { contactRow } from "./contacts.ts";
+import { unindexContact } from "../store/search-sources.ts";
 
 /**
  * Erasing a contact (the right to be forgotten): the contact, its conversations with their
@@ -118,6 +119,7 @@ export async function eraseContact(ctx: Ctx, p: Principal, id: string): Promise<
       (r) => r.id,
     );
 
+    await unindexContact(trx, id, conversationIds);
     await deleteFiles(trx, contact.site_id, id, await linkedFileHashes(trx, conversationIds));
     for (const ids of chunks(conversationIds)) {
       await trx.deleteFrom("conversation_tags").where("conversation_id", "in", ids).execute();

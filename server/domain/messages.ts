@@ -6,6 +6,7 @@ import { closed, invalid, notFound, ParleyError } from "./errors.ts";
 import { conversationView, messageView } from "./views.ts";
 import { conversationRow, lockConversation } from "./conversations.ts";
 import type { ConversationRow, MessageRow } from "../store/tables.ts";
+import { indexInsertedMessages, reindexMessageText, withSearchColumns } from "../store/search-messages.ts";
 
 export interface SenderInput {
   type: "contact" | "agent" | "bot" | "system";
@@ -82,7 +83,8 @@ export async function insertMessage(
     idempotency_key: idempotencyKey,
     created_at: now,
   };
-  await trx.insertInto("messages").values(row).execute();
+  await trx.insertInto("messages").values(withSearchColumns(trx, row)).execute();
+  await indexInsertedMessages(trx, [row]);
 
   // A visitor who writes again reopens a solved conversation.
   let reopened = false;
@@ -245,6 +247,7 @@ export async function completeMessage(ctx: Ctx, p: Principal, messageId: string,
       .set({ state: row.state, content: row.content })
       .where("id", "=", messageId)
       .execute();
+    await reindexMessageText(trx, row);
     const view = messageView(row);
     emit({ type: "message.completed", siteId: conversation.site_id, conversationId: conversation.id, message: view });
     return view;

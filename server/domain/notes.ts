@@ -6,6 +6,7 @@ import { ParleyError } from "./errors.ts";
 import { conversationRow, lockConversation } from "./conversations.ts";
 import { conversationView } from "./views.ts";
 import type { NoteRow } from "../store/tables.ts";
+import { insertDocument } from "../store/search-index.ts";
 import type { AgentRole } from "../../shared/schemas/agent.ts";
 
 /**
@@ -85,6 +86,15 @@ export async function createNote(ctx: Ctx, p: Principal, conversationId: string,
           })),
         )
         .execute();
+    // Searchable by the team (GET /v1/search is agents' and tokens' only; a visitor never searches).
+    await insertDocument(trx, {
+      source: "note",
+      sourceId: note.id,
+      siteId: row.site_id,
+      conversationId: row.id,
+      seq: null,
+      body: note.text,
+    });
     const view = noteView(note);
     const conversation = await conversationView(trx, row);
     emit({ type: "note.created", siteId: row.site_id, conversationId: row.id, note: view, conversation });

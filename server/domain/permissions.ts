@@ -51,6 +51,9 @@ export const permissions = {
   "message.create": { allow: { ...team, visitor: "own" } },
   "message.stream": { allow: team, refuse: "not_found" },
   "contact.read": { allow: { ...team, visitor: "own" } },
+  /** Search (CONTRACT §7): conversations and contacts by their words, within the caller's site. */
+  "conversation.search": { allow: team },
+  "contact.list": { allow: team },
   "contact.update": { allow: team, refuse: "not_found" },
   "contact.erase": { allow: siteManagers },
   "file.upload": { allow: { ...team, visitor: true } },

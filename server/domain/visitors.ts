@@ -14,6 +14,7 @@ import { applyContactInput, upsertContact } from "./contacts.ts";
 import { conversationRow, insertConversation } from "./conversations.ts";
 import { postMessage, postMessageIn } from "./messages.ts";
 import type { ContactRow, ConversationRow, MessageRow, SiteRow, VisitorRow } from "../store/tables.ts";
+import { reindexContact } from "../store/search-sources.ts";
 
 /**
  * Visitors: the people behind widgets. A visitor is known by an opaque token (`vt_…`, stored
@@ -155,6 +156,7 @@ export async function identifyVisitor(
         ? move.where((eb) => eb.or([eb("contact_id", "is", null), eb("contact_id", "=", v.contact_id)]))
         : move.where("contact_id", "is", null);
       await move.execute();
+      await reindexContact(trx, contact);
     }
     return contact.id;
   });

@@ -195,6 +195,19 @@ export interface NoteMentionsTable {
   created_at: string;
 }
 
+/** The full-text index's documents (store/search-index.ts). */
+export interface SearchDocumentsTable {
+  id: Generated<number>;
+  site_id: string;
+  conversation_id: string | null;
+  source: string;
+  source_id: string;
+  seq: number | null;
+  body: string;
+  /** PostgreSQL only: the indexed words. */
+  tsv?: unknown;
+}
+
 export interface Database {
   sites: SitesTable;
   api_tokens: ApiTokensTable;
@@ -212,6 +225,7 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   canned_responses: CannedResponsesTable;
+  search_documents: SearchDocumentsTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;

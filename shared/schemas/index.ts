@@ -8,3 +8,4 @@ export * from "./agent.ts";
 export * from "./webhook.ts";
 export * from "./canned.ts";
 export * from "./note.ts";
+export * from "./search.ts";

@@ -403,7 +403,7 @@ describe.each(databases())("bad-input battery on $name", ({ name, available }) =
       }
       expect(failures, failures.slice(0, 40).join("\n")).toEqual([]);
       expect(await snapshot()).toEqual(before);
-    });
+    }, 150_000);
 
     it("the server still answers normally after the battery", async () => {
       const res = await s.api("POST", `/v1/conversations/${ids.conversations}/messages`, { text: "still fine" });

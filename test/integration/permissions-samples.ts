@@ -56,6 +56,8 @@ function png(): FormData {
 export const samples: Record<string, (fx: Fixtures) => Promise<Sample> | Sample> = {
   "POST /v1/conversations": () => ({ path: "/v1/conversations", body: { contact: { name: "Matrix" } } }),
   "GET /v1/conversations": () => ({ path: "/v1/conversations" }),
+  "GET /v1/search": () => ({ path: "/v1/search?q=matrix" }),
+  "GET /v1/contacts": () => ({ path: "/v1/contacts?q=matrix" }),
   "GET /v1/conversations/links": () => ({ path: "/v1/conversations/links?email=nobody@example.com" }),
   "GET /v1/conversations/:id": (fx) => ({
     path: `/v1/conversations/${fx.conversationId}`,

@@ -1,0 +1,124 @@
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from "kysely";
+import type { Database } from "./tables.ts";
+import { searchWords } from "./search-text.ts";
+import { matchingMessages } from "./search-messages.ts";
+
+/**
+ * The full-text index: one row of `search_documents` per searchable thing, indexed by the
+ * database's own engine, written by the caller inside the write's transaction.
+ * SQLite: a contentless FTS5 table (`unicode61 remove_diacritics 2`, prefix indexes) whose rowid is
+ * the document's id; PostgreSQL: a `tsvector` column with a GIN index. Both are fed the same
+ * folded words (search-text.ts), so both find the same things.
+ *
+ * A new source (notes, say) is one more `source` value: index it with `indexDocument` where it
+ * is written, with its conversation, and search finds it; erasing the conversation removes it.
+ */
+export type SearchSource = "message" | "conversation" | "contact" | "note";
+
+export interface SearchDocument {
+  source: SearchSource;
+  /** The id of what is indexed (a message, conversation, contact or note id): one document each. */
+  sourceId: string;
+  siteId: string;
+  /** The conversation it belongs to; null for a contact. */
+  conversationId: string | null;
+  /** A message's seq; null otherwise. */
+  seq: number | null;
+  /** The text shown in snippets, as written. */
+  body: string;
+}
+
+type Db = Kysely<Database>;
+
+const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/** What the engine indexes: the folded words, separated by spaces. */
+const indexText = (body: string) => searchWords(body).join(" ");
+
+/** Adds a document that cannot be indexed yet (a new message): one insert into each table. */
+export async function insertDocument(db: Db, doc: SearchDocument): Promise<void> {
+  await insertDocuments(db, [doc]);
+}
+
+/** Adds new documents, a few hundred per statement (backfills and bulk loads). */
+export async function insertDocuments(db: Db, docs: SearchDocument[]): Promise<void> {
+  const postgres = isPostgres(db);
+  for (let i = 0; i < docs.length; i += 500) {
+    const chunk = docs.slice(i, i + 500);
+    const rows = chunk.map((doc) => ({
+      site_id: doc.siteId,
+      conversation_id: doc.conversationId,
+      source: doc.source,
+      source_id: doc.sourceId,
+      seq: doc.seq,
+      body: doc.body,
+      ...(postgres ? { tsv: sql`to_tsvector('simple', ${indexText(doc.body)})` } : {}),
+    }));
+    if (postgres) {
+      await db.insertInto("search_documents").values(rows).execute();
+      continue;
+    }
+    const ids = await db.insertInto("search_documents").values(rows).returning(["id", "source_id"]).execute();
+    const words = new Map(chunk.map((d) => [d.sourceId, indexText(d.body)]));
+    const values = ids.map((r) => sql`(${r.id}, ${words.get(r.source_id)!})`);
+    await sql`insert into search_fts (rowid, body) values ${sql.join(values)}`.execute(db);
+  }
+}
+
+/** Adds or replaces the document of `doc.sourceId`; an empty body removes it. */
+export async function indexDocument(db: Db, doc: SearchDocument): Promise<void> {
+  await removeDocuments(db, { sourceIds: [doc.sourceId] });
+  if (doc.body.trim()) await insertDocument(db, doc);
+}
+
+/** Removes the documents of these sources, or of everything in these conversations. */
+export async function removeDocuments(
+  db: Db,
+  which: { sourceIds?: string[]; conversationIds?: string[] },
+): Promise<void> {
+  const match = (column: "source_id" | "conversation_id", ids: string[]) =>
+    db.selectFrom("search_documents").select("id").where(column, "in", ids);
+  for (const [column, ids] of [
+    ["source_id", which.sourceIds ?? []],
+    ["conversation_id", which.conversationIds ?? []],
+  ] as const) {
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      if (!isPostgres(db)) await sql`delete from search_fts where rowid in (${match(column, chunk)})`.execute(db);
+      await db.deleteFrom("search_documents").where(column, "in", chunk).execute();
+    }
+  }
+}
+
+/** The query words as the engine reads them: each a prefix, all of them required. */
+const tsQuery = (words: string[]) => words.map((w) => `${w}:*`).join(" & ");
+const ftsQuery = (words: string[]) => words.map((w) => `"${w}"*`).join(" ");
+
+/**
+ * The documents that hold every one of `words` (each as a prefix), as rows `(id, rank)`: lower
+ * rank is better. Read through the engine's index, never by scanning documents.
+ */
+export function matchingDocuments(db: Db, words: string[]): RawBuilder<{ id: number; rank: number }> {
+  if (isPostgres(db))
+    return sql`(select d.id, -ts_rank(d.tsv, q.query, 1) as rank
+      from search_documents d, to_tsquery('simple', ${tsQuery(words)}) as q(query) where d.tsv @@ q.query)`;
+  return sql`(select rowid as id, rank from search_fts where search_fts match ${ftsQuery(words)})`;
+}
+
+/**
+ * Everything in conversations that holds every one of `words`: rows `(kind, cid, key, rank)`,
+ * kind "message" (key: the message id) or a document's source (key: the document id).
+ */
+export function conversationHits(
+  db: Db,
+  words: string[],
+): RawBuilder<{ kind: string; cid: string; key: string; rank: number }> {
+  const docs = isPostgres(db)
+    ? sql`select d.source as kind, d.conversation_id as cid, cast(d.id as text) as key, -ts_rank(d.tsv, q.query, 1) as rank
+        from search_documents d, to_tsquery('simple', ${tsQuery(words)}) as q(query)
+        where d.tsv @@ q.query and d.conversation_id is not null`
+    : sql`select d.source as kind, d.conversation_id as cid, cast(d.id as text) as key, f.rank as rank
+        from search_fts f join search_documents d on d.id = f.rowid
+        where search_fts match ${ftsQuery(words)} and d.conversation_id is not null`;
+  return sql`(${matchingMessages(db, words)} union all ${docs})`;
+}

@@ -1,0 +1,83 @@
+import type { Kysely } from "kysely";
+import type { ContactRow, Database } from "./tables.ts";
+import { indexDocument, removeDocuments } from "./search-index.ts";
+import { unindexConversationMessages } from "./search-messages.ts";
+import { joinFields } from "./search-text.ts";
+
+/**
+ * What the conversations' and contacts' documents hold, in one place: the domain calls these
+ * inside the write's transaction, and the migration that built the index calls them for what
+ * existed. (Messages: search-messages.ts.)
+ */
+type Db = Kysely<Database>;
+
+/** A conversation's own document: topic, summary, tags, and its contact's name, email and phone. */
+export async function reindexConversations(db: Db, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const rows = await db
+    .selectFrom("conversations")
+    .leftJoin("contacts", "contacts.id", "conversations.contact_id")
+    .select([
+      "conversations.id",
+      "conversations.site_id",
+      "conversations.topic",
+      "conversations.summary",
+      "contacts.name",
+      "contacts.email",
+      "contacts.phone",
+    ])
+    .where("conversations.id", "in", ids)
+    .execute();
+  const tags = await db
+    .selectFrom("conversation_tags")
+    .select(["conversation_id", "tag"])
+    .where("conversation_id", "in", ids)
+    .orderBy("tag")
+    .execute();
+  for (const r of rows) {
+    const body = joinFields([
+      r.topic,
+      r.summary,
+      tags
+        .filter((t) => t.conversation_id === r.id)
+        .map((t) => t.tag)
+        .join(" "),
+      r.name,
+      r.email,
+      r.phone,
+    ]);
+    await indexDocument(db, {
+      source: "conversation",
+      sourceId: r.id,
+      siteId: r.site_id,
+      conversationId: r.id,
+      seq: null,
+      body,
+    });
+  }
+}
+
+/** A contact's document (for GET /v1/contacts?q=), and its conversations', which carry its name, email and phone. */
+export async function reindexContact(db: Db, row: ContactRow, opts: { conversations?: boolean } = {}): Promise<void> {
+  const body = joinFields([row.name, row.email, row.phone, row.external_id]);
+  await indexDocument(db, {
+    source: "contact",
+    sourceId: row.id,
+    siteId: row.site_id,
+    conversationId: null,
+    seq: null,
+    body,
+  });
+  if (opts.conversations === false) return;
+  const ids = await db.selectFrom("conversations").select("id").where("contact_id", "=", row.id).execute();
+  await reindexConversations(
+    db,
+    ids.map((r) => r.id),
+  );
+}
+
+/** Erasure: the contact's document and everything of its conversations. */
+export async function unindexContact(db: Db, contactId: string, conversationIds: string[]): Promise<void> {
+  await unindexConversationMessages(db, conversationIds);
+  await removeDocuments(db, { sourceIds: [contactId], conversationIds });
+}
