@@ -65,7 +65,7 @@ const own = (text: string): ViewMessage => ({
 describe("the away screen", () => {
   it("says the team is away, answers the first message and asks for an email that is stored on the contact", async () => {
     const { s, calls } = setup({ site: { available: false, awayMessage: "Back at nine." } });
-    expect(screen.getByText(/We are away right now/)).toBeTruthy();
+    expect(await screen.findByText(/We are away right now/)).toBeTruthy();
     expect(screen.getByRole("textbox", { name: "Message" })).toBeTruthy();
     expect(screen.queryByRole("textbox", { name: "Email" })).toBeNull();
 
@@ -82,14 +82,14 @@ describe("the away screen", () => {
     expect(within(log).getByText("We will reply to ada@example.com.")).toBeTruthy();
   });
 
-  it("does not ask for an email the page already gave, and is the chat while the site is available", () => {
+  it("does not ask for an email the page already gave, and is the chat while the site is available", async () => {
     const { s } = setup({ site: { available: false }, settings: { user: { email: "bo@example.com" } } });
     act(() => {
       s.conversationId.value = "conv_1";
       s.messages.value = [own("Hello")];
     });
     expect(screen.queryByRole("textbox", { name: "Email" })).toBeNull();
-    expect(screen.getByText("Thanks! We will get back to you as soon as we can.")).toBeTruthy();
+    expect(await screen.findByText("Thanks! We will get back to you as soon as we can.")).toBeTruthy();
     act(() => {
       s.site.value = { ...s.site.value, available: true };
     });
@@ -105,7 +105,7 @@ describe("the rating screen", () => {
       s.conversationId.value = "conv_1";
       s.conversationStatus.value = "closed";
     });
-    const group = screen.getByRole("group", { name: "Rate this conversation" });
+    const group = await screen.findByRole("group", { name: "Rate this conversation" });
     expect(
       within(group)
         .getAllByRole("button")
@@ -130,7 +130,7 @@ describe("the rating screen", () => {
       s.conversationId.value = "conv_1";
       s.conversationStatus.value = "solved";
     });
-    await userEvent.click(screen.getByRole("button", { name: "Skip" }));
+    await userEvent.click(await screen.findByRole("button", { name: "Skip" }));
     expect(calls.filter((c) => c.startsWith("rate"))).toEqual([]);
     expect(screen.getByRole("textbox", { name: "Message" })).toBeTruthy();
     cleanup();

@@ -1,16 +1,7 @@
 import { format } from "../../i18n/index.ts";
-import type { PublicSiteConfig } from "../../../shared/schemas/site.ts";
 import { Conversation } from "./conversation.tsx";
 import { Compose } from "./compose.tsx";
-import type { ScreenProps } from "./screen-for.ts";
-
-/** What the public site config says about the team's availability (CONTRACT §8), where the relay says it. */
-type Availability = { available?: boolean | null; awayMessage?: string | null };
-
-/** Whether the site is available; null while the relay does not say. */
-export function siteAvailable(site: PublicSiteConfig | null): boolean | null {
-  return (site as Availability | null)?.available ?? null;
-}
+import type { Availability, ScreenProps } from "./screen-for.ts";
 
 /**
  * The team is away: the visitor can still write. After their first message the log answers

@@ -2,16 +2,14 @@ import type { FunctionComponent } from "preact";
 import type { ScreenName, ScreenProps } from "./screen-for.ts";
 import { PreChatScreen } from "./pre-chat.tsx";
 import { ChatScreen } from "./chat.tsx";
-import { AwayScreen } from "./away.tsx";
-import { RatingScreen } from "./rating.tsx";
+import { lazyScreen } from "./lazy.tsx";
 
-export { screenFor, type ScreenName, type ScreenProps, type ScreenState } from "./screen-for.ts";
-export { siteAvailable } from "./away.tsx";
+export { screenFor, siteAvailable, type ScreenName, type ScreenProps, type ScreenState } from "./screen-for.ts";
 
-/** Every screen the panel can show, by name (screenFor picks one). */
+/** Every screen the panel can show, by name (screenFor picks one); away and rating load when first shown. */
 export const screens: Record<ScreenName, FunctionComponent<ScreenProps>> = {
   preChat: PreChatScreen,
   chat: ChatScreen,
-  away: AwayScreen,
-  rating: RatingScreen,
+  away: lazyScreen(() => import("./away.tsx").then((m) => m.AwayScreen)),
+  rating: lazyScreen(() => import("./rating.tsx").then((m) => m.RatingScreen)),
 };

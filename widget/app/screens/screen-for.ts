@@ -2,6 +2,15 @@ import type { RefObject } from "preact";
 import type { Session } from "../../session/types.ts";
 import type { WidgetSettings } from "../../loader/settings.ts";
 import type { UiStrings } from "../../i18n/index.ts";
+import type { PublicSiteConfig } from "../../../shared/schemas/site.ts";
+
+/** What the public site config says about the team's availability (CONTRACT §8), where the relay says it. */
+export type Availability = { available?: boolean | null; awayMessage?: string | null };
+
+/** Whether the site is available; null while the relay does not say. */
+export function siteAvailable(site: PublicSiteConfig | null): boolean | null {
+  return (site as Availability | null)?.available ?? null;
+}
 
 /** What the panel shows below its header: one screen at a time. */
 export type ScreenName = "preChat" | "chat" | "away" | "rating";
