@@ -66,7 +66,7 @@ export class EventLog {
   constructor(private readonly o: EventLogOptions) {
     this.pollMs = o.pollMs ?? 1000;
     this.leaseMs = o.leaseMs ?? 30_000;
-    this.markIntervalMs = o.markIntervalMs ?? (o.dialect === "postgres" ? 20 : 0);
+    this.markIntervalMs = o.markIntervalMs ?? 20;
     // First of the transaction hooks: the log is written before anything that reads it.
     o.bus.addTransactionHook(appendHook(o.dialect, o.now));
   }
