@@ -13,6 +13,8 @@ export interface Config {
   webhookTimeoutMs: number;
   webhookBackoffMs: number;
   webhookRetryWindowMs: number;
+  /** How long the event log keeps events (PARLEY_EVENT_RETENTION_DAYS); never less than a report period. */
+  eventRetentionDays: number;
   logLevel: string;
   /** API requests per minute per token or agent. */
   rateLimitPerMinute: number;
@@ -45,6 +47,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookTimeoutMs: positive(env.PARLEY_WEBHOOK_TIMEOUT_MS, 10_000),
     webhookBackoffMs: positive(env.PARLEY_WEBHOOK_BACKOFF_MS, 10_000),
     webhookRetryWindowMs: positive(env.PARLEY_WEBHOOK_RETRY_WINDOW_MS, 24 * 3600_000),
+    eventRetentionDays: retentionDays(env.PARLEY_EVENT_RETENTION_DAYS),
     logLevel: env.LOG_LEVEL ?? "info",
     rateLimitPerMinute: rateLimit(env.PARLEY_RATE_LIMIT),
     publicUrl: (env.PARLEY_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ""),
@@ -63,5 +66,19 @@ function rateLimit(value: string | undefined): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
     throw new Error(`PARLEY_RATE_LIMIT must be a whole number of requests per minute, got ${value}`);
+  return n;
+}
+
+/** The longest report period (a year, leap day included): the event log must keep at least this much. */
+export const longestReportPeriodDays = 366;
+
+/** PARLEY_EVENT_RETENTION_DAYS: whole days the event log keeps events (default 400, at least 366). */
+function retentionDays(value: string | undefined): number {
+  if (value === undefined || value === "") return 400;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < longestReportPeriodDays)
+    throw new Error(
+      `PARLEY_EVENT_RETENTION_DAYS must be a whole number of days, at least ${longestReportPeriodDays} (the longest report period), got ${value}`,
+    );
   return n;
 }

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { Config } from "./config.ts";
 import { openStore, type Store } from "./store/db.ts";
 import { EventBus } from "./events/bus.ts";
+import { EventLog } from "./events/log-consumers.ts";
 import { isoNow, type Ctx } from "./domain/context.ts";
 import { ensureDefaultSite } from "./domain/sites.ts";
 import { ensurePinnedToken, createToken, tokenCount } from "./domain/tokens.ts";
@@ -37,6 +38,8 @@ export interface Parley {
   port: number;
   ctx: Ctx;
   store: Store;
+  /** The durable event log: more consumers (reports, email, assignment) attach with `consume`. */
+  eventLog: EventLog;
   log: Logger;
   boot: BootInfo;
   /** Stop accepting, finish in-flight writes, close sockets and the database. */
@@ -51,7 +54,15 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
   const ctx: Ctx = { db: store.db, dialect: store.dialect, bus, now: isoNow, publicUrl: config.publicUrl };
   const metrics = new Metrics(bus);
   const drain = new Drain();
-  const webhooks = attachWebhooks(ctx, log, config, metrics.registry);
+  const eventLog = new EventLog({
+    db: store.db,
+    dialect: store.dialect,
+    bus,
+    log,
+    now: isoNow,
+    retentionDays: config.eventRetentionDays,
+  });
+  const webhooks = attachWebhooks(ctx, eventLog, log, config, metrics.registry);
 
   // Nodes starting at once on an empty database create one default site, one owner, one token.
   const boot = await store.exclusive(() => bootstrap(ctx, config));
@@ -89,6 +100,8 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${port}`;
   ctx.publicUrl = process.env.PARLEY_PUBLIC_URL ? config.publicUrl : url;
+  await eventLog.start();
+  drain.onClose(() => eventLog.stop());
   await webhooks.start();
   drain.onClose(webhooks.close);
 
@@ -97,6 +110,7 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
     port,
     ctx,
     store,
+    eventLog,
     log,
     boot,
     close: async () => {

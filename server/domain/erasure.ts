@@ -3,12 +3,14 @@ import { hashToken } from "./secrets.ts";
 import { authorize } from "./permissions.ts";
 import { contactRow } from "./contacts.ts";
 import { unindexContact } from "../store/search-sources.ts";
+import { forgetEvents } from "../events/log.ts";
 
 /**
  * Erasing a contact (the right to be forgotten): the contact, its conversations with their
- * messages, tags and private notes, the files it uploaded and those sent in its conversations, the visitors
- * linked to it (their widget tokens stop resolving to this person), and the finished webhook
- * deliveries that carried its data. One transaction; `contact.deleted` is told after it.
+ * messages, tags and private notes, the files it uploaded and those sent in its conversations, the
+ * visitors linked to it (their widget tokens stop resolving to this person), its search index
+ * entries, its events in the event log and the finished webhook deliveries that carried its
+ * data. One transaction; `contact.deleted` is told after it.
  */
 
 /** Conversations erased with the contact: its own, and its visitors' ones that never got a contact. */
@@ -135,6 +137,9 @@ export async function eraseContact(ctx: Ctx, p: Principal, id: string): Promise<
       await trx.deleteFrom("visitors").where("id", "in", ids).execute();
     }
     await forgetFinishedDeliveries(trx, [id, ...conversationIds]);
+    // The log forgets every event about the contact or its conversations (consumers that have not
+    // read them yet never will); `contact.deleted`, appended after this, carries only ids.
+    await forgetEvents(trx, [id, ...conversationIds]);
     await trx.deleteFrom("contacts").where("id", "=", id).execute();
     emit({ type: "contact.deleted", siteId: contact.site_id, contactId: id });
   });

@@ -120,6 +120,26 @@ export interface WebhooksTable {
   created_at: string;
 }
 
+/** The durable event log (docs/events.md): one row per durable domain event, in commit order. */
+export interface EventsTable {
+  position: Generated<number>;
+  id: string;
+  type: string;
+  site_id: string;
+  subject: string | null; // the conversation or contact the event is about
+  data: string; // JSON: the event's `data`, as webhooks carry it
+  created_at: string;
+}
+
+/** Each log consumer's position and lease. */
+export interface EventConsumersTable {
+  name: string;
+  position: number;
+  lease_id: string | null;
+  lease_until: string | null;
+  updated_at: string;
+}
+
 export interface WebhookEventsTable {
   id: string;
   type: string;
@@ -222,6 +242,8 @@ export interface Database {
   note_mentions: NoteMentionsTable;
   files: FilesTable;
   webhooks: WebhooksTable;
+  events: EventsTable;
+  event_consumers: EventConsumersTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   canned_responses: CannedResponsesTable;

@@ -4,7 +4,6 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../store/tables.ts";
 import type { Dialect } from "../store/db.ts";
-import type { DomainEvent, EventBus } from "../events/bus.ts";
 import { retryDelayMs } from "./backoff.ts";
 import {
   deliveryBody,
@@ -24,10 +23,7 @@ import type { WebhookMetrics } from "./metrics.ts";
 export interface DispatcherOptions {
   db: Kysely<Database>;
   dialect: Dialect;
-  bus: EventBus;
   log: Logger;
-  /** Domain events the outbox hook wrote deliveries for: their commit wakes the dispatcher. */
-  enqueued: WeakSet<DomainEvent>;
   timeoutMs: number;
   backoffMs: number;
   retryWindowMs: number;
@@ -42,7 +38,7 @@ export interface DispatcherOptions {
 }
 
 /**
- * Posts due outbox rows. Woken on commit of a change that produced deliveries, when a
+ * Posts due outbox rows. Woken when the webhook consumer of the event log commits deliveries, when a
  * delivery finishes (the next one of its conversation may now go) and when a retry falls due;
  * a modest poll covers other nodes' commits.
  */
@@ -52,7 +48,6 @@ export class Dispatcher {
   private wakeSleeper: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private inflight = new Map<Job, { done: Promise<void>; abort: AbortController }>();
-  private unsubscribe: (() => void) | null = null;
   private lastPrune = 0;
   private readonly concurrency: number;
   private readonly pollMs: number;
@@ -71,9 +66,6 @@ export class Dispatcher {
 
   async start(): Promise<void> {
     if (this.o.dialect === "sqlite") await releaseStaleLeases(this.o.db);
-    this.unsubscribe = this.o.bus.subscribe((event) => {
-      if (this.o.enqueued.has(event)) this.wake();
-    });
     this.loop = this.run();
   }
 
@@ -86,7 +78,6 @@ export class Dispatcher {
   async stop(graceMs = 3000): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    this.unsubscribe?.();
     this.wake();
     await this.loop;
     const all = () => Promise.allSettled([...this.inflight.values()].map((f) => f.done));

@@ -3,10 +3,10 @@ import type { Registry } from "prom-client";
 import type { Router } from "express";
 import type { Config } from "../config.ts";
 import type { Ctx } from "../domain/context.ts";
-import type { DomainEvent } from "../events/bus.ts";
+import type { EventLog } from "../events/log-consumers.ts";
 import { webhookRoutes } from "../http/routes/webhooks.ts";
 import { Dispatcher } from "./dispatcher.ts";
-import { outboxHook } from "./outbox.ts";
+import { fanOut } from "./outbox.ts";
 import { webhookMetrics } from "./metrics.ts";
 
 export interface Webhooks {
@@ -18,26 +18,37 @@ export interface Webhooks {
   close(): Promise<void>;
 }
 
-/** Wires webhooks into a Parley: the outbox hook on the write path, the API routes and the dispatcher. */
+/**
+ * Wires webhooks into a Parley: a consumer of the event log that writes the deliveries, the API
+ * routes and the dispatcher that posts them.
+ */
 export function attachWebhooks(
   ctx: Ctx,
+  eventLog: EventLog,
   log: Logger,
   config: Pick<Config, "webhookAllowPrivate" | "webhookTimeoutMs" | "webhookBackoffMs" | "webhookRetryWindowMs">,
   registry?: Registry,
 ): Webhooks {
-  const enqueued = new WeakSet<DomainEvent>();
-  ctx.bus.addTransactionHook(outboxHook(ctx.now, enqueued));
   const dispatcher = new Dispatcher({
     db: ctx.db,
     dialect: ctx.dialect,
-    bus: ctx.bus,
     log,
-    enqueued,
     timeoutMs: config.webhookTimeoutMs,
     backoffMs: config.webhookBackoffMs,
     retryWindowMs: config.webhookRetryWindowMs,
     allowPrivate: config.webhookAllowPrivate,
     metrics: registry ? webhookMetrics(registry) : undefined,
+  });
+  let wrote = false;
+  eventLog.consume({
+    name: "webhooks",
+    from: "start",
+    handle: async (events, trx) => {
+      wrote = await fanOut(trx, events);
+    },
+    afterCommit: () => {
+      if (wrote) dispatcher.wake();
+    },
   });
   return {
     router: webhookRoutes(ctx, { allowPrivate: config.webhookAllowPrivate, wake: () => dispatcher.wake() }),

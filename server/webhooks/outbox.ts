@@ -2,67 +2,72 @@ import crypto from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database, WebhookDeliveriesTable } from "../store/tables.ts";
 import type { Dialect } from "../store/db.ts";
-import type { DomainEvent, TransactionHook } from "../events/bus.ts";
-import type { Insertable } from "kysely";
+import type { Insertable, Transaction } from "kysely";
+import type { LoggedEvent } from "../events/log.ts";
 import { json } from "../domain/context.ts";
 import { newId } from "../domain/secrets.ts";
-import { announcement } from "./payloads.ts";
 
 /**
- * The durable outbox. Delivery rows are written by a transaction hook inside the very
- * transaction that makes the change, so an event is announced if and only if it happened.
- * A dispatcher leases due rows (a lease pushes `next_attempt_at` forward: if its node dies,
- * the row simply falls due again), posts them, and records the outcome.
+ * The durable outbox, fed by the event log: the webhook consumer (webhooks/index.ts) turns each
+ * logged event into one delivery per matching subscription, in the transaction that moves its
+ * position in the log, so each event gets its deliveries exactly once. A dispatcher leases due
+ * rows (a lease pushes `next_attempt_at` forward: if its node dies, the row simply falls due
+ * again), posts them, and records the outcome.
  */
 
 /**
- * Writes one event row and one delivery per matching subscription. Domain events that got
- * deliveries are added to `enqueued`, so that the dispatcher wakes only for those after commit.
+ * Writes one event row and one delivery per subscription that wants the event and existed when it
+ * happened. Returns whether any delivery was written.
  */
-export function outboxHook(now: () => string, enqueued: WeakSet<DomainEvent>): TransactionHook {
-  return async (trx, events) => {
-    const announced = events.map((event) => ({ event, a: announcement(event) })).filter((x) => x.a !== null);
-    if (announced.length === 0) return;
-    const siteIds = [...new Set(announced.map((x) => x.a!.siteId))];
-    const subscriptions = await trx
-      .selectFrom("webhooks")
-      .select(["id", "site_id", "events"])
-      .where((eb) => eb.or([eb("site_id", "is", null), eb("site_id", "in", siteIds)]))
-      .orderBy("id")
-      .execute();
-    if (subscriptions.length === 0) return;
-    const wanted = subscriptions.map((s) => ({
-      id: s.id,
-      siteId: s.site_id,
-      events: new Set(json.parse<string[]>(s.events, [])),
-    }));
-    const at = now();
-    const eventRows: Database["webhook_events"][] = [];
-    const deliveryRows: Insertable<WebhookDeliveriesTable>[] = [];
-    for (const { event, a } of announced) {
-      const matching = wanted.filter((s) => (s.siteId === null || s.siteId === a!.siteId) && s.events.has(a!.type));
-      if (matching.length === 0) continue;
-      const eventId = newId("event");
-      eventRows.push({ id: eventId, type: a!.type, site_id: a!.siteId, data: JSON.stringify(a!.data), created_at: at });
-      for (const s of matching) {
-        deliveryRows.push({
-          id: newId("delivery"),
-          webhook_id: s.id,
-          event_id: eventId,
-          ordering_key: a!.orderingKey,
-          state: "pending",
-          attempts: 0,
-          next_attempt_at: at,
-          created_at: at,
-        });
-      }
-      enqueued.add(event);
+export async function fanOut(trx: Transaction<Database>, events: LoggedEvent[]): Promise<boolean> {
+  const siteIds = [...new Set(events.map((e) => e.siteId))];
+  const subscriptions = await trx
+    .selectFrom("webhooks")
+    .select(["id", "site_id", "events", "created_at"])
+    .where((eb) => eb.or([eb("site_id", "is", null), eb("site_id", "in", siteIds)]))
+    .orderBy("id")
+    .execute();
+  if (subscriptions.length === 0) return false;
+  const wanted = subscriptions.map((s) => ({
+    id: s.id,
+    siteId: s.site_id,
+    createdAt: s.created_at,
+    events: new Set(json.parse<string[]>(s.events, [])),
+  }));
+  const eventRows: Database["webhook_events"][] = [];
+  const deliveryRows: Insertable<WebhookDeliveriesTable>[] = [];
+  for (const event of events) {
+    const matching = wanted.filter(
+      (s) =>
+        (s.siteId === null || s.siteId === event.siteId) && s.events.has(event.type) && s.createdAt <= event.createdAt,
+    );
+    if (matching.length === 0) continue;
+    // The log's event id is the id receivers see (`parley-event-id`).
+    eventRows.push({
+      id: event.id,
+      type: event.type,
+      site_id: event.siteId,
+      data: event.data,
+      created_at: event.createdAt,
+    });
+    for (const s of matching) {
+      deliveryRows.push({
+        id: newId("delivery"),
+        webhook_id: s.id,
+        event_id: event.id,
+        ordering_key: event.subject,
+        state: "pending",
+        attempts: 0,
+        next_attempt_at: event.createdAt,
+        created_at: event.createdAt,
+      });
     }
-    if (eventRows.length === 0) return;
-    await trx.insertInto("webhook_events").values(eventRows).execute();
-    // One row at a time keeps `position` in the order of the changes on every database.
-    for (const row of deliveryRows) await trx.insertInto("webhook_deliveries").values(row).execute();
-  };
+  }
+  if (eventRows.length === 0) return false;
+  await trx.insertInto("webhook_events").values(eventRows).execute();
+  // One row at a time keeps `position` in the order of the log on every database.
+  for (const row of deliveryRows) await trx.insertInto("webhook_deliveries").values(row).execute();
+  return true;
 }
 
 /** A leased delivery with everything needed to post it. */

@@ -4,6 +4,7 @@ import { webhooks } from "./0002-webhooks.ts";
 import { files } from "./0003-files.ts";
 import { originsFromEnv } from "./0004-origins-from-env.ts";
 import { roles } from "./0005-roles.ts";
+import { events } from "./0006-events.ts";
 import { search } from "./0008-search.ts";
 import { cannedResponses } from "./0009-canned-responses.ts";
 import { notes } from "./0010-notes.ts";
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   "0003_files": files,
   "0004_origins_from_env": originsFromEnv,
   "0005_roles": roles,
+  "0006_events": events,
   "0008_search": search,
   "0009_canned_responses": cannedResponses,
   "0010_notes": notes,

@@ -1,4 +1,4 @@
-import type { DomainEvent } from "../events/bus.ts";
+import type { DomainEvent } from "./bus.ts";
 import type { WebhookEventType, webhookEventData } from "../../shared/schemas/index.ts";
 import type { z } from "zod";
 
