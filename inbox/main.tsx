@@ -1,3 +1,4 @@
+import "./csp.ts";
 import { render } from "preact";
 import { messageCss } from "../widget/app/messages/index.ts";
 import { createApi } from "./api/client.ts";

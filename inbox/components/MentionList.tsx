@@ -26,13 +26,14 @@ export function useMentions(agents: Agent[]) {
   function pick(agent: Agent, box: HTMLTextAreaElement, setText: (t: string) => void): void {
     if (!at) return;
     const next = insertMention(box.value, at, agent);
+    // The box gets the text and the caret at once (a render later would move the caret back
+    // under keys typed in between); the state then holds the same value, so the caret stays.
+    box.value = next.text;
+    box.setSelectionRange(next.caret, next.caret);
+    box.focus();
     setText(next.text);
     setPicked((p) => (p.some((a) => a.id === agent.id) ? p : [...p, agent]));
     setAt(null);
-    requestAnimationFrame(() => {
-      box.focus();
-      box.setSelectionRange(next.caret, next.caret);
-    });
   }
 
   /** Handles a key in the box; answers true when the list used it. */
