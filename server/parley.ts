@@ -47,11 +47,19 @@ export interface Parley {
 }
 
 /** config → store → domain → http + realtime → listen. */
-export async function startParley(config: Config, opts: { publicDir?: string; logger?: Logger } = {}): Promise<Parley> {
+export interface StartOptions {
+  publicDir?: string;
+  logger?: Logger;
+  /** The clock of every stored timestamp (ISO 8601); tests move it to write history in the past. */
+  now?: () => string;
+}
+
+export async function startParley(config: Config, opts: StartOptions = {}): Promise<Parley> {
   const log = opts.logger ?? createLogger(config.logLevel);
+  const now = opts.now ?? isoNow;
   const store = await openStore(config.databaseUrl);
   const bus = new EventBus();
-  const ctx: Ctx = { db: store.db, dialect: store.dialect, bus, now: isoNow, publicUrl: config.publicUrl };
+  const ctx: Ctx = { db: store.db, dialect: store.dialect, bus, now, publicUrl: config.publicUrl };
   const metrics = new Metrics(bus);
   const drain = new Drain();
   const eventLog = new EventLog({
@@ -59,7 +67,7 @@ export async function startParley(config: Config, opts: { publicDir?: string; lo
     dialect: store.dialect,
     bus,
     log,
-    now: isoNow,
+    now,
     retentionDays: config.eventRetentionDays,
   });
   const webhooks = attachWebhooks(ctx, eventLog, log, config, metrics.registry);

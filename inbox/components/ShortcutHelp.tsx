@@ -36,6 +36,9 @@ export function ShortcutHelp({ open, onClose }: { open: boolean; onClose: () => 
           ))}
         </tbody>
       </table>
+      <p class="muted">
+        <kbd>Ctrl</kbd>+<kbd>K</kbd> (<kbd>⌘</kbd>+<kbd>K</kbd> on a Mac) searches every conversation.
+      </p>
       <p class="muted">In the reply box, Enter sends and Shift+Enter adds a line; Escape leaves it.</p>
       <p class="muted">
         <kbd>Alt</kbd>+<kbd>N</kbd> switches the reply box to an internal note (not seen by the visitor) and back; in a

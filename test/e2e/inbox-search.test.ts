@@ -51,13 +51,10 @@ describe.skipIf(!services.chromium)("inbox search", () => {
       logLevel: "silent",
       build: { outDir: path.join(publicDir, "inbox") },
     });
-    server = await startTestServer({ publicDir });
-    for (let i = 1; i <= 3; i++)
-      await server.api("POST", "/v1/conversations", {
-        contact: { name: `Other ${i}` },
-        sender: { type: "contact" },
-        message: { text: `Nothing to see ${i}` },
-      });
+    // The server's clock starts three weeks back: the conversation to find is that old, and
+    // newer ones push it off the list's first page, as in a team's real inbox.
+    let clockOffset = -21 * 24 * 3600_000;
+    server = await startTestServer({ publicDir, now: () => new Date(Date.now() + clockOffset).toISOString() });
     const long = await server.api("POST", "/v1/conversations", {
       contact: { name: "Märta Long" },
       sender: { type: "contact" },
@@ -67,6 +64,13 @@ describe.skipIf(!services.chromium)("inbox search", () => {
     for (let i = 2; i <= 70; i++)
       await server.api("POST", `/v1/conversations/${longId}/messages`, {
         text: i === 12 ? "Could the Pangolin café deliver on Sunday?" : `Message ${i}`,
+      });
+    clockOffset = 0;
+    for (let i = 1; i <= 60; i++)
+      await server.api("POST", "/v1/conversations", {
+        contact: { name: `Other ${i}` },
+        sender: { type: "contact" },
+        message: { text: `Nothing to see ${i}` },
       });
 
     browser = await launchChromium();
@@ -87,6 +91,8 @@ describe.skipIf(!services.chromium)("inbox search", () => {
   });
 
   it("focuses the search box on Ctrl+K and shows results with the matched words marked as the agent types", async () => {
+    // Three weeks old and below sixty newer ones: not in the list the agent sees.
+    expect(await page.locator(`[data-conversation-id="${longId}"]`).count()).toBe(0);
     await page.keyboard.press("Control+k");
     const box = page.getByRole("searchbox", { name: "Search conversations" });
     await poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);

@@ -52,7 +52,14 @@ export async function freshDatabaseUrl(db: "sqlite" | "postgres"): Promise<{ url
 
 /** Starts a whole Parley in this process on a free port with its own database. */
 export async function startTestServer(
-  opts: { db?: "sqlite" | "postgres"; env?: Record<string, string>; databaseUrl?: string; publicDir?: string } = {},
+  opts: {
+    db?: "sqlite" | "postgres";
+    env?: Record<string, string>;
+    databaseUrl?: string;
+    publicDir?: string;
+    /** The server's clock for stored timestamps (default: the real one). */
+    now?: () => string;
+  } = {},
 ): Promise<TestServer> {
   const fresh = opts.databaseUrl
     ? { url: opts.databaseUrl, drop: async () => {} }
@@ -72,6 +79,7 @@ export async function startTestServer(
   const parley = await startParley(config, {
     logger: pino({ level: process.env.PARLEY_TEST_LOG ?? "silent" }),
     publicDir: opts.publicDir,
+    now: opts.now,
   });
   const api: TestServer["api"] = async (method, p, body, headers = {}) => {
     const res = await fetch(parley.url + p, {
