@@ -1,4 +1,4 @@
-import type { Conversation, Contact, Message } from "./schemas/index.ts";
+import type { Agent, Conversation, Contact, Message } from "./schemas/index.ts";
 
 /**
  * What the inbox and the relay agree on: the CSRF header that cookie-authenticated writes carry,
@@ -29,6 +29,8 @@ export interface AgentEventMap {
   typing: { conversationId: string; side: "agent" | "contact"; typing: boolean; name: string | null };
   read: { conversationId: string; side: "agent" | "contact"; seq: number };
   "contact.updated": { contact: Contact };
+  /** An agent changed, its availability included (CONTRACT §8): every inbox hears it. */
+  "agent.updated": { agent: Agent };
 }
 
 export type AgentEventType = keyof AgentEventMap;

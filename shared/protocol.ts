@@ -125,4 +125,6 @@ export interface VisitorServerEvents {
   typing(event: { conversationId: string; typing: boolean; name: string | null }): void;
   /** A side has read up to `seq` (agent: show "seen"; contact: another tab of this visitor read). */
   read(event: { conversationId: string; side: "agent" | "contact"; seq: number }): void;
+  /** The site's public config changed, `available` included (CONTRACT §8): the team came or went. */
+  site(event: { site: PublicSiteConfig }): void;
 }

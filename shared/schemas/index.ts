@@ -6,3 +6,4 @@ export * from "./site.ts";
 export * from "./token.ts";
 export * from "./agent.ts";
 export * from "./webhook.ts";
+export * from "./availability.ts";

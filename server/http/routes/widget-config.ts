@@ -3,7 +3,8 @@ import { z } from "zod";
 import { PublicSiteConfig, text } from "../../../shared/schemas/index.ts";
 import type { Ctx } from "../../domain/context.ts";
 import { ParleyError } from "../../domain/errors.ts";
-import { originAllowed, publicSiteConfig, siteByKey } from "../../domain/sites.ts";
+import { originAllowed, siteByKey } from "../../domain/sites.ts";
+import { liveSiteConfig } from "../../domain/availability.ts";
 import { define } from "../route.ts";
 import { ErrorEnvelope } from "./common.ts";
 
@@ -43,8 +44,9 @@ export function widgetConfigRoutes(ctx: Ctx): Router {
         throw new ParleyError("forbidden", `This site may not be embedded on ${origin}`);
       return {
         status: 200,
-        body: publicSiteConfig(site),
-        headers: { "Cache-Control": "public, max-age=60", Vary: "Origin" },
+        body: await liveSiteConfig(ctx, site),
+        // `available` changes live (the widget hears it over its socket): a short cache only.
+        headers: { "Cache-Control": "public, max-age=10", Vary: "Origin" },
       };
     },
   );

@@ -4,6 +4,7 @@ import { webhooks } from "./0002-webhooks.ts";
 import { files } from "./0003-files.ts";
 import { originsFromEnv } from "./0004-origins-from-env.ts";
 import { roles } from "./0005-roles.ts";
+import { availability } from "./0011-availability.ts";
 
 /**
  * Every migration, in order. Each runs once per database; never edit one that has shipped:
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   "0003_files": files,
   "0004_origins_from_env": originsFromEnv,
   "0005_roles": roles,
+  "0011_availability": availability,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
