@@ -5,6 +5,8 @@ import type { WidgetSettings } from "../loader/settings.ts";
 import { uiStrings } from "../i18n/index.ts";
 import { screenFor, screens, siteAvailable } from "./screens/index.ts";
 
+const REPLY = { minutes: "replyMinutes", hours: "replyHours", day: "replyDay" } as const;
+
 export interface PanelProps {
   session: Session;
   settings: ReadonlySignal<WidgetSettings>;
@@ -40,6 +42,9 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
     rated: !!conversationId && ratedId.value === conversationId,
   });
   const Screen = screens[name];
+  /** Available (CONTRACT §8): when the team typically replies. */
+  const site = session.site.value;
+  const replyLine = site?.available ? t[REPLY[site.replyTime] ?? "replyMinutes"] : null;
 
   useEffect(() => {
     if (!isOpen) return;
@@ -67,6 +72,7 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
         <div class="titles">
           <h2 id="parley-title">{s.title || t.title}</h2>
           {(s.subtitle || t.subtitle) && <p>{s.subtitle || t.subtitle}</p>}
+          {replyLine && <p class="reply-time">{replyLine}</p>}
         </div>
         <button type="button" class="close" aria-label={t.closeChat} onClick={onClose}>
           <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
