@@ -36,6 +36,7 @@ const eventTypes: AgentEventType[] = [
   "typing",
   "read",
   "contact.updated",
+  "agent.updated",
 ];
 
 /** Connects to the `/agent` namespace with the session cookie the browser already holds. */

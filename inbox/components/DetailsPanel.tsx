@@ -3,6 +3,9 @@ import type { Agent, Conversation } from "../../shared/schemas/index.ts";
 import type { Thread } from "../state/thread.ts";
 import { priorityLabels, statusLabels } from "./format.ts";
 
+/** Each agent's availability as a dot in the assignee menu (an option holds text only). */
+const availabilityDot: Record<string, string> = { online: "🟢", away: "🟡", offline: "⚪" };
+
 /** Status, priority, assignee, queue and tags, each saved at once through the API. */
 export function DetailsPanel({
   thread,
@@ -64,7 +67,9 @@ export function DetailsPanel({
             {agents
               .filter((a) => a.active || a.id === c.assignee)
               .map((a) => (
-                <option value={a.id}>{a.id === me.id ? `${a.name} (you)` : a.name}</option>
+                <option value={a.id} data-availability={a.availability}>
+                  {`${availabilityDot[a.availability] ?? ""} ${a.id === me.id ? `${a.name} (you)` : a.name} · ${a.availability ?? "offline"}`}
+                </option>
               ))}
           </select>
         </label>

@@ -12,6 +12,9 @@ import { ListFilters } from "./ListFilters.tsx";
 import { ConversationList } from "./ConversationList.tsx";
 import { ConversationPane } from "./ConversationPane.tsx";
 import { ShortcutHelp } from "./ShortcutHelp.tsx";
+import { SiteSettings } from "./SiteSettings.tsx";
+
+const availabilityLabels = { online: "Online", away: "Away", offline: "Offline" } as const;
 
 const appTitle = "Parley Inbox";
 
@@ -55,6 +58,8 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
   const inbox = useMemo(() => createInbox(api, me, connectLive(), notifier.alert), [api, me, notifier]);
   const [selectedId, setSelectedId] = useState(() => conversationIdFromHash(location.hash));
   const [helpOpen, setHelpOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const manager = me.role === "owner" || me.role === "admin";
 
   useEffect(() => () => inbox.dispose(), [inbox]);
   useEffect(() => {
@@ -96,6 +101,7 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
   }
 
   const thread = inbox.thread.value;
+  const availability = inbox.self.value.availability ?? "offline";
   return (
     <div class="app">
       <header class="topbar">
@@ -115,15 +121,32 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
         <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
           Shortcuts
         </button>
+        {manager && (
+          <button type="button" aria-pressed={settingsOpen} onClick={() => setSettingsOpen(!settingsOpen)}>
+            Site settings
+          </button>
+        )}
         <span class="me" title={me.email}>
           {me.name}
         </span>
+        <span class={`availability ${availability}`} role="status" aria-label={`Your status: ${availability}`}>
+          {availabilityLabels[availability]}
+        </span>
+        <label class="switch">
+          <input
+            type="checkbox"
+            checked={availability === "away"}
+            onChange={(e) => void inbox.setAway((e.currentTarget as HTMLInputElement).checked).catch(() => {})}
+          />
+          Away
+        </label>
         <button type="button" onClick={() => void signOut()}>
           Sign out
         </button>
       </header>
       {/* One main landmark holds list and conversation, so that a narrow screen showing only the list still has one. */}
-      <main class={`columns${selectedId ? " has-thread" : ""}`}>
+      {settingsOpen && <SiteSettings api={api} onClose={() => setSettingsOpen(false)} />}
+      <main class={`columns${selectedId ? " has-thread" : ""}`} hidden={settingsOpen}>
         <nav class="sidebar" aria-label="Conversations">
           <ListFilters list={inbox.list} />
           <ConversationList list={inbox.list} selectedId={selectedId} agents={inbox.agents.value} />
