@@ -3,9 +3,6 @@ import type { Agent, Conversation } from "../../shared/schemas/index.ts";
 import type { Thread } from "../state/thread.ts";
 import { priorityLabels, statusLabels } from "./format.ts";
 
-/** Each agent's availability as a dot in the assignee menu (an option holds text only). */
-const availabilityDot: Record<string, string> = { online: "🟢", away: "🟡", offline: "⚪" };
-
 /** Status, priority, assignee, queue and tags, each saved at once through the API. */
 export function DetailsPanel({
   thread,
@@ -68,11 +65,21 @@ export function DetailsPanel({
               .filter((a) => a.active || a.id === c.assignee)
               .map((a) => (
                 <option value={a.id} data-availability={a.availability}>
-                  {`${availabilityDot[a.availability] ?? ""} ${a.id === me.id ? `${a.name} (you)` : a.name} · ${a.availability ?? "offline"}`}
+                  {a.id === me.id ? `${a.name} (you)` : a.name}
                 </option>
               ))}
           </select>
         </label>
+        <ul class="team" aria-label="Team availability">
+          {agents
+            .filter((a) => a.active)
+            .map((a) => (
+              <li class={`availability ${a.availability ?? "offline"}`} title={a.email}>
+                {a.name}
+                <span class="sr-only">{`: ${a.availability ?? "offline"}`}</span>
+              </li>
+            ))}
+        </ul>
         <label class="field compact">
           <span>Queue</span>
           <input
