@@ -1,7 +1,6 @@
 import { format } from "../../i18n/index.ts";
 import type { PublicSiteConfig } from "../../../shared/schemas/site.ts";
 import { Conversation } from "./conversation.tsx";
-import { Compose } from "./compose.tsx";
 import type { ScreenProps } from "./screen-for.ts";
 
 /** What the public site config says about the team's availability (CONTRACT §8), where the relay says it. */
@@ -48,7 +47,6 @@ export function AwayScreen(props: ScreenProps) {
             </form>
           ))}
       </Conversation>
-      <Compose {...props} />
     </>
   );
 }
