@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { databases } from "../helpers/services.ts";
+import { databases, services } from "../helpers/services.ts";
 import { agentWithRole, signedIn, type Caller } from "../helpers/agents.ts";
 import { connectVisitor, type Visitor } from "./realtime-helpers.ts";
 
@@ -191,5 +191,31 @@ describe.each(databases())("availability on $name", ({ name, available }) => {
       await heardAvailable(visitor, false);
       expect((await s.api("GET", `/v1/agents/${me}`)).body.availability).toBe("offline");
     });
+  });
+});
+
+describe.skipIf(!services.postgresUrl || !services.redisUrl)("availability across two nodes joined by Redis", () => {
+  let first: TestServer;
+  let second: TestServer;
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+  });
+
+  it("an inbox on one node makes the site available to a widget on the other, and its sign-out makes it away", async () => {
+    const env = { REDIS_URL: services.redisUrl!, PARLEY_PRESENCE_GRACE_MS: "500" };
+    first = await startTestServer({ db: "postgres", env });
+    second = await startTestServer({ databaseUrl: first.databaseUrl, env });
+    const visitor = await connectVisitor(first.url, { siteKey: first.siteKey });
+    expect(visitor.welcome.site.available).toBe(false);
+    const owner = await signedIn(second, "admin@localhost", first.adminPassword);
+    const me = (await owner("GET", "/v1/inbox/session")).body.agent.id as string;
+    const inbox = inboxSocket(second, owner);
+    await heardAvailable(visitor, true);
+    expect((await first.api("GET", `/v1/agents/${me}`)).body.availability).toBe("online");
+    inbox.disconnect();
+    await heardAvailable(visitor, false);
+    expect((await first.api("GET", `/v1/agents/${me}`)).body.availability).toBe("offline");
+    visitor.close();
   });
 });
