@@ -22,6 +22,8 @@ export interface Config {
   publicUrl: string;
   /** Largest JSON body accepted. */
   bodyLimit: string;
+  /** How long an agent stays online after its last inbox closed (a reload is not a sign-out). */
+  presenceGraceMs: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -52,6 +54,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: rateLimit(env.PARLEY_RATE_LIMIT),
     publicUrl: (env.PARLEY_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ""),
     bodyLimit: env.PARLEY_BODY_LIMIT ?? "1mb",
+    presenceGraceMs: positive(env.PARLEY_PRESENCE_GRACE_MS, 30_000),
   };
 }
 

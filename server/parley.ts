@@ -18,6 +18,7 @@ import { createLimiters } from "./http/rate-limit.ts";
 import { Drain } from "./drain.ts";
 import { attachWebhooks } from "./webhooks/index.ts";
 import { attachRealtime, connectRedis } from "./realtime/index.ts";
+import { createPresence } from "./realtime/presence.ts";
 import { widgetConfigRoutes } from "./http/routes/widget-config.ts";
 import { inboxSessionRoutes, sessionResolver } from "./http/routes/inbox-session.ts";
 import { fileRoutes } from "./http/routes/files.ts";
@@ -76,6 +77,9 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   const boot = await store.exclusive(() => bootstrap(ctx, config));
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : null;
   const limiters = createLimiters(config.rateLimitPerMinute, redis?.pub);
+  // One per process: which agents have an inbox connected, shared through Redis when configured.
+  const presence = createPresence(redis, { graceMs: config.presenceGraceMs });
+  ctx.presence = presence;
 
   const app = createApp({
     ctx,
@@ -97,8 +101,9 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   });
   const server = http.createServer(app);
   drain.track(server);
-  const realtime = await attachRealtime(server, { ctx, log, metrics, config, limiters, redis });
+  const realtime = await attachRealtime(server, { ctx, log, metrics, config, limiters, redis, presence });
   drain.onClose(realtime.close);
+  drain.onClose(async () => presence.close());
   if (redis) drain.onClose(redis.close);
 
   await new Promise<void>((resolve, reject) => {

@@ -5,6 +5,7 @@ import type { Contact } from "./schemas/contact.ts";
 import type { Conversation } from "./schemas/conversation.ts";
 import { TypedMessageInput, type Message } from "./schemas/message.ts";
 import type { Note } from "./schemas/note.ts";
+import type { Agent } from "./schemas/agent.ts";
 import type { PublicSiteConfig } from "./schemas/site.ts";
 
 /**
@@ -134,6 +135,8 @@ export interface VisitorServerEvents {
   typing(event: { conversationId: string; typing: boolean; name: string | null }): void;
   /** A side has read up to `seq` (agent: show "seen"; contact: another tab of this visitor read). */
   read(event: { conversationId: string; side: "agent" | "contact"; seq: number }): void;
+  /** The site's public config changed, `available` included (CONTRACT §8): the team came or went. */
+  site(event: { site: PublicSiteConfig }): void;
 }
 
 /**
@@ -154,6 +157,8 @@ export interface AgentEventMap {
   "contact.updated": { contact: Contact };
   /** A private note: its author's team only, never the visitor. A mentioned agent finds its id in `note.mentions`. */
   "note.created": { note: Note; conversation: Conversation };
+  /** An agent changed, its availability included (CONTRACT §8): every inbox hears it. */
+  "agent.updated": { agent: Agent };
 }
 
 export type AgentEventType = keyof AgentEventMap;
@@ -176,4 +181,5 @@ export const agentEventTypes = Object.keys({
   read: true,
   "contact.updated": true,
   "note.created": true,
+  "agent.updated": true,
 } satisfies Record<AgentEventType, true>) as AgentEventType[];

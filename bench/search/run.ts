@@ -212,6 +212,10 @@ async function run(kind: "sqlite" | "postgres"): Promise<string> {
           identity_secret: null,
           is_default: 1,
           origins_from_env: 0,
+          business_hours: null,
+          away_message: null,
+          reply_time: "minutes",
+          assignment: JSON.stringify({ mode: "manual", maxOpen: 5 }),
           created_at: now,
           updated_at: now,
         })

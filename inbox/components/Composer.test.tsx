@@ -78,8 +78,26 @@ describe("composer", () => {
 
 describe("composer: Note mode", () => {
   const agents = [
-    { id: "ag_bo", name: "Bo Lind", email: "bo@example.com", role: "agent" as const, active: true, createdAt: "" },
-    { id: "ag_cy", name: "Cy Moss", email: "cy@example.com", role: "agent" as const, active: true, createdAt: "" },
+    {
+      id: "ag_bo",
+      name: "Bo Lind",
+      email: "bo@example.com",
+      role: "agent" as const,
+      active: true,
+      availability: "online" as const,
+      queues: [],
+      createdAt: "",
+    },
+    {
+      id: "ag_cy",
+      name: "Cy Moss",
+      email: "cy@example.com",
+      role: "agent" as const,
+      active: true,
+      availability: "online" as const,
+      queues: [],
+      createdAt: "",
+    },
   ];
 
   it("switches with the Note button and Alt+N, says the visitor will not see it, and sends no typing", async () => {

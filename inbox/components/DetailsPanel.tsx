@@ -64,10 +64,22 @@ export function DetailsPanel({
             {agents
               .filter((a) => a.active || a.id === c.assignee)
               .map((a) => (
-                <option value={a.id}>{a.id === me.id ? `${a.name} (you)` : a.name}</option>
+                <option value={a.id} data-availability={a.availability}>
+                  {a.id === me.id ? `${a.name} (you)` : a.name}
+                </option>
               ))}
           </select>
         </label>
+        <ul class="team" aria-label="Team availability">
+          {agents
+            .filter((a) => a.active)
+            .map((a) => (
+              <li class={`availability ${a.availability ?? "offline"}`} title={a.email}>
+                {a.name}
+                <span class="sr-only">{`: ${a.availability ?? "offline"}`}</span>
+              </li>
+            ))}
+        </ul>
         <label class="field compact">
           <span>Queue</span>
           <input

@@ -15,6 +15,9 @@ import { ShortcutHelp } from "./ShortcutHelp.tsx";
 import { SavedRepliesSettings, settingsHash } from "./SavedRepliesSettings.tsx";
 import { MentionAlerts } from "./MentionAlerts.tsx";
 import { SearchBox } from "./SearchBox.tsx";
+import { SiteSettings } from "./SiteSettings.tsx";
+
+const availabilityLabels = { online: "Online", away: "Away", offline: "Offline" } as const;
 
 const appTitle = "Parley Inbox";
 
@@ -60,6 +63,8 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
   const [settings, setSettings] = useState(() => location.hash === settingsHash);
   const [foundSeq, setFoundSeq] = useState(() => seqFromHash(location.hash));
   const [helpOpen, setHelpOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const manager = me.role === "owner" || me.role === "admin";
 
   useEffect(() => () => inbox.dispose(), [inbox]);
   useEffect(() => {
@@ -105,6 +110,7 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
   }
 
   const thread = inbox.thread.value;
+  const availability = inbox.self.value.availability ?? "offline";
   return (
     <div class="app">
       <header class="topbar">
@@ -127,20 +133,37 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
         <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">
           Shortcuts
         </button>
+        {manager && (
+          <button type="button" aria-pressed={settingsOpen} onClick={() => setSettingsOpen(!settingsOpen)}>
+            Site settings
+          </button>
+        )}
         <span class="me" title={me.email}>
           {me.name}
         </span>
+        <span class={`availability ${availability}`} role="status" aria-label={`Your status: ${availability}`}>
+          {availabilityLabels[availability]}
+        </span>
+        <label class="switch">
+          <input
+            type="checkbox"
+            checked={availability === "away"}
+            onChange={(e) => void inbox.setAway((e.currentTarget as HTMLInputElement).checked).catch(() => {})}
+          />
+          Away
+        </label>
         <button type="button" onClick={() => void signOut()}>
           Sign out
         </button>
       </header>
       {/* One main landmark holds list and conversation, so that a narrow screen showing only the list still has one. */}
+      {settingsOpen && !settings && <SiteSettings api={api} onClose={() => setSettingsOpen(false)} />}
       {settings ? (
         <main class="settings-main">
           <SavedRepliesSettings api={api} me={me} />
         </main>
       ) : (
-        <main class={`columns${selectedId ? " has-thread" : ""}`}>
+        <main class={`columns${selectedId ? " has-thread" : ""}`} hidden={settingsOpen}>
           <nav class="sidebar" aria-label="Conversations">
             <SearchBox api={api} />
             <ListFilters list={inbox.list} />

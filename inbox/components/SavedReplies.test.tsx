@@ -134,6 +134,8 @@ const agent = (role: Agent["role"]): Agent => ({
   email: "me@example.com",
   role,
   active: true,
+  availability: "online",
+  queues: [],
   createdAt: "2026-01-01T10:00:00.000Z",
 });
 

@@ -41,6 +41,8 @@ export interface MentionAlert {
 export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) => void = () => {}) {
   const list = createConversationList(api, () => me.id);
   const agents = signal<Agent[]>([me]);
+  /** The signed-in agent as the relay last told it (its availability changes live). */
+  const self = signal<Agent>(me);
   const thread = signal<Thread | null>(null);
 
   function open(id: string | null): void {
@@ -129,7 +131,20 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
       const c = t?.conversation.value;
       if (t && c?.contact?.id === contact.id) t.conversation.value = { ...c, contact: contactRef(contact) };
     },
+    "agent.updated": ({ agent }) => heardAgent(agent),
   } satisfies AgentEventHandlers);
+
+  /** An agent changed (availability, away, name): the assignee menu and the header follow. */
+  function heardAgent(agent: Agent): void {
+    const known = agents.value.some((a) => a.id === agent.id);
+    agents.value = known ? agents.value.map((a) => (a.id === agent.id ? agent : a)) : [...agents.value, agent];
+    if (agent.id === me.id) self.value = agent;
+  }
+
+  /** The header's away toggle (CONTRACT §8): through the same API as everyone else. */
+  async function setAway(away: boolean): Promise<void> {
+    heardAgent(await api.send<Agent>("PATCH", `/v1/agents/${me.id}`, { away }));
+  }
   const unresync = live.onResync(() => {
     void list.reload();
     void thread.value?.catchUp();
@@ -146,6 +161,8 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
   async function loadAgents(): Promise<void> {
     try {
       agents.value = (await api.get<{ items: Agent[] }>("/v1/agents")).items;
+      const mine = agents.value.find((a) => a.id === me.id);
+      if (mine) self.value = mine;
     } catch {
       // The assignee menu then offers only "me"; the list still works.
     }
@@ -169,7 +186,7 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
   void list.reload();
   void loadAgents();
 
-  return { me, api, live, list, agents, thread, mentions, dismissMention, open, reportRead, dispose };
+  return { me, self, api, live, list, agents, thread, mentions, dismissMention, open, reportRead, setAway, dispose };
 }
 
 export type Inbox = ReturnType<typeof createInbox>;

@@ -8,6 +8,8 @@ const agent = (id: string, name: string, active = true): Agent => ({
   email: `${name.split(" ")[0]!.toLowerCase()}@example.com`,
   role: "agent",
   active,
+  availability: "online",
+  queues: [],
   createdAt: "2026-01-01T00:00:00.000Z",
 });
 const team = [agent("ag_bo", "Bo Lind"), agent("ag_ann", "Ann Berg"), agent("ag_old", "Bob Gone", false)];

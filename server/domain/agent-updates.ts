@@ -1,11 +1,11 @@
 import type { Agent, AgentPatch } from "../../shared/schemas/index.ts";
-import { write, type Ctx, type Principal, type Trx } from "./context.ts";
+import { json, write, type Ctx, type Principal, type Trx } from "./context.ts";
 import { authorize } from "./permissions.ts";
 import { hashPassword } from "./secrets.ts";
 import { ParleyError } from "./errors.ts";
 import { agentRow } from "./agents.ts";
 import { endAgentSessions } from "./agent-sessions.ts";
-import { agentView } from "./views.ts";
+import { agentWithAvailability } from "./availability.ts";
 import type { AgentRow } from "../store/tables.ts";
 
 /**
@@ -18,14 +18,15 @@ import type { AgentRow } from "../store/tables.ts";
 export async function updateAgent(ctx: Ctx, p: Principal, id: string, patch: AgentPatch): Promise<Agent> {
   const target = await agentRow(ctx, id);
   const self = p.kind === "agent" && p.agentId === id;
-  if (patch.name !== undefined || patch.password !== undefined) authorize(p, "agent.update", { agentId: id });
-  const managing = patch.role !== undefined || patch.active !== undefined;
+  if (patch.name !== undefined || patch.password !== undefined || patch.away !== undefined)
+    authorize(p, "agent.update", { agentId: id });
+  const managing = patch.role !== undefined || patch.active !== undefined || patch.queues !== undefined;
   if (managing) authorize(p, "agent.manage", { agentId: id });
   if (patch.role === "owner" || (target.role === "owner" && (managing || !self)))
     authorize(p, "agent.owner.manage", { agentId: id });
   const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
 
-  return write(ctx, async (trx, emit) => {
+  const updated = await write(ctx, async (trx, emit) => {
     const row = await lockAgent(ctx, trx, id);
     const next: AgentRow = {
       ...row,
@@ -33,6 +34,8 @@ export async function updateAgent(ctx: Ctx, p: Principal, id: string, patch: Age
       role: patch.role ?? row.role,
       active: patch.active === undefined ? row.active : patch.active ? 1 : 0,
       password_hash: passwordHash ?? row.password_hash,
+      away: patch.away === undefined ? row.away : patch.away ? 1 : 0,
+      queues: patch.queues === undefined ? row.queues : json.stringify([...new Set(patch.queues)]),
     };
     const wasOwner = row.role === "owner" && Number(row.active) === 1;
     const staysOwner = next.role === "owner" && Number(next.active) === 1;
@@ -42,12 +45,21 @@ export async function updateAgent(ctx: Ctx, p: Principal, id: string, patch: Age
       ]);
     await trx
       .updateTable("agents")
-      .set({ name: next.name, role: next.role, active: next.active, password_hash: next.password_hash })
+      .set({
+        name: next.name,
+        role: next.role,
+        active: next.active,
+        password_hash: next.password_hash,
+        away: next.away,
+        queues: next.queues,
+      })
       .where("id", "=", id)
       .execute();
     if (Number(next.active) === 0 && Number(row.active) === 1) await endAgentSessions(trx, emit, id);
-    return agentView(next);
+    emit({ type: "agent.updated", agentId: id });
+    return next;
   });
+  return agentWithAvailability(ctx, updated);
 }
 
 /** Agents are locked in one order (by the owners' rows first) so that two demotions cannot both pass. */

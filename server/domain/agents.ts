@@ -4,6 +4,7 @@ import { authorize } from "./permissions.ts";
 import { hashPassword, newId, verifyPassword } from "./secrets.ts";
 import { notFound, ParleyError } from "./errors.ts";
 import { agentView } from "./views.ts";
+import { agentViews, agentWithAvailability } from "./availability.ts";
 import { isUniqueViolation } from "../store/db.ts";
 import type { AgentRow } from "../store/tables.ts";
 
@@ -17,6 +18,8 @@ export async function createAgent(ctx: Ctx, p: Principal, input: AgentInput): Pr
     role: input.role ?? "agent",
     password_hash: await hashPassword(input.password),
     active: 1,
+    away: 0,
+    queues: "[]",
     created_at: ctx.now(),
   };
   try {
@@ -34,12 +37,12 @@ export async function createAgent(ctx: Ctx, p: Principal, input: AgentInput): Pr
 /** Every agent may list the team: the inbox shows names and assignees. */
 export async function listAgents(ctx: Ctx, p: Principal): Promise<Agent[]> {
   authorize(p, "agent.read");
-  return (await ctx.db.selectFrom("agents").selectAll().orderBy("created_at").execute()).map(agentView);
+  return agentViews(ctx, await ctx.db.selectFrom("agents").selectAll().orderBy("created_at").execute());
 }
 
 export async function getAgent(ctx: Ctx, p: Principal, id: string): Promise<Agent> {
   authorize(p, "agent.read");
-  return agentView(await agentRow(ctx, id));
+  return agentWithAvailability(ctx, await agentRow(ctx, id));
 }
 
 export async function agentRow(ctx: Ctx, id: string): Promise<AgentRow> {

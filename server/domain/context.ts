@@ -14,6 +14,8 @@ export interface Ctx {
   now(): string;
   /** Base URL used in links to conversations (the inbox). */
   publicUrl: string;
+  /** Which agents have an inbox connected (realtime presence); absent: nobody is. */
+  presence?: { connected(agentIds: string[]): Promise<Set<string>> };
 }
 
 export type Trx = Transaction<Database>;

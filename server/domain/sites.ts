@@ -25,6 +25,10 @@ export async function createSite(
     identity_secret: input.identitySecret ?? null,
     is_default: opts.isDefault ? 1 : 0,
     origins_from_env: opts.originsFromEnv ? 1 : 0,
+    business_hours: input.businessHours ? json.stringify(input.businessHours) : null,
+    away_message: input.awayMessage ?? null,
+    reply_time: input.replyTime ?? "minutes",
+    assignment: json.stringify(input.assignment ?? { mode: "manual", maxOpen: 5 }),
     created_at: now,
     updated_at: now,
   };
@@ -67,10 +71,17 @@ export async function updateSite(ctx: Ctx, p: Principal, id: string, patch: Site
     theme: patch.theme !== undefined ? json.stringify(patch.theme) : row.theme,
     greeting: patch.greeting !== undefined ? patch.greeting : row.greeting,
     identity_secret: patch.identitySecret !== undefined ? patch.identitySecret : row.identity_secret,
+    business_hours:
+      patch.businessHours !== undefined
+        ? patch.businessHours && json.stringify(patch.businessHours)
+        : row.business_hours,
+    away_message: patch.awayMessage !== undefined ? patch.awayMessage : row.away_message,
+    reply_time: patch.replyTime ?? row.reply_time,
+    assignment: patch.assignment !== undefined ? json.stringify(patch.assignment) : row.assignment,
     updated_at: ctx.now(),
   };
-  await write(ctx, (trx) =>
-    trx
+  await write(ctx, async (trx, emit) => {
+    await trx
       .updateTable("sites")
       .set({
         name: next.name,
@@ -79,11 +90,16 @@ export async function updateSite(ctx: Ctx, p: Principal, id: string, patch: Site
         theme: next.theme,
         greeting: next.greeting,
         identity_secret: next.identity_secret,
+        business_hours: next.business_hours,
+        away_message: next.away_message,
+        reply_time: next.reply_time,
+        assignment: next.assignment,
         updated_at: next.updated_at,
       })
       .where("id", "=", id)
-      .execute(),
-  );
+      .execute();
+    emit({ type: "site.updated", siteId: id });
+  });
   return siteView(next);
 }
 
@@ -134,7 +150,8 @@ export async function embeddedSite(ctx: Ctx, siteKey: string, origin: string | u
   return site;
 }
 
-export function publicSiteConfig(site: SiteRow): PublicSiteConfig {
+/** What the widget may read about its site; `available` from domain/availability.ts siteAvailability. */
+export function publicSiteConfig(site: SiteRow, available: boolean): PublicSiteConfig {
   const view = siteView(site);
   return {
     siteKey: view.siteKey,
@@ -142,6 +159,9 @@ export function publicSiteConfig(site: SiteRow): PublicSiteConfig {
     greeting: view.greeting,
     name: view.name,
     identityRequired: false,
+    available,
+    awayMessage: view.awayMessage,
+    replyTime: view.replyTime,
   };
 }
 

@@ -1,4 +1,16 @@
-import type { Conversation, Contact, Message, Site, Token, Agent, Theme } from "../../shared/schemas/index.ts";
+import type {
+  Conversation,
+  Contact,
+  Message,
+  Site,
+  Token,
+  Agent,
+  Theme,
+  Assignment,
+  Availability,
+  BusinessHours,
+  ReplyTime,
+} from "../../shared/schemas/index.ts";
 import type { AgentRow, ContactRow, ConversationRow, MessageRow, SiteRow, TokenRow } from "../store/tables.ts";
 import { json, type Db } from "./context.ts";
 
@@ -38,6 +50,10 @@ export function siteView(row: SiteRow): Site {
     theme: json.parse<Theme>(row.theme, {}),
     greeting: row.greeting,
     hasIdentitySecret: !!row.identity_secret,
+    businessHours: json.parse<BusinessHours | null>(row.business_hours, null),
+    awayMessage: row.away_message,
+    replyTime: row.reply_time as ReplyTime,
+    assignment: json.parse<Assignment>(row.assignment, { mode: "manual", maxOpen: 5 }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -47,13 +63,16 @@ export function tokenView(row: TokenRow): Token {
   return { id: row.id, name: row.name, siteId: row.site_id, createdAt: row.created_at, lastUsedAt: row.last_used_at };
 }
 
-export function agentView(row: AgentRow): Agent {
+/** `availability` comes from presence (domain/availability.ts agentViews); offline where unknown. */
+export function agentView(row: AgentRow, availability: Availability = "offline"): Agent {
   return {
     id: row.id,
     name: row.name,
     email: row.email,
     role: row.role as Agent["role"],
     active: Number(row.active) === 1,
+    availability,
+    queues: json.parse<string[]>(row.queues, []),
     createdAt: row.created_at,
   };
 }

@@ -43,6 +43,10 @@ export type DomainEvent =
   | { type: "read"; siteId: string; conversationId: string; side: "agent" | "contact"; seq: number }
   // a site was created: inboxes that may see it start hearing its events
   | { type: "site.created"; siteId: string }
+  // a site's settings changed (business hours, away message…): its availability is computed again
+  | { type: "site.updated"; siteId: string }
+  // an agent changed (away, queues, role, active): inboxes show it, sites' availability is computed again
+  | { type: "agent.updated"; agentId: string }
   // an inbox session ended (signed out, or found expired): its live sockets are cut on every node
   | { type: "agent.session.ended"; agentId: string; sessionId: string };
 

@@ -26,7 +26,10 @@ interface AgentSocketData {
   token: string;
 }
 
-type Translate = { [K in AgentEventType]: (e: Extract<DomainEvent, { type: K }>) => AgentEventMap[K] };
+/** `agent.updated` is announced by realtime/availability.ts (it reads the agent's presence). */
+type Translate = {
+  [K in Exclude<AgentEventType, "agent.updated">]: (e: Extract<DomainEvent, { type: K }>) => AgentEventMap[K];
+};
 
 /** Domain event → what the inbox hears: one entry per forwarded kind, nothing else leaves. */
 const forwarded: Translate = {
@@ -106,7 +109,13 @@ export function attachAgentNamespace(io: Server, deps: RealtimeDeps): void {
       timer.unref?.();
     };
     watchExpiry(data.expiresAt);
-    socket.on("disconnect", () => clearTimeout(timer));
+    deps.presence?.add(data.agentId, socket.id).catch((err) => deps.log.error({ err }, "agent presence not recorded"));
+    socket.on("disconnect", () => {
+      clearTimeout(timer);
+      deps.presence
+        ?.remove(data.agentId, socket.id)
+        .catch((err) => deps.log.error({ err }, "agent presence not recorded"));
+    });
   });
 
   deps.ctx.bus.subscribe((event) => {
@@ -119,7 +128,7 @@ export function attachAgentNamespace(io: Server, deps: RealtimeDeps): void {
       return;
     }
     const translate = (forwarded as Record<string, ((e: DomainEvent) => unknown) | undefined>)[event.type];
-    if (!translate) return;
+    if (!translate || !("siteId" in event)) return;
     try {
       (nsp.to(siteRoom(event.siteId)).emit as (name: string, payload: unknown) => boolean)(
         event.type,

@@ -9,6 +9,8 @@ import type { Config } from "../config.ts";
 import type { Limiters } from "../limits/limiters.ts";
 import { attachVisitorNamespace } from "./visitors.ts";
 import { attachAgentNamespace } from "./agents.ts";
+import { attachAvailability } from "./availability.ts";
+import type { Presence } from "./presence.ts";
 
 export interface RealtimeDeps {
   ctx: Ctx;
@@ -19,6 +21,8 @@ export interface RealtimeDeps {
   limiters?: Limiters;
   /** Set with REDIS_URL: the adapter fans emits out to every node. */
   redis?: RedisConnection | null;
+  /** Which agents have an inbox connected (CONTRACT §8), across nodes. */
+  presence?: Presence;
 }
 
 export interface Realtime {
@@ -75,10 +79,12 @@ export async function attachRealtime(server: http.Server, deps: RealtimeDeps): P
   if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub, { key: "parley" }));
   const detachVisitors = attachVisitorNamespace(io, deps);
   attachAgentNamespace(io, deps);
+  const detachAvailability = attachAvailability(io, deps);
   return {
     io,
     close: async () => {
       detachVisitors();
+      detachAvailability();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

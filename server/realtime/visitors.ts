@@ -21,7 +21,8 @@ import type { DomainEvent } from "../events/bus.ts";
 import type { SiteRow, VisitorRow } from "../store/tables.ts";
 import { errorReply, ParleyError } from "../domain/errors.ts";
 import { parse, zodDetails } from "../domain/validation.ts";
-import { embeddedSite, publicSiteConfig } from "../domain/sites.ts";
+import { embeddedSite } from "../domain/sites.ts";
+import { liveSiteConfig } from "../domain/availability.ts";
 import { conversationRow, markRead, setTyping } from "../domain/conversations.ts";
 import * as visitors from "../domain/visitors.ts";
 import { consume } from "../limits/limiters.ts";
@@ -44,6 +45,8 @@ type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, Reco
 
 const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
 const conversationRoom = (conversationId: string) => `conv:${conversationId}`;
+/** Every widget of a site: hears the site's availability (realtime/availability.ts). */
+export const siteVisitorsRoom = (siteId: string) => `site:${siteId}`;
 
 /** A refused handshake: the client's `connect_error` carries the message and `data.code`. */
 function refusal(code: ErrorCode, message: string): Error {
@@ -167,7 +170,7 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
       if (result.token) {
         // Identified as someone else: this socket now belongs to a fresh visitor and follows nothing of the old one.
         for (const room of [...socket.rooms]) if (room !== socket.id) await socket.leave(room);
-        await socket.join(visitorRoom(result.visitor.id));
+        await socket.join([visitorRoom(result.visitor.id), siteVisitorsRoom(socket.data.site.id)]);
         socket.data.token = result.token;
       }
       return {
@@ -182,14 +185,14 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
   socket.on("disconnect", () => metrics.sockets.dec({ namespace: "visitor" }));
 
   void (async () => {
-    await socket.join(visitorRoom(socket.data.visitor.id));
+    await socket.join([visitorRoom(socket.data.visitor.id), siteVisitorsRoom(socket.data.site.id)]);
     const conversationId = await visitors.latestConversationId(ctx.db, principal());
     socket.emit("welcome", {
       visitorToken: socket.data.token,
       visitorId: socket.data.visitor.id,
       contactId: socket.data.visitor.contact_id,
       identified: socket.data.identified,
-      site: publicSiteConfig(socket.data.site),
+      site: await liveSiteConfig(ctx, socket.data.site),
       conversationId,
     });
   })().catch((err) => {

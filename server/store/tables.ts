@@ -15,6 +15,11 @@ export interface SitesTable {
   is_default: number;
   /** 1 while allowed_origins is what PARLEY_ALLOWED_ORIGINS set on the default site. */
   origins_from_env: number;
+  /** JSON BusinessHours, null: always open. */
+  business_hours: string | null;
+  away_message: string | null;
+  reply_time: string;
+  assignment: string; // JSON Assignment
   created_at: string;
   updated_at: string;
 }
@@ -36,6 +41,9 @@ export interface AgentsTable {
   password_hash: string;
   /** 1, or 0 for a deactivated agent (cannot sign in). */
   active: number;
+  /** 1 while the agent has set itself away. */
+  away: number;
+  queues: string; // JSON string[], empty: every queue
   created_at: string;
 }
 

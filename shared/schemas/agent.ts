@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Email, Timestamp, line, text } from "./common.ts";
+import { Availability } from "./availability.ts";
 
 /** CONTRACT §7: owners and admins manage the team and its settings; agents answer conversations. */
 export const agentRoles = ["owner", "admin", "agent"] as const;
@@ -13,6 +14,10 @@ export const Agent = z
     email: z.string(),
     role: AgentRole,
     active: z.boolean().meta({ description: "false: the agent cannot sign in" }),
+    availability: Availability.meta({
+      description: "online: an inbox is connected and not away; away: set away; offline: no inbox for 30 s",
+    }),
+    queues: z.array(z.string()).meta({ description: "The queues round-robin gives this agent; empty: all" }),
     createdAt: Timestamp,
   })
   .meta({ id: "Agent" });
@@ -37,6 +42,8 @@ export const AgentPatch = z
     password: Password.optional(),
     role: AgentRole.optional(),
     active: z.boolean().optional(),
+    away: z.boolean().optional().meta({ description: "An agent sets itself away; managers may set anyone" }),
+    queues: z.array(line(100)).max(50).optional().meta({ description: "Managers only; empty: every queue" }),
   })
   .strict()
   .meta({

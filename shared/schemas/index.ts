@@ -9,3 +9,4 @@ export * from "./webhook.ts";
 export * from "./canned.ts";
 export * from "./note.ts";
 export * from "./search.ts";
+export * from "./availability.ts";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { HexColor, Timestamp, line, text } from "./common.ts";
+import { Assignment, BusinessHours, ReplyTime } from "./availability.ts";
 
 const CssLength = z.union([
   z.number().min(-10_000).max(10_000),
@@ -36,6 +37,13 @@ export const Site = z
     theme: Theme,
     greeting: z.string().nullable(),
     hasIdentitySecret: z.boolean(),
+    businessHours: BusinessHours.nullable(),
+    awayMessage: z
+      .string()
+      .nullable()
+      .meta({ description: "Shown to visitors after their first message while the team is away" }),
+    replyTime: ReplyTime,
+    assignment: Assignment,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -52,6 +60,10 @@ export const SiteInput = z
       .nullable()
       .optional()
       .meta({ description: "Write-only: verifies user.hash = HMAC-SHA256(secret, user.id)" }),
+    businessHours: BusinessHours.nullable().optional(),
+    awayMessage: text(1000).nullable().optional(),
+    replyTime: ReplyTime.optional(),
+    assignment: Assignment.optional(),
   })
   .strict()
   .meta({ id: "SiteInput" });
@@ -67,5 +79,9 @@ export const PublicSiteConfig = z.object({
   greeting: z.string().nullable(),
   name: z.string(),
   identityRequired: z.boolean(),
+  /** CONTRACT §8: within business hours and at least one agent online; changes arrive over the socket. */
+  available: z.boolean(),
+  awayMessage: z.string().nullable(),
+  replyTime: ReplyTime,
 });
 export type PublicSiteConfig = z.infer<typeof PublicSiteConfig>;

@@ -144,3 +144,25 @@ describe("the rating screen", () => {
     expect(screen.getByText("This conversation is closed.", { exact: false })).toBeTruthy();
   });
 });
+
+describe("availability in the header", () => {
+  it("says when the team typically replies while available, in the visitor's language, and nothing while away", () => {
+    const { s } = setup({ site: { available: true, replyTime: "day" } });
+    expect(screen.getByText("Typically replies in a day")).toBeTruthy();
+    act(() => void (s.site.value = { ...s.site.value, replyTime: "minutes" }));
+    expect(screen.getByText("Typically replies in a few minutes")).toBeTruthy();
+    act(() => void (s.site.value = { ...s.site.value, available: false }));
+    expect(screen.queryByText(/Typically replies/)).toBeNull();
+    cleanup();
+    setup({ site: { available: true, replyTime: "hours" }, settings: { locale: "sv" } });
+    expect(screen.getByText("Svarar oftast inom några timmar")).toBeTruthy();
+  });
+
+  it("keeps what the visitor is typing when the team goes away meanwhile", async () => {
+    const { s } = setup({ site: { available: true } });
+    await userEvent.type(screen.getByRole("textbox", { name: "Message" }), "Half a sent");
+    act(() => void (s.site.value = { ...s.site.value, available: false }));
+    expect(screen.getByText("We are away right now", { exact: false })).toBeTruthy();
+    expect((screen.getByRole("textbox", { name: "Message" }) as HTMLTextAreaElement).value).toBe("Half a sent");
+  });
+});

@@ -12,6 +12,8 @@ export interface ComposerProps {
   onSend(text: string): void;
   onTyping(typing: boolean): void;
   onAttach(file: File): void;
+  /** Where the unsent text lives, so that it survives a switch of screen (chat ⇄ away). */
+  draft?: { value: string };
 }
 
 /**
@@ -27,8 +29,11 @@ export function Composer({
   onSend,
   onTyping,
   onAttach,
+  draft,
 }: ComposerProps) {
-  const [text, setText] = useState("");
+  const [own, setOwn] = useState(draft?.value ?? "");
+  const text = draft ? draft.value : own;
+  const setText = (value: string) => (draft ? (draft.value = value) : setOwn(value));
   const typing = useRef<ReturnType<typeof setTimeout> | null>(null);
   const picker = useRef<HTMLInputElement>(null);
 

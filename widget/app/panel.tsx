@@ -4,6 +4,9 @@ import type { Session } from "../session/types.ts";
 import type { WidgetSettings } from "../loader/settings.ts";
 import { uiStrings } from "../i18n/index.ts";
 import { screenFor, screens, siteAvailable } from "./screens/index.ts";
+import { Compose } from "./screens/compose.tsx";
+
+const REPLY = { minutes: "replyMinutes", hours: "replyHours", day: "replyDay" } as const;
 
 export interface PanelProps {
   session: Session;
@@ -24,6 +27,8 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
   const preChatDone = useSignal(false);
   /** The email the visitor gave in this panel (pre-chat, away screen). */
   const givenEmail = useSignal<string | null>(null);
+  /** The composer's unsent text: kept when the screen switches (the team came or went). */
+  const draft = useSignal("");
   /** The conversation the visitor rated or skipped rating. */
   const ratedId = useSignal<string | null>(null);
   const isOpen = open.value;
@@ -40,6 +45,9 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
     rated: !!conversationId && ratedId.value === conversationId,
   });
   const Screen = screens[name];
+  /** Available (CONTRACT §8): when the team typically replies. */
+  const site = session.site.value;
+  const replyLine = site?.available ? t[REPLY[site.replyTime] ?? "replyMinutes"] : null;
 
   useEffect(() => {
     if (!isOpen) return;
@@ -67,6 +75,7 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
         <div class="titles">
           <h2 id="parley-title">{s.title || t.title}</h2>
           {(s.subtitle || t.subtitle) && <p>{s.subtitle || t.subtitle}</p>}
+          {replyLine && <p class="reply-time">{replyLine}</p>}
         </div>
         <button type="button" class="close" aria-label={t.closeChat} onClick={onClose}>
           <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -84,6 +93,7 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
         settings={s}
         t={t}
         inputRef={input}
+        draft={draft}
         email={givenEmail.value ?? s.user?.email ?? null}
         onPreChat={(user) => {
           if (Object.keys(user).length) session.identify({ ...s.user, ...user });
@@ -96,6 +106,10 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
         }}
         onRated={() => (ratedId.value = conversationId)}
       />
+      {/* One composer for chat and away, kept while the team comes or goes: nothing typed is lost. */}
+      {(name === "chat" || name === "away") && (
+        <Compose session={session} settings={s} t={t} inputRef={input} draft={draft} />
+      )}
     </section>
   );
 }

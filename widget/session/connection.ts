@@ -174,6 +174,8 @@ export function createConnection(
     }));
     socket = s;
     s.on("welcome", onWelcome);
+    // The team came or went (CONTRACT §8): the away screen follows `site.available`.
+    s.on("site", (e) => (site.value = e.site));
     s.on("disconnect", () => {
       welcomed = false;
       state.value = "offline";

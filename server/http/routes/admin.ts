@@ -84,6 +84,8 @@ export function adminRoutes(ctx: Ctx): Router {
       action: "site.update",
       tag: "Sites",
       summary: "Update a site",
+      description:
+        "Any of name, allowedOrigins, theme, greeting, identitySecret, and the availability settings of CONTRACT §8: `businessHours` (IANA time zone and ranges per day; null: always open), `awayMessage`, `replyTime` and `assignment`. The site's open widgets hear the change at once.",
       params: IdParam,
       body: SitePatch,
       responses: { 200: { description: "The site", schema: Site }, ...errorResponses },
@@ -197,9 +199,9 @@ export function adminRoutes(ctx: Ctx): Router {
       path: "/v1/agents/:id",
       tag: "Agents",
       action: "agent.update",
-      summary: "Update an agent: name, password, role, active",
+      summary: "Update an agent: name, password, role, active, away, queues",
       description:
-        "An agent may change its own name and password. `role` and `active`: owners, admins and admin tokens; only owners and admin tokens grant or take away `owner` or change an owner (others: 403). `active: false` refuses sign-in and ends the agent's inbox sessions at once, live sockets included. Demoting or deactivating the last active owner answers 409 `conflict`.",
+        "An agent may change its own name, password and `away` (managers: anyone's). `queues`: owners, admins and admin tokens; empty means every queue. The answer carries `availability` (online, away, offline); every inbox hears the change. `role` and `active`: owners, admins and admin tokens; only owners and admin tokens grant or take away `owner` or change an owner (others: 403). `active: false` refuses sign-in and ends the agent's inbox sessions at once, live sockets included. Demoting or deactivating the last active owner answers 409 `conflict`.",
       params: IdParam,
       body: AgentPatch,
       responses: { 200: { description: "The agent", schema: Agent }, ...errorResponses },

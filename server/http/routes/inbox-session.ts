@@ -6,7 +6,7 @@ import { csrfHeader, sessionPath } from "../../../shared/inbox.ts";
 import type { Ctx } from "../../domain/context.ts";
 import { ParleyError } from "../../domain/errors.ts";
 import { agentRow } from "../../domain/agents.ts";
-import { agentView } from "../../domain/views.ts";
+import { agentWithAvailability } from "../../domain/availability.ts";
 import { endSession, resolveSession, signIn, SESSION_TTL_MS } from "../../domain/agent-sessions.ts";
 import { consume, type Limiters } from "../rate-limit.ts";
 import type { SessionResolver } from "../auth.ts";
@@ -115,7 +115,7 @@ export function inboxSessionRoutes(ctx: Ctx, limiters: Limiters): Router {
       if (p?.kind !== "agent") throw new ParleyError("unauthorized", "Not signed in");
       return {
         status: 200,
-        body: { agent: agentView(await agentRow(ctx, p.agentId)) },
+        body: { agent: await agentWithAvailability(ctx, await agentRow(ctx, p.agentId)) },
         headers: { "Cache-Control": "no-store" },
       };
     },

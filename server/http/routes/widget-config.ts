@@ -2,7 +2,8 @@ import { Router } from "express";
 import { z } from "zod";
 import { PublicSiteConfig, text } from "../../../shared/schemas/index.ts";
 import type { Ctx } from "../../domain/context.ts";
-import { embeddedSite, publicSiteConfig } from "../../domain/sites.ts";
+import { embeddedSite } from "../../domain/sites.ts";
+import { liveSiteConfig } from "../../domain/availability.ts";
 import { define } from "../route.ts";
 import { ErrorEnvelope } from "./common.ts";
 
@@ -38,8 +39,9 @@ export function widgetConfigRoutes(ctx: Ctx): Router {
       const site = await embeddedSite(ctx, query.siteKey, req.headers.origin);
       return {
         status: 200,
-        body: publicSiteConfig(site),
-        headers: { "Cache-Control": "public, max-age=60", Vary: "Origin" },
+        body: await liveSiteConfig(ctx, site),
+        // `available` changes live (the widget hears it over its socket): a short cache only.
+        headers: { "Cache-Control": "public, max-age=10", Vary: "Origin" },
       };
     },
   );

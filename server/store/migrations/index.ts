@@ -8,6 +8,7 @@ import { events } from "./0006-events.ts";
 import { search } from "./0008-search.ts";
 import { cannedResponses } from "./0009-canned-responses.ts";
 import { notes } from "./0010-notes.ts";
+import { availability } from "./0011-availability.ts";
 
 /**
  * Every migration, in order. Each runs once per database; never edit one that has shipped:
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   "0008_search": search,
   "0009_canned_responses": cannedResponses,
   "0010_notes": notes,
+  "0011_availability": availability,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,6 +1,5 @@
 import { format } from "../../i18n/index.ts";
 import { Conversation } from "./conversation.tsx";
-import { Compose } from "./compose.tsx";
 import type { Availability, ScreenProps } from "./screen-for.ts";
 
 /**
@@ -39,7 +38,6 @@ export function AwayScreen(props: ScreenProps) {
             </form>
           ))}
       </Conversation>
-      <Compose {...props} />
     </>
   );
 }

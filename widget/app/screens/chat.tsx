@@ -1,5 +1,4 @@
 import { Conversation } from "./conversation.tsx";
-import { Compose } from "./compose.tsx";
 import type { ScreenProps } from "./screen-for.ts";
 
 /** The chat: the log, a closed conversation's way to start a new one, and the composer. */
@@ -23,7 +22,6 @@ export function ChatScreen(props: ScreenProps) {
           </button>
         </p>
       )}
-      <Compose {...props} />
     </>
   );
 }

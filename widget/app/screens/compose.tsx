@@ -3,8 +3,14 @@ import { format } from "../../i18n/index.ts";
 import { Composer } from "../composer.tsx";
 import type { ScreenProps } from "./screen-for.ts";
 
-/** The composer, with the upload under way or the last one that failed shown above it. */
-export function Compose({ session, settings, t, inputRef }: ScreenProps) {
+/** The composer (the panel's, below the chat and away screens), with the upload under way or the last one that failed shown above it. */
+export function Compose({
+  session,
+  settings,
+  t,
+  inputRef,
+  draft,
+}: Pick<ScreenProps, "session" | "settings" | "t" | "inputRef" | "draft">) {
   const upload = useSignal<{ failed: boolean; text: string } | null>(null);
   return (
     <>
@@ -19,6 +25,7 @@ export function Compose({ session, settings, t, inputRef }: ScreenProps) {
         placeholder={settings.placeholder || t.placeholder}
         attachLabel={t.attach}
         inputRef={inputRef}
+        draft={draft}
         onAttach={(file) => {
           upload.value = { failed: false, text: format(t.uploading, { name: file.name }) };
           session.upload(file).then(

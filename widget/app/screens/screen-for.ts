@@ -62,4 +62,6 @@ export interface ScreenProps {
   email: string | null;
   /** The visitor left an email on the away screen. */
   onEmail(email: string): void;
+  /** The composer's unsent text, kept by the panel across screens (the team may come or go while typing). */
+  draft?: { value: string };
 }
