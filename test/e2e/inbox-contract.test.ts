@@ -5,33 +5,14 @@
  * demo page at / under axe-core.
  */
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { services } from "../helpers/services.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { buildFrontEnd, launchChromium, watchErrors } from "./widget-harness.ts";
+import { axeViolations } from "./axe.ts";
 
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
-
-async function axeViolations(page: Page): Promise<string[]> {
-  // Evaluated through DevTools: the pages' CSP refuses an inline <script> (addScriptTag).
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(ctx: Document, opts: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
-    });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  });
-}
 
 describe.skipIf(!services.chromium)("the inbox contract in Chromium", () => {
   let server: TestServer;

@@ -6,17 +6,16 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { services } from "../helpers/services.ts";
 import { buildFrontEnd, launchChromium, logLines, startHostSite, widget, type HostSite } from "./widget-harness.ts";
+import { axeViolations } from "./axe.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const shots = path.join(root, "test-results", "inbox");
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const noteText = "VIP customer: refund approved, courier claim open";
 
 async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
@@ -26,19 +25,6 @@ async function signIn(page: Page, url: string, email: string, password: string):
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("navigation", { name: "Conversations" }).waitFor();
   await page.getByText("Live", { exact: true }).waitFor();
-}
-
-async function axeViolations(page: Page): Promise<{ id: string; nodes: string[] }[]> {
-  // Evaluated through DevTools: the inbox's CSP refuses an inline <script>.
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    type Result = { violations: { id: string; nodes: { target: string[] }[] }[] };
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<Result> } }).axe;
-    const result = await axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
-    });
-    return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-  });
 }
 
 /** Everything the widget shows, its shadow root included. */

@@ -6,7 +6,6 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -21,10 +20,10 @@ import {
   widget,
   type HostSite,
 } from "./widget-harness.ts";
+import { axeViolations } from "./axe.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const shots = path.join(root, "test-results", "inbox");
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 /** Waits for what a live channel delivers (shared CPU): generous, never a sleep. */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
@@ -36,26 +35,6 @@ async function signIn(page: Page, url: string, email: string, password: string):
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("navigation", { name: "Conversations" }).waitFor();
   await page.getByText("Live", { exact: true }).waitFor();
-}
-
-async function axeViolations(page: Page): Promise<{ id: string; help: string; nodes: string[] }[]> {
-  // Evaluated through DevTools: the pages' CSP refuses an inline <script> (addScriptTag).
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-            opts: object,
-          ): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
-    });
-    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-  });
 }
 
 /** Is the image loaded and decoded (not a broken or empty box)? */
