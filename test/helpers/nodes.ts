@@ -4,6 +4,9 @@ import path from "node:path";
 import readline from "node:readline";
 import { freshDatabaseUrl } from "./server.ts";
 import { services } from "./services.ts";
+import { apiClient, type ApiCall } from "./api.ts";
+
+export { apiClient, type ApiCall };
 
 /**
  * Real Parley nodes: each one its own `node --import tsx server/main.ts` process, as a deployment
@@ -12,13 +15,6 @@ import { services } from "./services.ts";
  */
 
 const root = path.resolve(import.meta.dirname, "../..");
-
-export type ApiCall = (
-  method: string,
-  path: string,
-  body?: unknown,
-  headers?: Record<string, string>,
-) => Promise<{ status: number; body: any; headers: Headers }>;
 
 /** What a suite needs of a node, in this process (test/helpers/server.ts) or in its own. */
 export interface ParleyNode {
@@ -39,29 +35,6 @@ export interface SpawnedNode extends ParleyNode {
   lines: string[];
   /** Resolves when the process has exited. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** fetch with a bearer token and JSON, answering the parsed body (or its text). */
-export function apiClient(url: string, token: string): ApiCall {
-  return async (method, p, body, headers = {}) => {
-    const res = await fetch(url + p, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: res.status, body: parsed, headers: res.headers };
-  };
 }
 
 export interface SpawnOptions {

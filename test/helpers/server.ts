@@ -7,6 +7,7 @@ import pino from "pino";
 import { readConfig } from "../../server/config.ts";
 import { startParley, type Parley } from "../../server/parley.ts";
 import { services } from "./services.ts";
+import { apiClient } from "./api.ts";
 
 export interface TestServer {
   url: string;
@@ -81,25 +82,8 @@ export async function startTestServer(
     publicDir: opts.publicDir,
     now: opts.now,
   });
-  const api: TestServer["api"] = async (method, p, body, headers = {}) => {
-    const res = await fetch(parley.url + p, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: res.status, body: parsed, headers: res.headers };
-  };
+  const api: TestServer["api"] = apiClient(parley.url, token);
+
   return {
     url: parley.url,
     port: parley.port,
