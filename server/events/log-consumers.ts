@@ -5,6 +5,7 @@ import type { Database } from "../store/tables.ts";
 import type { Dialect } from "../store/db.ts";
 import { durableEventTypes, type EventBus } from "./bus.ts";
 import { appendHook, highWaterMark, pruneEvents, readEvents, type LoggedEvent } from "./log.ts";
+import { Sleeper } from "./sleeper.ts";
 
 /** A reader of the log that keeps its own position (docs/events.md). */
 export interface Consumer {
@@ -54,7 +55,7 @@ export class EventLog {
   private stopping = false;
   private started = false;
   private wakeRequested = false;
-  private wakeSleeper: (() => void) | null = null;
+  private readonly sleeper = new Sleeper();
   private loop: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
   private lastMarkAt = 0;
@@ -93,7 +94,7 @@ export class EventLog {
 
   wake(): void {
     this.wakeRequested = true;
-    this.wakeSleeper?.();
+    this.sleeper.wake();
   }
 
   /** Stops after the batch in hand; positions are kept for the next start. */
@@ -136,7 +137,7 @@ export class EventLog {
         if (this.stopping) break;
         this.o.log.error({ err }, "event log: consumer pass failed");
       }
-      if (!more && !this.wakeRequested && !this.stopping) await this.sleep(this.pollMs);
+      if (!more && !this.wakeRequested && !this.stopping) await this.sleeper.sleep(this.pollMs);
     }
   }
 
@@ -200,17 +201,5 @@ export class EventLog {
     this.lastPrune = now;
     const removed = await this.prune(now);
     if (removed > 0) this.o.log.info({ removed }, "event log: pruned events past retention");
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeSleeper = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeSleeper = done;
-    });
   }
 }

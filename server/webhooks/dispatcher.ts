@@ -19,6 +19,7 @@ import {
 import { postWebhook } from "./post-webhook.ts";
 import { signatureHeader } from "./sign-webhook.ts";
 import type { WebhookMetrics } from "./metrics.ts";
+import { Sleeper } from "../events/sleeper.ts";
 
 export interface DispatcherOptions {
   db: Kysely<Database>;
@@ -45,7 +46,7 @@ export interface DispatcherOptions {
 export class Dispatcher {
   private stopping = false;
   private wakeRequested = false;
-  private wakeSleeper: (() => void) | null = null;
+  private readonly sleeper = new Sleeper();
   private loop: Promise<void> | null = null;
   private inflight = new Map<Job, { done: Promise<void>; abort: AbortController }>();
   private lastPrune = 0;
@@ -71,7 +72,7 @@ export class Dispatcher {
 
   wake(): void {
     this.wakeRequested = true;
-    this.wakeSleeper?.();
+    this.sleeper.wake();
   }
 
   /** Stops leasing, lets in-flight deliveries finish for a moment, then gives the rest back. */
@@ -111,20 +112,8 @@ export class Dispatcher {
         if (this.stopping) break;
         this.o.log.error({ err }, "webhook dispatcher: database error");
       }
-      if (!this.wakeRequested && !this.stopping && wait > 0) await this.sleep(wait);
+      if (!this.wakeRequested && !this.stopping && wait > 0) await this.sleeper.sleep(wait);
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeSleeper = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakeSleeper = done;
-    });
   }
 
   private send(job: Job): void {
