@@ -90,4 +90,25 @@ describe.skipIf(!services.chromium)("inbox: the visitor's context, live as they 
     await visitor.goBack();
     await poll(() => current.getAttribute("href")).toBe(`${host.url}/p/shop/pricing`);
   });
+
+  it("shows query strings once an admin allows them in Site settings", async () => {
+    await agent.getByRole("button", { name: "Site settings" }).click();
+    const allow = agent.getByRole("checkbox", { name: /query strings/ });
+    expect(await allow.isChecked()).toBe(false);
+    await allow.check();
+    await agent.getByRole("button", { name: "Save settings" }).click();
+    await agent.getByRole("status").getByText("Saved.").waitFor();
+    expect((await server.api("GET", `/v1/sites/${server.parley.boot.siteId}`)).body.visitorContext).toEqual({
+      queryStrings: true,
+    });
+    await agent.getByRole("button", { name: "Back to inbox" }).click();
+
+    await visitor.evaluate(() => {
+      history.pushState({}, "", "/p/shop/search?q=socks");
+      document.title = "Search";
+    });
+    const panel = agent.getByRole("region", { name: "Visitor", exact: true });
+    const current = panel.locator("dt:text-is('Current page') + dd a");
+    await poll(() => current.getAttribute("href")).toBe(`${host.url}/p/shop/search?q=socks`);
+  });
 });
