@@ -7,6 +7,7 @@ import { TypedMessageInput, type Message } from "./schemas/message.ts";
 import type { Note } from "./schemas/note.ts";
 import type { Agent } from "./schemas/agent.ts";
 import type { PublicSiteConfig } from "./schemas/site.ts";
+import { PageView } from "./schemas/visitor.ts";
 
 /**
  * The widget ↔ relay socket protocol (socket.io namespace `/visitor`), typed once for the
@@ -62,6 +63,9 @@ export type ResyncPayload = z.infer<typeof ResyncPayload>;
 export type TypingPayload = z.infer<typeof TypingPayload>;
 export type ReadPayload = z.infer<typeof ReadPayload>;
 export type GetMessagePayload = z.infer<typeof GetMessagePayload>;
+/** `page`: the page the visitor is on (on connect and on every navigation, throttled); CONTRACT §8. */
+export const PagePayload = PageView;
+export type PagePayload = z.input<typeof PageView>;
 
 /** What a visitor may know about its conversation: never assignee, tags, metadata or notes. */
 export interface VisitorConversation {
@@ -108,6 +112,7 @@ export interface VisitorRequests {
   read: { payload: ReadPayload; result: { conversation: VisitorConversation } };
   identify: { payload: VisitorUser; result: IdentifyResult };
   "message.get": { payload: GetMessagePayload; result: { message: VisitorMessage } };
+  page: { payload: PagePayload; result: object };
 }
 export type VisitorRequest = keyof VisitorRequests;
 

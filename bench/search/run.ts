@@ -216,6 +216,7 @@ async function run(kind: "sqlite" | "postgres"): Promise<string> {
           away_message: null,
           reply_time: "minutes",
           assignment: JSON.stringify({ mode: "manual", maxOpen: 5 }),
+          visitor_context: JSON.stringify({ queryStrings: false }),
           created_at: now,
           updated_at: now,
         })

@@ -6,6 +6,7 @@ import { Composer } from "./Composer.tsx";
 import { uploadAttachment } from "../api/files.ts";
 import { DetailsPanel } from "./DetailsPanel.tsx";
 import { ContactPanel } from "./ContactPanel.tsx";
+import { VisitorPanel } from "./VisitorPanel.tsx";
 import { statusLabels } from "./format.ts";
 import { createSavedReplies, insertable, placeholderValues } from "../state/saved-replies.ts";
 
@@ -139,6 +140,7 @@ export function ConversationPane({
           }}
         >
           <DetailsPanel thread={thread} conversation={c} agents={inbox.agents.value} me={inbox.me} />
+          {c.visitor && <VisitorPanel visitor={c.visitor} />}
           <ContactPanel inbox={inbox} conversation={c} />
         </aside>
       </div>

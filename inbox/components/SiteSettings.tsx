@@ -28,7 +28,8 @@ const parseRanges = (text: string) =>
 
 /**
  * Owners and admins: a site's business hours (time zone, ranges per day, or always open), away
- * message and typical reply time (CONTRACT §8), saved through PATCH /v1/sites/{id}; a refused
+ * message and typical reply time (CONTRACT §8), whether agents see query strings of the visitor's
+ * pages, saved through PATCH /v1/sites/{id}; a refused
  * field is shown with the API's message.
  */
 export function SiteSettings({ api, onClose }: { api: Api; onClose: () => void }) {
@@ -57,6 +58,7 @@ export function SiteSettings({ api, onClose }: { api: Api; onClose: () => void }
         };
     try {
       const saved = await api.send<Site>("PATCH", `/v1/sites/${site.id}`, {
+        visitorContext: { queryStrings: data.get("queryStrings") === "on" },
         businessHours,
         awayMessage: field("awayMessage").trim() || null,
         replyTime: field("replyTime"),
@@ -129,6 +131,10 @@ export function SiteSettings({ api, onClose }: { api: Api; onClose: () => void }
                 <option value={r}>{replyLabels[r]}</option>
               ))}
             </select>
+          </label>
+          <label class="switch">
+            <input type="checkbox" name="queryStrings" defaultChecked={site.visitorContext.queryStrings} />
+            Show agents the query strings of the visitor's pages (off: tokens in URLs never reach the inbox)
           </label>
           <button type="submit" class="primary">
             Save settings

@@ -22,6 +22,7 @@ export function conversation(over: Partial<Conversation> = {}): Conversation {
     closedAt: null,
     lastMessage: null,
     readUpTo: { contact: 0, agent: 0 },
+    visitor: null,
     ...over,
   };
 }

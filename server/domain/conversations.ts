@@ -11,6 +11,7 @@ import { json, write, type Ctx, type Db, type Emit, type Principal, type Trx } f
 import { authorize, siteScopeOf, type Action } from "./permissions.ts";
 import { newId } from "./secrets.ts";
 import { closed, invalid, notFound, ParleyError } from "./errors.ts";
+import { visitorContextOf } from "./visitor-pages.ts";
 import { conversationView, conversationViews, messageView } from "./views.ts";
 import { resolveSiteId } from "./sites.ts";
 import { upsertContact, normalisePhone } from "./contacts.ts";
@@ -155,6 +156,7 @@ export async function insertConversation(
     updated_at: now,
     first_response_at: null,
     closed_at: null,
+    visitor_context: opts.visitorId ? await visitorContextOf(trx, opts.visitorId) : null,
   };
   await trx.insertInto("conversations").values(row).execute();
   const tags = [...new Set(body.tags ?? [])];

@@ -29,6 +29,7 @@ export async function createSite(
     away_message: input.awayMessage ?? null,
     reply_time: input.replyTime ?? "minutes",
     assignment: json.stringify(input.assignment ?? { mode: "manual", maxOpen: 5 }),
+    visitor_context: json.stringify(input.visitorContext ?? { queryStrings: false }),
     created_at: now,
     updated_at: now,
   };
@@ -78,6 +79,7 @@ export async function updateSite(ctx: Ctx, p: Principal, id: string, patch: Site
     away_message: patch.awayMessage !== undefined ? patch.awayMessage : row.away_message,
     reply_time: patch.replyTime ?? row.reply_time,
     assignment: patch.assignment !== undefined ? json.stringify(patch.assignment) : row.assignment,
+    visitor_context: patch.visitorContext !== undefined ? json.stringify(patch.visitorContext) : row.visitor_context,
     updated_at: ctx.now(),
   };
   await write(ctx, async (trx, emit) => {
@@ -94,6 +96,7 @@ export async function updateSite(ctx: Ctx, p: Principal, id: string, patch: Site
         away_message: next.away_message,
         reply_time: next.reply_time,
         assignment: next.assignment,
+        visitor_context: next.visitor_context,
         updated_at: next.updated_at,
       })
       .where("id", "=", id)

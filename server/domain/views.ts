@@ -10,9 +10,12 @@ import type {
   Availability,
   BusinessHours,
   ReplyTime,
+  VisitorContext,
+  VisitorContextRules,
 } from "../../shared/schemas/index.ts";
 import type { AgentRow, ContactRow, ConversationRow, MessageRow, SiteRow, TokenRow } from "../store/tables.ts";
 import { json, type Db } from "./context.ts";
+import { emptyContext } from "./visitor-context.ts";
 
 /** Row → API object. The only place that knows both shapes. */
 export function messageView(row: MessageRow): Message {
@@ -54,6 +57,7 @@ export function siteView(row: SiteRow): Site {
     awayMessage: row.away_message,
     replyTime: row.reply_time as ReplyTime,
     assignment: json.parse<Assignment>(row.assignment, { mode: "manual", maxOpen: 5 }),
+    visitorContext: json.parse<VisitorContextRules>(row.visitor_context, { queryStrings: false }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -136,6 +140,7 @@ export async function conversationViews(
       closedAt: row.closed_at,
       lastMessage: last ? messageView(last) : null,
       readUpTo: { contact: Number(row.read_contact), agent: Number(row.read_agent) },
+      visitor: row.channel === "widget" ? json.parse<VisitorContext>(row.visitor_context, emptyContext()) : null,
     };
   });
 }

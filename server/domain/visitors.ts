@@ -37,6 +37,7 @@ async function issueVisitor(ctx: Ctx, siteId: string): Promise<{ visitor: Visito
     contact_id: null,
     created_at: now,
     last_seen_at: now,
+    context: null,
   };
   await write(ctx, (trx) => trx.insertInto("visitors").values(visitor).execute());
   return { visitor, token };

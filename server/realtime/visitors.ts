@@ -3,6 +3,7 @@ import type { z } from "zod";
 import {
   GetMessagePayload,
   HandshakeAuth,
+  PagePayload,
   ReadPayload,
   ResyncPayload,
   SendPayload,
@@ -25,6 +26,7 @@ import { embeddedSite } from "../domain/sites.ts";
 import { liveSiteConfig } from "../domain/availability.ts";
 import { conversationRow, markRead, setTyping } from "../domain/conversations.ts";
 import * as visitors from "../domain/visitors.ts";
+import { recordPageView } from "../domain/visitor-pages.ts";
 import { consume } from "../limits/limiters.ts";
 import type { RealtimeDeps } from "./index.ts";
 
@@ -157,6 +159,16 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
     handle(GetMessagePayload, async ({ messageId }) => ({
       message: await visitors.visitorMessage(ctx, principal(), messageId),
     })),
+  );
+
+  socket.on(
+    "page",
+    handle(PagePayload, async (view) => {
+      await limit();
+      const { id, site_id } = socket.data.visitor;
+      await recordPageView(ctx, { id, siteId: site_id }, view, socket.handshake.headers["user-agent"]);
+      return {};
+    }),
   );
 
   socket.on(

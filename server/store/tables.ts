@@ -20,6 +20,7 @@ export interface SitesTable {
   away_message: string | null;
   reply_time: string;
   assignment: string; // JSON Assignment
+  visitor_context: string; // JSON VisitorContextRules
   created_at: string;
   updated_at: string;
 }
@@ -73,6 +74,8 @@ export interface VisitorsTable {
   contact_id: string | null;
   created_at: string;
   last_seen_at: string;
+  /** JSON VisitorContext: where the visitor is now, null until the widget reports a page. */
+  context: string | null;
 }
 
 export interface ConversationsTable {
@@ -97,6 +100,8 @@ export interface ConversationsTable {
   updated_at: string;
   first_response_at: string | null;
   closed_at: string | null;
+  /** JSON VisitorContext of a widget conversation, kept current while the visitor browses. */
+  visitor_context: string | null;
 }
 
 export interface ConversationTagsTable {

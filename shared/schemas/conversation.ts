@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Metadata, Timestamp, UniqueId, idOf, line, queryInt, text } from "./common.ts";
 import { ContactInput, ContactRef } from "./contact.ts";
 import { Message, MessageInput, senderTypes } from "./message.ts";
+import { VisitorContext } from "./visitor.ts";
 
 export const statuses = ["open", "waiting", "solved", "closed"] as const;
 export const priorities = ["low", "normal", "high", "urgent"] as const;
@@ -34,6 +35,9 @@ export const Conversation = z
     closedAt: Timestamp.nullable(),
     lastMessage: Message.nullable(),
     readUpTo: z.object({ contact: z.number().int(), agent: z.number().int() }),
+    visitor: VisitorContext.nullable().meta({
+      description: "Where the visitor is and what they browse with (widget conversations); null from the API",
+    }),
   })
   .meta({ id: "Conversation" });
 export type Conversation = z.infer<typeof Conversation>;

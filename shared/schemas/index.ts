@@ -10,3 +10,4 @@ export * from "./canned.ts";
 export * from "./note.ts";
 export * from "./search.ts";
 export * from "./availability.ts";
+export * from "./visitor.ts";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { HexColor, Timestamp, line, text } from "./common.ts";
 import { Assignment, BusinessHours, ReplyTime } from "./availability.ts";
+import { VisitorContextRules } from "./visitor.ts";
 
 const CssLength = z.union([
   z.number().min(-10_000).max(10_000),
@@ -44,6 +45,7 @@ export const Site = z
       .meta({ description: "Shown to visitors after their first message while the team is away" }),
     replyTime: ReplyTime,
     assignment: Assignment,
+    visitorContext: VisitorContextRules,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -64,6 +66,7 @@ export const SiteInput = z
     awayMessage: text(1000).nullable().optional(),
     replyTime: ReplyTime.optional(),
     assignment: Assignment.optional(),
+    visitorContext: VisitorContextRules.optional(),
   })
   .strict()
   .meta({ id: "SiteInput" });

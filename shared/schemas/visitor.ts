@@ -34,3 +34,14 @@ export const PageView = z
   })
   .strict();
 export type PageView = z.infer<typeof PageView>;
+
+/** A site's rule for the visitor's context (`PATCH /v1/sites/{id}` `visitorContext`). */
+export const VisitorContextRules = z
+  .object({
+    queryStrings: z.boolean().meta({
+      description: "Keep ?query and #fragment of page URLs and the referrer (off: tokens in URLs never reach agents)",
+    }),
+  })
+  .strict()
+  .meta({ id: "VisitorContextRules" });
+export type VisitorContextRules = z.infer<typeof VisitorContextRules>;

@@ -5,6 +5,7 @@ import { createSender, Outbox, unsentState } from "./outbox.ts";
 import { createConnection } from "./connection.ts";
 import { createSync } from "./sync.ts";
 import { createTyping } from "./typing.ts";
+import { createPageReporter } from "./page.ts";
 import { UploadError, uploadFile } from "./upload.ts";
 
 export type { Session, SessionOptions, ViewMessage, VisitorUser, ConnectionState } from "./types.ts";
@@ -24,12 +25,14 @@ export function createSession(opts: SessionOptions): Session {
     afterWelcome() {
       sync.caughtUp();
       void sender.flush();
+      page.report();
     },
     onOffline: () => typing.show(null),
   });
   const typing = createTyping(link, () => sync.conversationId.value);
   const sync = createSync(link, store, typing, unsent);
   const sender = createSender(link, sync, outbox, unsent, opts.siteKey);
+  const page = createPageReporter(link);
 
   const onStorage = (e: StorageEvent) => {
     if (e.key === store.keys.outbox) sender.refresh();
@@ -75,6 +78,7 @@ export function createSession(opts: SessionOptions): Session {
     },
     shutdown() {
       typing.stop();
+      page.stop();
       link.close();
       link.user = undefined;
       store.clear();
