@@ -20,6 +20,7 @@ import type { ExpressionBuilder, Expression, SqlBool } from "kysely";
 import type { ConversationRow, Database } from "../store/tables.ts";
 import { reindexConversations } from "../store/search-sources.ts";
 import { zodDetails } from "./validation.ts";
+import { stopWaiting, waitAgain } from "./assignment.ts";
 
 /**
  * The conversation row if this principal may do `action` to it; 404 for another site's or
@@ -363,6 +364,7 @@ export async function patchConversation(
     if (patch.summary !== undefined) set.summary = patch.summary;
     if (patch.queue !== undefined) set.queue = patch.queue;
     if (patch.assignee !== undefined) set.assignee = patch.assignee;
+    if (patch.assignee) await stopWaiting(trx, id);
     if (patch.metadata !== undefined)
       set.metadata = json.stringify({ ...json.parse(row.metadata, {}), ...patch.metadata });
     return saveChanges(ctx, trx, emit, row, set);
@@ -374,7 +376,9 @@ export async function routeConversation(ctx: Ctx, p: Principal, id: string): Pro
   return write(ctx, async (trx, emit) => {
     const row = await lockConversation(ctx, trx, p, id, "conversation.update");
     if (row.status === "closed") throw closed();
-    return saveChanges(ctx, trx, emit, row, { assignee: null, status: "open" });
+    const routed = await saveChanges(ctx, trx, emit, row, { assignee: null, status: "open" });
+    const assignee = await waitAgain(ctx, trx, emit, row);
+    return assignee ? conversationView(trx, await lockConversation(ctx, trx, p, id, "conversation.update")) : routed;
   });
 }
 
