@@ -56,7 +56,7 @@ export function attachAssigner(deps: RealtimeDeps): { close(): void; idle(): Pro
       unsubscribe();
     },
     idle: async () => {
-      for (let last: Promise<void> | null = null; last !== chain; ) await (last = chain);
+      for (let last: Promise<void> | null = null; last !== chain;) await (last = chain);
     },
   };
 }

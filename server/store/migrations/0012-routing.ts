@@ -8,9 +8,7 @@ export const routing: Migration = {
   async up(db: Kysely<any>) {
     await db.schema
       .createTable("waiting_conversations")
-      .addColumn("conversation_id", "text", (c) =>
-        c.primaryKey().references("conversations.id").onDelete("cascade"),
-      )
+      .addColumn("conversation_id", "text", (c) => c.primaryKey().references("conversations.id").onDelete("cascade"))
       .addColumn("site_id", "text", (c) => c.notNull())
       .addColumn("since", "text", (c) => c.notNull())
       .execute();
