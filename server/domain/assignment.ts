@@ -3,7 +3,7 @@
  * `waiting_conversations`) from its first visitor message, or from `route`, until an agent takes
  * it; `routeWaiting` hands a site's waiting conversations out, oldest first, to the agents
  * `pickAssignee` chooses. It runs inside a write's transaction under the site row's lock
- * (PostgreSQL: SELECT … FOR UPDATE; SQLite has one writer), so that two nodes never decide for
+ * (PostgreSQL: SELECT … FOR NO KEY UPDATE; SQLite has one writer), so that two nodes never decide for
  * one site at once: open counts are read under the lock, no agent goes past `maxOpen`, and a
  * conversation is given once. Idempotent: a run with nothing to do changes nothing.
  */
@@ -56,10 +56,14 @@ export async function stopWaiting(trx: Trx, conversationId: string): Promise<voi
   await trx.deleteFrom("waiting_conversations").where("conversation_id", "=", conversationId).execute();
 }
 
-/** The site's row, locked until the transaction ends (PostgreSQL; SQLite has one writer). */
+/**
+ * The site's row, locked until the transaction ends (PostgreSQL; SQLite has one writer). FOR NO
+ * KEY UPDATE, not FOR UPDATE: inserting a conversation takes KEY SHARE on its site (the foreign
+ * key), which FOR UPDATE would wait for, and two starting visitors would deadlock.
+ */
 async function lockSite(ctx: Ctx, trx: Trx, siteId: string): Promise<SiteRow | undefined> {
   let q = trx.selectFrom("sites").selectAll().where("id", "=", siteId);
-  if (ctx.dialect === "postgres") q = q.forUpdate();
+  if (ctx.dialect === "postgres") q = q.forNoKeyUpdate();
   return q.executeTakeFirst();
 }
 
