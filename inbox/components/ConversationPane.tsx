@@ -8,6 +8,7 @@ import { DetailsPanel } from "./DetailsPanel.tsx";
 import { ContactPanel } from "./ContactPanel.tsx";
 import { statusLabels } from "./format.ts";
 import { createSavedReplies, insertable, placeholderValues } from "../state/saved-replies.ts";
+import { unassignedReason } from "../state/routing.ts";
 
 function TypingIndicator({ thread }: { thread: Thread }) {
   const name = thread.contactTyping.value;
@@ -138,7 +139,13 @@ export function ConversationPane({
             if (e.key === "Escape" && detailsOpen) setDetailsOpen(false);
           }}
         >
-          <DetailsPanel thread={thread} conversation={c} agents={inbox.agents.value} me={inbox.me} />
+          <DetailsPanel
+            thread={thread}
+            conversation={c}
+            agents={inbox.agents.value}
+            me={inbox.me}
+            waiting={unassignedReason(c, inbox.agents.value, inbox.assignments.value)}
+          />
           <ContactPanel inbox={inbox} conversation={c} />
         </aside>
       </div>

@@ -167,7 +167,12 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
           <nav class="sidebar" aria-label="Conversations">
             <SearchBox api={api} />
             <ListFilters list={inbox.list} />
-            <ConversationList list={inbox.list} selectedId={selectedId} agents={inbox.agents.value} />
+            <ConversationList
+              list={inbox.list}
+              selectedId={selectedId}
+              agents={inbox.agents.value}
+              assignments={inbox.assignments.value}
+            />
           </nav>
           <section class="pane" aria-label="Conversation">
             {thread ? (
