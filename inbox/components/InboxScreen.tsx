@@ -157,7 +157,15 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
         </button>
       </header>
       {/* One main landmark holds list and conversation, so that a narrow screen showing only the list still has one. */}
-      {settingsOpen && !settings && <SiteSettings api={api} onClose={() => setSettingsOpen(false)} />}
+      {settingsOpen && !settings && (
+        <SiteSettings
+          api={api}
+          onClose={() => {
+            setSettingsOpen(false);
+            void inbox.loadAssignments();
+          }}
+        />
+      )}
       {settings ? (
         <main class="settings-main">
           <SavedRepliesSettings api={api} me={me} />

@@ -28,7 +28,7 @@ const parseRanges = (text: string) =>
 
 /**
  * Owners and admins: a site's business hours (time zone, ranges per day, or always open), away
- * message and typical reply time (CONTRACT §8), saved through PATCH /v1/sites/{id}; a refused
+ * message, typical reply time and assignment rule (CONTRACT §8), saved through PATCH /v1/sites/{id}; a refused
  * field is shown with the API's message.
  */
 export function SiteSettings({ api, onClose }: { api: Api; onClose: () => void }) {
@@ -60,6 +60,7 @@ export function SiteSettings({ api, onClose }: { api: Api; onClose: () => void }
         businessHours,
         awayMessage: field("awayMessage").trim() || null,
         replyTime: field("replyTime"),
+        assignment: { mode: field("assignmentMode"), maxOpen: Number(field("maxOpen")) },
       });
       setSite(saved);
       setSites(sites.map((s) => (s.id === saved.id ? saved : s)));
@@ -130,6 +131,20 @@ export function SiteSettings({ api, onClose }: { api: Api; onClose: () => void }
               ))}
             </select>
           </label>
+          <fieldset>
+            <legend>Assignment</legend>
+            <label class="field">
+              <span>New conversations</span>
+              <select name="assignmentMode" defaultValue={site.assignment.mode}>
+                <option value="manual">Assigned by hand</option>
+                <option value="round_robin">Round-robin to online agents</option>
+              </select>
+            </label>
+            <label class="field">
+              <span>Most open conversations per agent</span>
+              <input name="maxOpen" type="number" min={1} max={1000} defaultValue={String(site.assignment.maxOpen)} />
+            </label>
+          </fieldset>
           <button type="submit" class="primary">
             Save settings
           </button>

@@ -206,6 +206,7 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
     list,
     agents,
     assignments,
+    loadAssignments,
     thread,
     mentions,
     dismissMention,
