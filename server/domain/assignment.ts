@@ -51,7 +51,7 @@ export async function waitAgain(ctx: Ctx, trx: Trx, emit: Emit, row: Conversatio
   return startWaiting(ctx, trx, emit, { ...row, assignee: null, status: "open" });
 }
 
-/** Someone took the conversation by hand: it waits no longer. */
+/** Someone took the conversation by hand, or it was solved or closed: it waits no longer. */
 export async function stopWaiting(trx: Trx, conversationId: string): Promise<void> {
   await trx.deleteFrom("waiting_conversations").where("conversation_id", "=", conversationId).execute();
 }
@@ -100,6 +100,9 @@ export async function candidatesFor(ctx: Ctx, trx: Trx, siteId: string): Promise
  */
 export async function routeWaitingIn(ctx: Ctx, trx: Trx, emit: Emit, siteId: string): Promise<Map<string, string>> {
   const assigned = new Map<string, string>();
+  // A manual site takes no lock: its visitors' first messages do not take turns.
+  const rule = await trx.selectFrom("sites").select("assignment").where("id", "=", siteId).executeTakeFirst();
+  if (!rule || assignmentOf(rule).mode !== "round_robin") return assigned;
   const site = await lockSite(ctx, trx, siteId);
   if (!site) return assigned;
   const { mode, maxOpen } = assignmentOf(site);
@@ -170,8 +173,12 @@ export async function routeWaiting(ctx: Ctx, siteId: string): Promise<number> {
   return (await write(ctx, (trx, emit) => routeWaitingIn(ctx, trx, emit, siteId))).size;
 }
 
-/** Every round-robin site with conversations waiting. */
+/** Every round-robin site with conversations waiting (a manual site's wait until it switches). */
 export async function sitesWithWaiting(ctx: Ctx): Promise<string[]> {
-  const rows = await ctx.db.selectFrom("waiting_conversations").select("site_id").distinct().execute();
-  return rows.map((r) => r.site_id);
+  const rows = await ctx.db
+    .selectFrom("sites")
+    .select(["id", "assignment"])
+    .where("id", "in", (eb) => eb.selectFrom("waiting_conversations").select("site_id"))
+    .execute();
+  return rows.filter((r) => assignmentOf(r).mode === "round_robin").map((r) => r.id);
 }

@@ -364,7 +364,8 @@ export async function patchConversation(
     if (patch.summary !== undefined) set.summary = patch.summary;
     if (patch.queue !== undefined) set.queue = patch.queue;
     if (patch.assignee !== undefined) set.assignee = patch.assignee;
-    if (patch.assignee) await stopWaiting(trx, id);
+    // Taken by hand, solved or closed: it waits no longer (a visitor writing again makes it wait anew).
+    if (patch.assignee || patch.status === "solved" || patch.status === "closed") await stopWaiting(trx, id);
     if (patch.metadata !== undefined)
       set.metadata = json.stringify({ ...json.parse(row.metadata, {}), ...patch.metadata });
     return saveChanges(ctx, trx, emit, row, set);
