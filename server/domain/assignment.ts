@@ -143,7 +143,10 @@ async function assign(ctx: Ctx, trx: Trx, emit: Emit, row: ConversationRow, agen
     .updateTable("conversations")
     .set({ assignee: agentId, updated_at: now })
     .where("id", "=", row.id)
+    // Read again after any concurrent writer to the row committed (PostgreSQL): assigned or solved
+    // by hand meanwhile, it is not given.
     .where("assignee", "is", null)
+    .where("status", "in", OPEN_STATUSES)
     .executeTakeFirst();
   await trx.deleteFrom("waiting_conversations").where("conversation_id", "=", row.id).execute();
   if (Number(done.numUpdatedRows) === 0) return false;
