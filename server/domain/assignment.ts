@@ -18,7 +18,7 @@ import type { ConversationRow, SiteRow } from "../store/tables.ts";
 
 /** The statuses that count towards an agent's open conversations (and that may wait). */
 const OPEN_STATUSES = ["open", "waiting"];
-/** How many waiting conversations one run looks at (the oldest). */
+/** How many waiting conversations one query reads (the line is read in pages, oldest first). */
 const BATCH = 200;
 
 export function assignmentOf(site: Pick<SiteRow, "assignment">): Assignment {
@@ -107,31 +107,50 @@ export async function routeWaitingIn(ctx: Ctx, trx: Trx, emit: Emit, siteId: str
   if (!site) return assigned;
   const { mode, maxOpen } = assignmentOf(site);
   if (mode !== "round_robin") return assigned;
-  const waiting = await trx
-    .selectFrom("waiting_conversations")
-    .innerJoin("conversations", "conversations.id", "waiting_conversations.conversation_id")
-    .selectAll("conversations")
-    .where("waiting_conversations.site_id", "=", siteId)
-    .orderBy("waiting_conversations.since")
-    .orderBy("waiting_conversations.conversation_id")
-    .limit(BATCH)
-    .execute();
-  if (waiting.length === 0) return assigned;
-  const candidates = await candidatesFor(ctx, trx, siteId);
-  for (const row of waiting) {
-    // Someone assigned it by hand, or it was solved or closed meanwhile: it waits no longer.
-    if (row.assignee !== null || !OPEN_STATUSES.includes(row.status)) {
-      await trx.deleteFrom("waiting_conversations").where("conversation_id", "=", row.id).execute();
-      continue;
+  let candidates: Candidate[] = [];
+  let read = false;
+  const hasRoom = () => candidates.some((c) => c.online && c.open < maxOpen);
+  // Pages through the line, oldest first, while anyone online has room.
+  for (let after: { since: string; id: string } | null = null; ;) {
+    let page = trx
+      .selectFrom("waiting_conversations")
+      .innerJoin("conversations", "conversations.id", "waiting_conversations.conversation_id")
+      .selectAll("conversations")
+      .select("waiting_conversations.since as waiting_since")
+      .where("waiting_conversations.site_id", "=", siteId);
+    if (after) {
+      const { since, id } = after;
+      page = page.where((eb) =>
+        eb.or([
+          eb("waiting_conversations.since", ">", since),
+          eb.and([eb("waiting_conversations.since", "=", since), eb("waiting_conversations.conversation_id", ">", id)]),
+        ]),
+      );
     }
-    const agentId = pickAssignee(candidates, row.queue, maxOpen);
-    if (!agentId) continue;
-    if (!(await assign(ctx, trx, emit, row, agentId))) continue;
-    const taker = candidates.find((c) => c.id === agentId)!;
-    taker.open += 1;
-    taker.lastAssignedAt = ctx.now();
-    assigned.set(row.id, agentId);
-    if (!candidates.some((c) => c.online && c.open < maxOpen)) break;
+    const waiting = await page
+      .orderBy("waiting_conversations.since")
+      .orderBy("waiting_conversations.conversation_id")
+      .limit(BATCH)
+      .execute();
+    if (waiting.length === 0) break;
+    if (!read) [candidates, read] = [await candidatesFor(ctx, trx, siteId), true];
+    if (!hasRoom()) break;
+    for (const { waiting_since: _since, ...row } of waiting) {
+      // Someone assigned it by hand, or it was solved or closed meanwhile: it waits no longer.
+      if (row.assignee !== null || !OPEN_STATUSES.includes(row.status)) {
+        await trx.deleteFrom("waiting_conversations").where("conversation_id", "=", row.id).execute();
+        continue;
+      }
+      const agentId = pickAssignee(candidates, row.queue, maxOpen);
+      if (!agentId || !(await assign(ctx, trx, emit, row, agentId))) continue;
+      const taker = candidates.find((c) => c.id === agentId)!;
+      taker.open += 1;
+      taker.lastAssignedAt = ctx.now();
+      assigned.set(row.id, agentId);
+      if (!hasRoom()) return assigned;
+    }
+    const last = waiting[waiting.length - 1]!;
+    after = { since: last.waiting_since, id: last.id };
   }
   return assigned;
 }

@@ -98,6 +98,8 @@ describe.each(databases())("round-robin assignment on $name", ({ name, available
       const support = await visitorStarts(s, siteId, "x1", "support");
       expect(none.assignee).toBeNull();
       expect(support.assignee).toBeNull();
+      // Those two waiting do not hold up a younger conversation someone can take.
+      expect((await visitorStarts(s, siteId, "b3", "billing")).assignee).toBe(billing.id);
       // An agent who takes all comes online: both waiting ones go to it, oldest first.
       const watching = sockets[0]!;
       const noneTaken = assignment(watching, none.id);
