@@ -6,10 +6,22 @@ import { unreadCount } from "../state/filters.ts";
 import { conversationName } from "../state/inbox.ts";
 import { hashFor } from "../state/route.ts";
 import { shortWhen, statusLabels } from "./format.ts";
+import { unassignedReason, type Assignments } from "../state/routing.ts";
 
-function Row({ c, selected, agents }: { c: Conversation; selected: boolean; agents: Agent[] }) {
+function Row({
+  c,
+  selected,
+  agents,
+  assignments,
+}: {
+  c: Conversation;
+  selected: boolean;
+  agents: Agent[];
+  assignments: Assignments;
+}) {
   const unread = unreadCount(c);
   const assignee = c.assignee ? (agents.find((a) => a.id === c.assignee)?.name ?? "Assigned") : null;
+  const waiting = unassignedReason(c, agents, assignments);
   const last = c.lastMessage;
   const who = !last || last.sender.type === "contact" ? "" : `${last.sender.name || "Agent"}: `;
   const preview = last ? who + messagePreview(last) : "No messages yet";
@@ -33,6 +45,12 @@ function Row({ c, selected, agents }: { c: Conversation; selected: boolean; agen
           {c.priority !== "normal" && <span class={`chip priority-${c.priority}`}>{c.priority}</span>}
           {assignee && <span class="chip">{assignee}</span>}
           {c.queue && <span class="chip">{c.queue}</span>}
+          {waiting && (
+            <span class="chip unassigned-reason" title="Why round-robin has not assigned it">
+              <span class="sr-only">Unassigned: </span>
+              {waiting}
+            </span>
+          )}
           {c.tags.slice(0, 3).map((t) => (
             <span class="chip tag">#{t}</span>
           ))}
@@ -53,10 +71,12 @@ export function ConversationList({
   list,
   selectedId,
   agents,
+  assignments,
 }: {
   list: ListStore;
   selectedId: string | null;
   agents: Agent[];
+  assignments: Assignments;
 }) {
   const sentinel = useRef<HTMLLIElement>(null);
   useEffect(() => {
@@ -82,7 +102,7 @@ export function ConversationList({
       )}
       <ul class="conv-list" aria-label="Conversation list" aria-busy={list.loading.value ? "true" : undefined}>
         {items.map((c) => (
-          <Row key={c.id} c={c} selected={c.id === selectedId} agents={agents} />
+          <Row key={c.id} c={c} selected={c.id === selectedId} agents={agents} assignments={assignments} />
         ))}
         {list.hasMore.value && (
           <li ref={sentinel} class="conv-more">

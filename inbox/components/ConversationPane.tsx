@@ -9,6 +9,7 @@ import { ContactPanel } from "./ContactPanel.tsx";
 import { VisitorPanel } from "./VisitorPanel.tsx";
 import { statusLabels } from "./format.ts";
 import { createSavedReplies, insertable, placeholderValues } from "../state/saved-replies.ts";
+import { unassignedReason } from "../state/routing.ts";
 
 function TypingIndicator({ thread }: { thread: Thread }) {
   const name = thread.contactTyping.value;
@@ -139,7 +140,13 @@ export function ConversationPane({
             if (e.key === "Escape" && detailsOpen) setDetailsOpen(false);
           }}
         >
-          <DetailsPanel thread={thread} conversation={c} agents={inbox.agents.value} me={inbox.me} />
+          <DetailsPanel
+            thread={thread}
+            conversation={c}
+            agents={inbox.agents.value}
+            me={inbox.me}
+            waiting={unassignedReason(c, inbox.agents.value, inbox.assignments.value)}
+          />
           {c.visitor && <VisitorPanel visitor={c.visitor} />}
           <ContactPanel inbox={inbox} conversation={c} />
         </aside>

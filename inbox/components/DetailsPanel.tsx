@@ -9,11 +9,14 @@ export function DetailsPanel({
   conversation: c,
   agents,
   me,
+  waiting = null,
 }: {
   thread: Thread;
   conversation: Conversation;
   agents: Agent[];
   me: Agent;
+  /** Why round-robin has not assigned it (null: nothing to explain). */
+  waiting?: string | null;
 }) {
   const [error, setError] = useState<string | null>(null);
   const [tag, setTag] = useState("");
@@ -70,6 +73,11 @@ export function DetailsPanel({
               ))}
           </select>
         </label>
+        {waiting && (
+          <p class="unassigned-reason" role="status">
+            Unassigned: {waiting}
+          </p>
+        )}
         <ul class="team" aria-label="Team availability">
           {agents
             .filter((a) => a.active)

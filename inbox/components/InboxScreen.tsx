@@ -157,7 +157,15 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
         </button>
       </header>
       {/* One main landmark holds list and conversation, so that a narrow screen showing only the list still has one. */}
-      {settingsOpen && !settings && <SiteSettings api={api} onClose={() => setSettingsOpen(false)} />}
+      {settingsOpen && !settings && (
+        <SiteSettings
+          api={api}
+          onClose={() => {
+            setSettingsOpen(false);
+            void inbox.loadAssignments();
+          }}
+        />
+      )}
       {settings ? (
         <main class="settings-main">
           <SavedRepliesSettings api={api} me={me} />
@@ -167,7 +175,12 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
           <nav class="sidebar" aria-label="Conversations">
             <SearchBox api={api} />
             <ListFilters list={inbox.list} />
-            <ConversationList list={inbox.list} selectedId={selectedId} agents={inbox.agents.value} />
+            <ConversationList
+              list={inbox.list}
+              selectedId={selectedId}
+              agents={inbox.agents.value}
+              assignments={inbox.assignments.value}
+            />
           </nav>
           <section class="pane" aria-label="Conversation">
             {thread ? (

@@ -28,8 +28,8 @@ const parseRanges = (text: string) =>
 
 /**
  * Owners and admins: a site's business hours (time zone, ranges per day, or always open), away
- * message and typical reply time (CONTRACT §8), whether agents see query strings of the visitor's
- * pages, saved through PATCH /v1/sites/{id}; a refused
+ * message, typical reply time and assignment rule (CONTRACT §8), whether agents see query strings
+ * of the visitor's pages, saved through PATCH /v1/sites/{id}; a refused
  * field is shown with the API's message.
  */
 export function SiteSettings({ api, onClose }: { api: Api; onClose: () => void }) {
@@ -62,6 +62,7 @@ export function SiteSettings({ api, onClose }: { api: Api; onClose: () => void }
         businessHours,
         awayMessage: field("awayMessage").trim() || null,
         replyTime: field("replyTime"),
+        assignment: { mode: field("assignmentMode"), maxOpen: Number(field("maxOpen")) },
       });
       setSite(saved);
       setSites(sites.map((s) => (s.id === saved.id ? saved : s)));
@@ -136,6 +137,20 @@ export function SiteSettings({ api, onClose }: { api: Api; onClose: () => void }
             <input type="checkbox" name="queryStrings" defaultChecked={site.visitorContext.queryStrings} />
             Show agents the query strings of the visitor's pages (off: tokens in URLs never reach the inbox)
           </label>
+          <fieldset>
+            <legend>Assignment</legend>
+            <label class="field">
+              <span>New conversations</span>
+              <select name="assignmentMode" defaultValue={site.assignment.mode}>
+                <option value="manual">Assigned by hand</option>
+                <option value="round_robin">Round-robin to online agents</option>
+              </select>
+            </label>
+            <label class="field">
+              <span>Most open conversations per agent</span>
+              <input name="maxOpen" type="number" min={1} max={1000} defaultValue={String(site.assignment.maxOpen)} />
+            </label>
+          </fieldset>
           <button type="submit" class="primary">
             Save settings
           </button>

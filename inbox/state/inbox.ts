@@ -1,12 +1,13 @@
 import { signal } from "@preact/signals";
 import type { AgentEventHandlers } from "../../shared/protocol.ts";
-import type { Agent, Conversation, Message, Note } from "../../shared/schemas/index.ts";
+import type { Agent, Conversation, Message, Note, Site } from "../../shared/schemas/index.ts";
 import { messagePreview } from "../../widget/app/messages/index.ts";
 import type { Api } from "../api/client.ts";
 import type { Live } from "../api/live.ts";
 import { contactRef, createConversationList } from "./conversation-list.ts";
 import { createThread, type Thread } from "./thread.ts";
 import type { Alert } from "./notifier.ts";
+import { assignmentsOf, type Assignments } from "./routing.ts";
 
 /**
  * A conversation's name in lists, titles and alerts. An anonymous visitor gets a short tag from
@@ -44,6 +45,8 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
   /** The signed-in agent as the relay last told it (its availability changes live). */
   const self = signal<Agent>(me);
   const thread = signal<Thread | null>(null);
+  /** Each site's assignment rule: the list says why a round-robin conversation waits. */
+  const assignments = signal<Assignments>({});
 
   function open(id: string | null): void {
     if (thread.value?.id === id) return;
@@ -168,6 +171,14 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
     }
   }
 
+  async function loadAssignments(): Promise<void> {
+    try {
+      assignments.value = assignmentsOf((await api.get<{ items: Site[] }>("/v1/sites")).items);
+    } catch {
+      // No reasons shown beside unassigned conversations; everything else works.
+    }
+  }
+
   /** Read state reported for the open conversation also clears its unread count in the list. */
   async function reportRead(): Promise<void> {
     const t = thread.value;
@@ -185,8 +196,25 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
 
   void list.reload();
   void loadAgents();
+  void loadAssignments();
 
-  return { me, self, api, live, list, agents, thread, mentions, dismissMention, open, reportRead, setAway, dispose };
+  return {
+    me,
+    self,
+    api,
+    live,
+    list,
+    agents,
+    assignments,
+    loadAssignments,
+    thread,
+    mentions,
+    dismissMention,
+    open,
+    reportRead,
+    setAway,
+    dispose,
+  };
 }
 
 export type Inbox = ReturnType<typeof createInbox>;

@@ -21,6 +21,7 @@ import type { ExpressionBuilder, Expression, SqlBool } from "kysely";
 import type { ConversationRow, Database } from "../store/tables.ts";
 import { reindexConversations } from "../store/search-sources.ts";
 import { zodDetails } from "./validation.ts";
+import { stopWaiting, waitAgain } from "./assignment.ts";
 
 /**
  * The conversation row if this principal may do `action` to it; 404 for another site's or
@@ -365,6 +366,8 @@ export async function patchConversation(
     if (patch.summary !== undefined) set.summary = patch.summary;
     if (patch.queue !== undefined) set.queue = patch.queue;
     if (patch.assignee !== undefined) set.assignee = patch.assignee;
+    // Taken by hand, solved or closed: it waits no longer (a visitor writing again makes it wait anew).
+    if (patch.assignee || patch.status === "solved" || patch.status === "closed") await stopWaiting(trx, id);
     if (patch.metadata !== undefined)
       set.metadata = json.stringify({ ...json.parse(row.metadata, {}), ...patch.metadata });
     return saveChanges(ctx, trx, emit, row, set);
@@ -376,7 +379,9 @@ export async function routeConversation(ctx: Ctx, p: Principal, id: string): Pro
   return write(ctx, async (trx, emit) => {
     const row = await lockConversation(ctx, trx, p, id, "conversation.update");
     if (row.status === "closed") throw closed();
-    return saveChanges(ctx, trx, emit, row, { assignee: null, status: "open" });
+    const routed = await saveChanges(ctx, trx, emit, row, { assignee: null, status: "open" });
+    const assignee = await waitAgain(ctx, trx, emit, row);
+    return assignee ? conversationView(trx, await lockConversation(ctx, trx, p, id, "conversation.update")) : routed;
   });
 }
 

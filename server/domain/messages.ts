@@ -7,6 +7,8 @@ import { conversationView, messageView } from "./views.ts";
 import { conversationRow, lockConversation } from "./conversations.ts";
 import type { ConversationRow, MessageRow } from "../store/tables.ts";
 import { indexInsertedMessages, reindexMessageText, withSearchColumns } from "../store/search-messages.ts";
+import type { DomainEvent } from "../events/bus.ts";
+import { startWaiting } from "./assignment.ts";
 
 export interface SenderInput {
   type: "contact" | "agent" | "bot" | "system";
@@ -97,12 +99,20 @@ export async function insertMessage(
       .executeTakeFirst();
     reopened = Number(result.numUpdatedRows) > 0;
   }
-  const conversationNow: ConversationRow = reopened ? { ...bumped, status: "open" } : bumped;
+  let conversationNow: ConversationRow = reopened ? { ...bumped, status: "open" } : bumped;
+  // A visitor writing to an unassigned conversation makes it wait; round-robin may assign it now,
+  // announced after the message.
+  const assignments: DomainEvent[] = [];
+  if (sender.type === "contact") {
+    const assignee = await startWaiting(ctx, trx, (e) => assignments.push(e), conversationNow);
+    if (assignee) conversationNow = { ...conversationNow, assignee };
+  }
   const message = messageView(row);
   const conversation = await conversationView(trx, conversationNow, [row]);
   emit({ type: "message.created", siteId: bumped.site_id, conversationId, message, conversation });
   if (reopened)
     emit({ type: "conversation.updated", siteId: bumped.site_id, conversationId, conversation, changed: ["status"] });
+  assignments.forEach(emit);
   return { message, created: true, conversation };
 }
 

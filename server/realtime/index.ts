@@ -10,6 +10,7 @@ import type { Limiters } from "../limits/limiters.ts";
 import { attachVisitorNamespace } from "./visitors.ts";
 import { attachAgentNamespace } from "./agents.ts";
 import { attachAvailability } from "./availability.ts";
+import { attachAssigner } from "./assigner.ts";
 import type { Presence } from "./presence.ts";
 
 export interface RealtimeDeps {
@@ -80,11 +81,13 @@ export async function attachRealtime(server: http.Server, deps: RealtimeDeps): P
   const detachVisitors = attachVisitorNamespace(io, deps);
   attachAgentNamespace(io, deps);
   const detachAvailability = attachAvailability(io, deps);
+  const assigner = attachAssigner(deps);
   return {
     io,
     close: async () => {
       detachVisitors();
       detachAvailability();
+      assigner.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

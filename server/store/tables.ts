@@ -228,6 +228,19 @@ export interface NoteMentionsTable {
   created_at: string;
 }
 
+/** Conversations round-robin has yet to give an agent (CONTRACT §8), oldest `since` first. */
+export interface WaitingConversationsTable {
+  conversation_id: string;
+  site_id: string;
+  since: string;
+}
+
+/** When round-robin last gave each agent a conversation: its tie-break. */
+export interface AgentAssignmentsTable {
+  agent_id: string;
+  last_assigned_at: string;
+}
+
 /** The full-text index's documents (store/search-index.ts). */
 export interface SearchDocumentsTable {
   id: Generated<number>;
@@ -261,6 +274,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   canned_responses: CannedResponsesTable;
   search_documents: SearchDocumentsTable;
+  waiting_conversations: WaitingConversationsTable;
+  agent_assignments: AgentAssignmentsTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;

@@ -9,6 +9,7 @@ import { search } from "./0008-search.ts";
 import { cannedResponses } from "./0009-canned-responses.ts";
 import { notes } from "./0010-notes.ts";
 import { availability } from "./0011-availability.ts";
+import { routing } from "./0012-routing.ts";
 import { visitorContext } from "./0013-visitor-context.ts";
 
 /**
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   "0009_canned_responses": cannedResponses,
   "0010_notes": notes,
   "0011_availability": availability,
+  "0012_routing": routing,
   "0013_visitor_context": visitorContext,
 };
 
