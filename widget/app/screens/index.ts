@@ -10,6 +10,6 @@ export { screenFor, siteAvailable, type ScreenName, type ScreenProps, type Scree
 export const screens: Record<ScreenName, FunctionComponent<ScreenProps>> = {
   preChat: PreChatScreen,
   chat: ChatScreen,
-  away: lazyScreen(() => import("./away.tsx").then((m) => m.AwayScreen)),
-  rating: lazyScreen(() => import("./rating.tsx").then((m) => m.RatingScreen)),
+  away: lazyScreen(() => import("./away.tsx").then((m) => m.AwayScreen), ChatScreen),
+  rating: lazyScreen(() => import("./rating.tsx").then((m) => m.RatingScreen), ChatScreen),
 };

@@ -6,9 +6,10 @@ type Screen = FunctionComponent<ScreenProps>;
 
 /**
  * A screen whose code loads the first time it is shown (a chunk beside the app's), so what a
- * visitor fetches up to an open chat stays small. Nothing shows for the moment it takes.
+ * visitor fetches up to an open chat stays small. Until it has loaded, `Fallback` shows (the chat:
+ * the conversation never blinks out while the chunk arrives).
  */
-export function lazyScreen(load: () => Promise<Screen>): Screen {
+export function lazyScreen(load: () => Promise<Screen>, Fallback: Screen): Screen {
   let loaded: Screen | null = null;
   let loading: Promise<Screen> | null = null;
   return function LazyScreen(props: ScreenProps) {
@@ -23,6 +24,6 @@ export function lazyScreen(load: () => Promise<Screen>): Screen {
       return () => void (live = false);
     }, []);
     const Loaded = loaded;
-    return Loaded ? <Loaded {...props} /> : null;
+    return Loaded ? <Loaded {...props} /> : <Fallback {...props} />;
   };
 }
