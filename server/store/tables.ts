@@ -97,6 +97,24 @@ export interface ConversationsTable {
   updated_at: string;
   first_response_at: string | null;
   closed_at: string | null;
+  /**
+   * The rating of the latest solve or close (CONTRACT §10), null until the visitor rates it;
+   * every rating stays in `ratings`.
+   */
+  rating_score: number | null;
+  rating_comment: string | null;
+  rated_at: string | null;
+}
+
+/** Every rating a visitor gave, with the conversation's assignee at that moment (for reports). */
+export interface RatingsTable {
+  id: string;
+  conversation_id: string;
+  site_id: string;
+  assignee: string | null;
+  score: number;
+  comment: string | null;
+  created_at: string;
 }
 
 export interface ConversationTagsTable {
@@ -256,6 +274,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   canned_responses: CannedResponsesTable;
   search_documents: SearchDocumentsTable;
+  ratings: RatingsTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;
