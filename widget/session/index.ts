@@ -1,4 +1,4 @@
-import { batch } from "@preact/signals";
+import { batch, computed, signal } from "@preact/signals";
 import type { Session, SessionOptions } from "./types.ts";
 import { defaultStorage, siteStorage } from "./storage.ts";
 import { createSender, Outbox, unsentState } from "./outbox.ts";
@@ -31,6 +31,10 @@ export function createSession(opts: SessionOptions): Session {
   const sync = createSync(link, store, typing, unsent);
   const sender = createSender(link, sync, outbox, unsent, opts.siteKey);
 
+  /** Conversations whose rating the visitor skipped (the latest few). */
+  const skipped = signal(store.readJson<string[]>("skipped", []));
+  const rated = computed(() => sync.rated.value || skipped.value.includes(sync.conversationId.value ?? ""));
+
   const onStorage = (e: StorageEvent) => {
     if (e.key === store.keys.outbox) sender.refresh();
     if (e.key === store.keys.conversation && e.newValue && e.newValue !== sync.conversationId.value) {
@@ -60,6 +64,20 @@ export function createSession(opts: SessionOptions): Session {
     },
     setTyping: typing.set,
     markAllRead: sync.markAllRead,
+    rated,
+    rate(score, comment) {
+      const conversationId = sync.conversationId.value;
+      if (!conversationId) return;
+      skipped.value = [...skipped.value, conversationId]; // hidden at once; after a reload the relay's rating hides it
+      void link
+        .call("rate", { conversationId, score, ...(comment ? { comment } : {}) })
+        .then((ack) => ack.ok && sync.applyState(ack.conversation))
+        .catch(() => {});
+    },
+    skipRating() {
+      const id = sync.conversationId.value;
+      if (id) store.set("skipped", JSON.stringify((skipped.value = [...skipped.value, id].slice(-20))));
+    },
     identify(next) {
       const user = (link.user = { ...link.user, ...next });
       if (!link.online()) return; // the next handshake carries it

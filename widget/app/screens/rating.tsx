@@ -42,7 +42,14 @@ export function RatingScreen(props: ScreenProps) {
           <button type="submit" class="start" disabled={!score.value}>
             {t.sendRating}
           </button>
-          <button type="button" class="link" onClick={onRated}>
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              session.skipRating?.();
+              onRated();
+            }}
+          >
             {t.skip}
           </button>
         </div>
