@@ -67,8 +67,7 @@ export function createSession(opts: SessionOptions): Session {
     rated,
     rate(score, comment) {
       const conversationId = sync.conversationId.value;
-      if (!conversationId) return;
-      skipped.value = [...skipped.value, conversationId]; // hidden at once; after a reload the relay's rating hides it
+      if (!conversationId || !link.online()) return;
       void link
         .call("rate", { conversationId, score, ...(comment ? { comment } : {}) })
         .then((ack) => ack.ok && sync.applyState(ack.conversation))
