@@ -100,6 +100,7 @@ export function createSession(opts: SessionOptions): Session {
       batch(() => {
         sync.follow(null);
         unsent.pending.value = [];
+        skipped.value = [];
         unsent.failed.value = [];
         link.site.value = null;
         link.state.value = "idle";
