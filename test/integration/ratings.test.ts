@@ -154,5 +154,17 @@ for (const db of databases()) {
       expect(second).toMatchObject({ ok: true, conversation: { rating: { score: 5, comment: null } } });
       expect((await server.api("GET", `/v1/conversations/${id2}`)).body.rating.score).toBe(5);
     });
+
+    it("goes with the contact when the contact is erased", async () => {
+      const { v, id } = await withConversation();
+      await setStatus(id, "closed");
+      expect((await v.call("rate", { conversationId: id, score: 1, comment: "My name is Ada" })).ok).toBe(true);
+      const stored = () =>
+        server.parley.store.db.selectFrom("ratings").select("comment").where("conversation_id", "=", id).execute();
+      expect(await stored()).toEqual([{ comment: "My name is Ada" }]);
+      const contactId = (await server.api("GET", `/v1/conversations/${id}`)).body.contact.id;
+      expect((await server.api("DELETE", `/v1/contacts/${contactId}`)).status).toBe(204);
+      expect(await stored()).toEqual([]);
+    });
   });
 }
