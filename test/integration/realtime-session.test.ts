@@ -189,6 +189,15 @@ for (const topology of topologies) {
       const back = session(other.snapshot());
       expect(back.rated?.value).toBe(true);
       expect((await rest("GET", `/v1/conversations/${t.conversationId.value}`)).body.rating).toBeNull();
+
+      // Writing again reopens it; solved again, the survey is asked again.
+      back.connect();
+      await until(() => back.conversationStatus.value === "solved");
+      back.send(text("One more thing"));
+      await until(() => back.conversationStatus.value === "open");
+      await rest("PATCH", `/v1/conversations/${t.conversationId.value}`, { status: "solved" });
+      await until(() => back.conversationStatus.value === "solved");
+      expect(back.rated?.value).toBe(false);
     });
 
     it("shows two tabs of one origin the same live conversation", async () => {

@@ -1,4 +1,4 @@
-import { batch, computed, signal } from "@preact/signals";
+import { batch, computed, effect, signal } from "@preact/signals";
 import type { Session, SessionOptions } from "./types.ts";
 import { defaultStorage, siteStorage } from "./storage.ts";
 import { createSender, Outbox, unsentState } from "./outbox.ts";
@@ -34,6 +34,17 @@ export function createSession(opts: SessionOptions): Session {
   /** Conversations whose rating the visitor skipped (the latest few). */
   const skipped = signal(store.readJson<string[]>("skipped", []));
   const rated = computed(() => sync.rated.value || skipped.value.includes(sync.conversationId.value ?? ""));
+  const skip = (ids: string[]) => store.set("skipped", JSON.stringify((skipped.value = ids.slice(-20))));
+  // Solved or closed again after it reopened, seen live: a new survey, even if the last one was skipped.
+  let lastStatus = sync.conversationStatus.peek();
+  const unwatch = effect(() => {
+    const status = sync.conversationStatus.value;
+    const id = sync.conversationId.peek();
+    const resolved = status === "solved" || status === "closed";
+    if (resolved && (lastStatus === "open" || lastStatus === "waiting") && id && skipped.peek().includes(id))
+      skip(skipped.peek().filter((x) => x !== id));
+    lastStatus = status;
+  });
 
   const onStorage = (e: StorageEvent) => {
     if (e.key === store.keys.outbox) sender.refresh();
@@ -75,7 +86,7 @@ export function createSession(opts: SessionOptions): Session {
     },
     skipRating() {
       const id = sync.conversationId.value;
-      if (id) store.set("skipped", JSON.stringify((skipped.value = [...skipped.value, id].slice(-20))));
+      if (id) skip([...skipped.value, id]);
     },
     identify(next) {
       const user = (link.user = { ...link.user, ...next });
@@ -92,6 +103,7 @@ export function createSession(opts: SessionOptions): Session {
     },
     shutdown() {
       typing.stop();
+      unwatch();
       link.close();
       link.user = undefined;
       store.clear();
