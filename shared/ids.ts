@@ -13,6 +13,7 @@ export const idPrefix = {
   file: "file_",
   canned: "cr_",
   note: "note_",
+  rating: "rate_",
 } as const;
 
 export type IdKind = keyof typeof idPrefix;

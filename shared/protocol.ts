@@ -57,6 +57,12 @@ export const SendPayload = z.object({
 export const ResyncPayload = z.object({ conversationId: ConversationId, afterSeq: Seq });
 export const TypingPayload = z.object({ conversationId: ConversationId, typing: z.boolean() });
 export const ReadPayload = z.object({ conversationId: ConversationId, seq: Seq });
+/** A rating of the visitor's solved or closed conversation (CONTRACT §10). */
+export const RatePayload = z.object({
+  conversationId: ConversationId,
+  score: z.number().int().min(1).max(5),
+  comment: text(1000).nullable().optional(),
+});
 export const GetMessagePayload = z.object({ messageId: z.string().startsWith("msg_").max(64) });
 export type SendPayload = z.infer<typeof SendPayload>;
 export type ResyncPayload = z.infer<typeof ResyncPayload>;
@@ -66,6 +72,7 @@ export type GetMessagePayload = z.infer<typeof GetMessagePayload>;
 /** `page`: the page the visitor is on (on connect and on every navigation, throttled); CONTRACT §8. */
 export const PagePayload = PageView;
 export type PagePayload = z.input<typeof PageView>;
+export type RatePayload = z.infer<typeof RatePayload>;
 
 /** What a visitor may know about its conversation: never assignee, tags, metadata or notes. */
 export interface VisitorConversation {
@@ -73,6 +80,8 @@ export interface VisitorConversation {
   status: "open" | "waiting" | "solved" | "closed";
   lastSeq: number;
   readUpTo: { contact: number; agent: number };
+  /** The visitor's rating since the conversation was last solved or closed; null: not rated (CONTRACT §10). */
+  rating: { score: number; comment: string | null; createdAt: string } | null;
 }
 
 /** A stored message, with the client id it was sent with when the visitor sent it from a widget. */
@@ -113,6 +122,7 @@ export interface VisitorRequests {
   identify: { payload: VisitorUser; result: IdentifyResult };
   "message.get": { payload: GetMessagePayload; result: { message: VisitorMessage } };
   page: { payload: PagePayload; result: object };
+  rate: { payload: RatePayload; result: { conversation: VisitorConversation } };
 }
 export type VisitorRequest = keyof VisitorRequests;
 
@@ -132,7 +142,7 @@ export interface VisitorServerEvents {
   /** Text appended to a streamed message at `offset` (the length of its text before this delta). */
   "message.delta"(event: { conversationId: string; messageId: string; offset: number; text: string }): void;
   "message.completed"(event: { message: VisitorMessage }): void;
-  /** Status or read state changed. */
+  /** Status, rating or read state changed. */
   conversation(event: { conversation: VisitorConversation }): void;
   /** Another tab of this visitor started a conversation: resync it. */
   "conversation.started"(event: { conversationId: string }): void;

@@ -141,6 +141,9 @@ async function load(ctx: Ctx, siteId: string): Promise<string[]> {
           updated_at: at,
           first_response_at: null,
           closed_at: null,
+          rating_score: null,
+          rating_comment: null,
+          rated_at: null,
         });
       }
       await trx.insertInto("conversations").values(convs).execute();

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import type { Agent, Conversation } from "../../shared/schemas/index.ts";
 import type { Thread } from "../state/thread.ts";
 import { priorityLabels, statusLabels } from "./format.ts";
+import { RatingSummary } from "./RatingSummary.tsx";
 
 /** Status, priority, assignee, queue and tags, each saved at once through the API. */
 export function DetailsPanel({
@@ -145,6 +146,7 @@ export function DetailsPanel({
           <button type="submit">Add</button>
         </form>
       )}
+      <RatingSummary rating={c.rating} />
       {error && (
         <p class="error" role="alert">
           {error}

@@ -20,6 +20,7 @@ export function conversation(over: Partial<Conversation> = {}): Conversation {
     updatedAt: "2026-01-01T10:00:00.000Z",
     firstResponseAt: null,
     closedAt: null,
+    rating: null,
     lastMessage: null,
     readUpTo: { contact: 0, agent: 0 },
     visitor: null,

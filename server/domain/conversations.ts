@@ -22,6 +22,7 @@ import type { ConversationRow, Database } from "../store/tables.ts";
 import { reindexConversations } from "../store/search-sources.ts";
 import { zodDetails } from "./validation.ts";
 import { stopWaiting, waitAgain } from "./assignment.ts";
+import { ratingReset } from "./ratings.ts";
 
 /**
  * The conversation row if this principal may do `action` to it; 404 for another site's or
@@ -158,6 +159,9 @@ export async function insertConversation(
     first_response_at: null,
     closed_at: null,
     visitor_context: opts.visitorId ? await visitorContextOf(trx, opts.visitorId) : null,
+    rating_score: null,
+    rating_comment: null,
+    rated_at: null,
   };
   await trx.insertInto("conversations").values(row).execute();
   const tags = [...new Set(body.tags ?? [])];
@@ -328,9 +332,16 @@ async function saveChanges(
   const now = ctx.now();
   const next: ConversationRow = { ...row, ...set, updated_at: now };
   if (set.status === "closed" && row.status !== "closed") next.closed_at = now;
+  const reset = ratingReset(row, next);
+  Object.assign(next, reset);
   await trx
     .updateTable("conversations")
-    .set({ ...Object.fromEntries(changed.map((k) => [k, next[k]])), updated_at: now, closed_at: next.closed_at })
+    .set({
+      ...Object.fromEntries(changed.map((k) => [k, next[k]])),
+      ...reset,
+      updated_at: now,
+      closed_at: next.closed_at,
+    })
     .where("id", "=", row.id)
     .execute();
   if (changed.includes("topic") || changed.includes("summary")) await reindexConversations(trx, [row.id]);
@@ -340,7 +351,7 @@ async function saveChanges(
     siteId: row.site_id,
     conversationId: row.id,
     conversation,
-    changed: changed.map(String),
+    changed: [...changed.map(String), ...(Object.keys(reset).length ? ["rating"] : [])],
   });
   if (next.status === "closed" && row.status !== "closed")
     emit({ type: "conversation.closed", siteId: row.site_id, conversationId: row.id, conversation });

@@ -128,6 +128,7 @@ export async function eraseContact(ctx: Ctx, p: Principal, id: string): Promise<
       // Private notes are personal data too: what the team wrote about this person goes with them.
       await trx.deleteFrom("note_mentions").where("conversation_id", "in", ids).execute();
       await trx.deleteFrom("notes").where("conversation_id", "in", ids).execute();
+      await trx.deleteFrom("ratings").where("conversation_id", "in", ids).execute();
       await trx.deleteFrom("messages").where("conversation_id", "in", ids).execute();
       await trx.deleteFrom("conversations").where("id", "in", ids).execute();
     }

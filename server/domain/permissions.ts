@@ -48,6 +48,8 @@ export const permissions = {
   "conversation.update": { allow: team, refuse: "not_found" },
   "conversation.typing": { allow: { ...team, visitor: "own" } },
   "conversation.mark_read": { allow: { ...team, visitor: "own" } },
+  /** Satisfaction (CONTRACT §10): only the visitor rates its conversation. */
+  "conversation.rate": { allow: { visitor: "own" }, refuse: "not_found" },
   "message.create": { allow: { ...team, visitor: "own" } },
   "message.stream": { allow: team, refuse: "not_found" },
   "contact.read": { allow: { ...team, visitor: "own" } },

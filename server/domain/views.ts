@@ -16,6 +16,7 @@ import type {
 import type { AgentRow, ContactRow, ConversationRow, MessageRow, SiteRow, TokenRow } from "../store/tables.ts";
 import { json, type Db } from "./context.ts";
 import { emptyContext } from "./visitor-context.ts";
+import { ratingOf } from "./ratings.ts";
 
 /** Row → API object. The only place that knows both shapes. */
 export function messageView(row: MessageRow): Message {
@@ -138,6 +139,7 @@ export async function conversationViews(
       updatedAt: row.updated_at,
       firstResponseAt: row.first_response_at,
       closedAt: row.closed_at,
+      rating: ratingOf(row),
       lastMessage: last ? messageView(last) : null,
       readUpTo: { contact: Number(row.read_contact), agent: Number(row.read_agent) },
       visitor: row.channel === "widget" ? json.parse<VisitorContext>(row.visitor_context, emptyContext()) : null,

@@ -15,6 +15,7 @@ import { conversationRow, insertConversation } from "./conversations.ts";
 import { postMessage, postMessageIn } from "./messages.ts";
 import type { ContactRow, ConversationRow, MessageRow, SiteRow, VisitorRow } from "../store/tables.ts";
 import { reindexContact } from "../store/search-sources.ts";
+import { ratingOf } from "./ratings.ts";
 
 /**
  * Visitors: the people behind widgets. A visitor is known by an opaque token (`vt_…`, stored
@@ -190,6 +191,7 @@ export function visitorConversation(row: ConversationRow): VisitorConversation {
     status: row.status as VisitorConversation["status"],
     lastSeq: Number(row.last_seq),
     readUpTo: { contact: Number(row.read_contact), agent: Number(row.read_agent) },
+    rating: ratingOf(row),
   };
 }
 

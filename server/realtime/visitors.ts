@@ -4,6 +4,7 @@ import {
   GetMessagePayload,
   HandshakeAuth,
   PagePayload,
+  RatePayload,
   ReadPayload,
   ResyncPayload,
   SendPayload,
@@ -27,6 +28,7 @@ import { liveSiteConfig } from "../domain/availability.ts";
 import { conversationRow, markRead, setTyping } from "../domain/conversations.ts";
 import * as visitors from "../domain/visitors.ts";
 import { recordPageView } from "../domain/visitor-pages.ts";
+import { rateConversation } from "../domain/ratings.ts";
 import { consume } from "../limits/limiters.ts";
 import type { RealtimeDeps } from "./index.ts";
 
@@ -155,6 +157,13 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
   );
 
   socket.on(
+    "rate",
+    handle(RatePayload, async ({ conversationId, ...rating }) => ({
+      conversation: stateOf(await rateConversation(ctx, principal(), conversationId, rating)),
+    })),
+  );
+
+  socket.on(
     "message.get",
     handle(GetMessagePayload, async ({ messageId }) => ({
       message: await visitors.visitorMessage(ctx, principal(), messageId),
@@ -222,7 +231,7 @@ function ackError(err: unknown, deps: RealtimeDeps): AckError {
 }
 
 function stateOf(c: Conversation): VisitorConversation {
-  return { id: c.id, status: c.status, lastSeq: c.lastMessage?.seq ?? 0, readUpTo: c.readUpTo };
+  return { id: c.id, status: c.status, lastSeq: c.lastMessage?.seq ?? 0, readUpTo: c.readUpTo, rating: c.rating };
 }
 
 type Relay<T extends DomainEvent["type"]> = (
@@ -249,7 +258,7 @@ const relays: { [T in DomainEvent["type"]]?: Relay<T> } = {
     nsp.to(conversationRoom(e.conversationId)).emit("message.completed", { message: { ...e.message, clientId: null } });
   },
   "conversation.updated": (nsp, e) => {
-    if (e.changed.includes("status"))
+    if (e.changed.includes("status") || e.changed.includes("rating"))
       nsp.to(conversationRoom(e.conversationId)).emit("conversation", { conversation: stateOf(e.conversation) });
   },
   typing: (nsp, e) => {

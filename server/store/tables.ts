@@ -102,6 +102,24 @@ export interface ConversationsTable {
   closed_at: string | null;
   /** JSON VisitorContext of a widget conversation, kept current while the visitor browses. */
   visitor_context: string | null;
+  /**
+   * The rating of the latest solve or close (CONTRACT §10), null until the visitor rates it;
+   * every rating stays in `ratings`.
+   */
+  rating_score: number | null;
+  rating_comment: string | null;
+  rated_at: string | null;
+}
+
+/** Every rating a visitor gave, with the conversation's assignee at that moment (for reports). */
+export interface RatingsTable {
+  id: string;
+  conversation_id: string;
+  site_id: string;
+  assignee: string | null;
+  score: number;
+  comment: string | null;
+  created_at: string;
 }
 
 export interface ConversationTagsTable {
@@ -276,6 +294,7 @@ export interface Database {
   search_documents: SearchDocumentsTable;
   waiting_conversations: WaitingConversationsTable;
   agent_assignments: AgentAssignmentsTable;
+  ratings: RatingsTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;

@@ -14,6 +14,16 @@ export const Tag = line(64).regex(/^[^/?#\s][^/?#]*$/, "must not contain / ? # o
 const Queue = line(100);
 const AgentId = idOf("ag_");
 
+/** The visitor's rating of the latest solve or close (CONTRACT §10). */
+export const Rating = z
+  .object({
+    score: z.number().int().min(1).max(5),
+    comment: z.string().nullable(),
+    createdAt: Timestamp,
+  })
+  .meta({ id: "Rating" });
+export type Rating = z.infer<typeof Rating>;
+
 export const Conversation = z
   .object({
     id: z.string().meta({ example: "conv_9Zt4Lx" }),
@@ -33,6 +43,9 @@ export const Conversation = z
     updatedAt: Timestamp,
     firstResponseAt: Timestamp.nullable(),
     closedAt: Timestamp.nullable(),
+    rating: Rating.nullable().meta({
+      description: "The visitor's rating since it was last solved or closed; null until rated (CONTRACT §10)",
+    }),
     lastMessage: Message.nullable(),
     readUpTo: z.object({ contact: z.number().int(), agent: z.number().int() }),
     visitor: VisitorContext.nullable().meta({

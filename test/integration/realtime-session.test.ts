@@ -155,6 +155,51 @@ for (const topology of topologies) {
       expect((await rest("GET", `/v1/conversations/${after.conversationId.value}/messages`)).body.total).toBe(2);
     });
 
+    it("asks for a rating once a conversation is solved: rated or skipped, it is not asked again after a reload", async () => {
+      const storage = memoryStorage();
+      const s = session(storage);
+      s.connect();
+      s.send(text("Help"));
+      await until(() => s.messages.value[0]?.delivery === "sent");
+      const id = s.conversationId.value!;
+      expect(s.rated?.value).toBe(false);
+      await rest("PATCH", `/v1/conversations/${id}`, { status: "closed" });
+      await until(() => s.conversationStatus.value === "closed");
+      expect(s.rated?.value).toBe(false);
+      s.rate!(4, "Quick");
+      await until(() => s.rated?.value === true);
+      expect((await rest("GET", `/v1/conversations/${id}`)).body.rating).toMatchObject({ score: 4, comment: "Quick" });
+      // The reload: the relay's resync says it is rated.
+      const reloaded = session(storage.snapshot());
+      expect(reloaded.rated?.value).toBe(false);
+      reloaded.connect();
+      await until(() => reloaded.conversationStatus.value === "closed");
+      expect(reloaded.rated?.value).toBe(true);
+
+      // Another visitor skips: remembered on this site, the rating stays null.
+      const other = memoryStorage();
+      const t = session(other);
+      t.connect();
+      t.send(text("Help again"));
+      await until(() => t.messages.value[0]?.delivery === "sent");
+      await rest("PATCH", `/v1/conversations/${t.conversationId.value}`, { status: "solved" });
+      await until(() => t.conversationStatus.value === "solved");
+      t.skipRating!();
+      expect(t.rated?.value).toBe(true);
+      const back = session(other.snapshot());
+      expect(back.rated?.value).toBe(true);
+      expect((await rest("GET", `/v1/conversations/${t.conversationId.value}`)).body.rating).toBeNull();
+
+      // Writing again reopens it; solved again, the survey is asked again.
+      back.connect();
+      await until(() => back.conversationStatus.value === "solved");
+      back.send(text("One more thing"));
+      await until(() => back.conversationStatus.value === "open");
+      await rest("PATCH", `/v1/conversations/${t.conversationId.value}`, { status: "solved" });
+      await until(() => back.conversationStatus.value === "solved");
+      expect(back.rated?.value).toBe(false);
+    });
+
     it("shows two tabs of one origin the same live conversation", async () => {
       const storage = memoryStorage();
       const one = session(storage);

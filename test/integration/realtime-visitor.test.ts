@@ -146,6 +146,7 @@ for (const topology of topologies) {
         status: "open",
         lastSeq: 2,
         readUpTo: { contact: 1, agent: 2 },
+        rating: null,
       });
     });
 

@@ -352,6 +352,9 @@ describe.each(databases())("storage on $name", ({ name, available }) => {
         updated_at: now,
         first_response_at: null,
         closed_at: null,
+        rating_score: null,
+        rating_comment: null,
+        rated_at: null,
       };
       await trx.insertInto("conversations").values(conversation).execute();
       return { conversation };

@@ -32,7 +32,13 @@ function setup(opts: { site?: Record<string, unknown>; settings?: WidgetSettings
     markAllRead: () => {},
     startNew: () => void calls.push("startNew"),
     identify: (user: unknown) => void calls.push(`identify:${JSON.stringify(user)}`),
-    ...(opts.rates ? { rate: (score: number, comment: string) => void calls.push(`rate:${score}:${comment}`) } : {}),
+    ...(opts.rates
+      ? {
+          rate: (score: number, comment: string) => void calls.push(`rate:${score}:${comment}`),
+          skipRating: () => void calls.push("skip"),
+          rated: signal(false),
+        }
+      : {}),
   };
   render(
     <Panel
@@ -132,6 +138,7 @@ describe("the rating screen", () => {
     });
     await userEvent.click(await screen.findByRole("button", { name: "Skip" }));
     expect(calls.filter((c) => c.startsWith("rate"))).toEqual([]);
+    expect(calls).toContain("skip");
     expect(screen.getByRole("textbox", { name: "Message" })).toBeTruthy();
     cleanup();
 
@@ -142,6 +149,18 @@ describe("the rating screen", () => {
     });
     expect(screen.queryByRole("group", { name: "Rate this conversation" })).toBeNull();
     expect(screen.getByText("This conversation is closed.", { exact: false })).toBeTruthy();
+  });
+
+  it("is not asked when the session says the conversation was rated or skipped (a visitor who comes back)", async () => {
+    const { s } = setup({ rates: true });
+    act(() => {
+      s.conversationId.value = "conv_1";
+      s.conversationStatus.value = "solved";
+    });
+    expect(await screen.findByRole("group", { name: "Rate this conversation" })).toBeTruthy();
+    act(() => void (s.rated!.value = true));
+    expect(screen.queryByRole("group", { name: "Rate this conversation" })).toBeNull();
+    expect(screen.getByRole("dialog").getAttribute("data-screen")).toBe("chat");
   });
 });
 

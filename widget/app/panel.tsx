@@ -42,7 +42,7 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
     status: session.conversationStatus.value,
     available: siteAvailable(session.site.value),
     canRate: typeof session.rate === "function",
-    rated: !!conversationId && ratedId.value === conversationId,
+    rated: !!conversationId && (ratedId.value === conversationId || !!session.rated?.value),
   });
   const Screen = screens[name];
   /** Available (CONTRACT §8): when the team typically replies. */

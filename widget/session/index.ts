@@ -1,4 +1,4 @@
-import { batch } from "@preact/signals";
+import { batch, computed, effect, signal } from "@preact/signals";
 import type { Session, SessionOptions } from "./types.ts";
 import { defaultStorage, siteStorage } from "./storage.ts";
 import { createSender, Outbox, unsentState } from "./outbox.ts";
@@ -34,6 +34,21 @@ export function createSession(opts: SessionOptions): Session {
   const sender = createSender(link, sync, outbox, unsent, opts.siteKey);
   const page = createPageReporter(link);
 
+  /** Conversations whose rating the visitor skipped (the latest few). */
+  const skipped = signal(store.readJson<string[]>("skipped", []));
+  const rated = computed(() => sync.rated.value || skipped.value.includes(sync.conversationId.value ?? ""));
+  const skip = (ids: string[]) => store.set("skipped", JSON.stringify((skipped.value = ids.slice(-20))));
+  // Solved or closed again after it reopened, seen live: a new survey, even if the last one was skipped.
+  let lastStatus = sync.conversationStatus.peek();
+  const unwatch = effect(() => {
+    const status = sync.conversationStatus.value;
+    const id = sync.conversationId.peek();
+    const resolved = status === "solved" || status === "closed";
+    if (resolved && (lastStatus === "open" || lastStatus === "waiting") && id && skipped.peek().includes(id))
+      skip(skipped.peek().filter((x) => x !== id));
+    lastStatus = status;
+  });
+
   const onStorage = (e: StorageEvent) => {
     if (e.key === store.keys.outbox) sender.refresh();
     if (e.key === store.keys.conversation && e.newValue && e.newValue !== sync.conversationId.value) {
@@ -63,6 +78,19 @@ export function createSession(opts: SessionOptions): Session {
     },
     setTyping: typing.set,
     markAllRead: sync.markAllRead,
+    rated,
+    rate(score, comment) {
+      const conversationId = sync.conversationId.value;
+      if (!conversationId || !link.online()) return;
+      void link
+        .call("rate", { conversationId, score, ...(comment ? { comment } : {}) })
+        .then((ack) => ack.ok && sync.applyState(ack.conversation))
+        .catch(() => {});
+    },
+    skipRating() {
+      const id = sync.conversationId.value;
+      if (id) skip([...skipped.value, id]);
+    },
     identify(next) {
       const user = (link.user = { ...link.user, ...next });
       if (!link.online()) return; // the next handshake carries it
@@ -79,6 +107,7 @@ export function createSession(opts: SessionOptions): Session {
     shutdown() {
       typing.stop();
       page.stop();
+      unwatch();
       link.close();
       link.user = undefined;
       store.clear();
@@ -87,6 +116,7 @@ export function createSession(opts: SessionOptions): Session {
       batch(() => {
         sync.follow(null);
         unsent.pending.value = [];
+        skipped.value = [];
         unsent.failed.value = [];
         link.site.value = null;
         link.state.value = "idle";

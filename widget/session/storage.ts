@@ -1,11 +1,12 @@
 /**
  * What the widget remembers per site key in the host page's storage (localStorage by default):
  * `parley:<siteKey>:visitor` the visitor token, `parley:<siteKey>:conversation` the current
- * conversation id, `parley:<siteKey>:outbox` the messages not yet acknowledged. Every read goes
+ * conversation id, `parley:<siteKey>:outbox` the messages not yet acknowledged, `parley:<siteKey>:skipped`
+ * the conversations whose rating the visitor skipped. Every read goes
  * to storage, so that tabs of one origin share one state; blocked storage (privacy modes,
  * sandboxed frames) degrades to this page only.
  */
-export type StoredName = "visitor" | "conversation" | "outbox";
+export type StoredName = "visitor" | "conversation" | "outbox" | "skipped";
 
 export interface SiteStorage {
   readonly keys: Record<StoredName, string>;
@@ -29,6 +30,7 @@ export function siteStorage(storage: Storage | null, siteKey: string): SiteStora
     visitor: `parley:${siteKey}:visitor`,
     conversation: `parley:${siteKey}:conversation`,
     outbox: `parley:${siteKey}:outbox`,
+    skipped: `parley:${siteKey}:skipped`,
   };
   // Where storage is blocked, the state lives as long as the page.
   const memory = new Map<string, string>();

@@ -15,6 +15,8 @@ import { applyDelta, contiguousSeq, mergeMessages, unreadCount, viewOf } from ".
 export function createSync(link: Connection, store: SiteStorage, typing: Typing, unsent: Unsent) {
   const conversationId = signal<string | null>(store.get("conversation"));
   const conversationStatus = signal<VisitorConversation["status"] | null>(null);
+  /** Whether the visitor rated the current conversation since it was last solved or closed. */
+  const rated = signal(false);
   const stored = signal<VisitorMessage[]>([]);
   const readUpTo = signal({ contact: 0, agent: 0 });
   const messages = computed(() =>
@@ -53,6 +55,7 @@ export function createSync(link: Connection, store: SiteStorage, typing: Typing,
     if (c.id !== conversationId.value) return;
     batch(() => {
       conversationStatus.value = c.status;
+      rated.value = !!c.rating;
       const r = readUpTo.value;
       if (c.readUpTo.contact > r.contact || c.readUpTo.agent > r.agent) {
         readUpTo.value = {
@@ -70,6 +73,7 @@ export function createSync(link: Connection, store: SiteStorage, typing: Typing,
     batch(() => {
       conversationId.value = id;
       conversationStatus.value = null;
+      rated.value = false;
       stored.value = [];
       readUpTo.value = { contact: 0, agent: 0 };
       typing.agentTyping.value = null;
@@ -151,6 +155,8 @@ export function createSync(link: Connection, store: SiteStorage, typing: Typing,
   return {
     conversationId,
     conversationStatus,
+    rated,
+    applyState,
     stored,
     messages,
     unread,

@@ -50,10 +50,17 @@ export interface Session {
   /** Disconnects and forgets this visitor on this site (token, conversation, outbox). */
   shutdown(): void;
   /**
+   * The current conversation was rated since it was last solved or closed, or the visitor skipped
+   * rating it (remembered per conversation on this site): the survey shows no more.
+   */
+  readonly rated?: ReadonlySignal<boolean>;
+  /**
    * Rates the current conversation 1–5 with an optional comment (CONTRACT §10). Absent while the
    * relay takes no ratings: the panel then shows no survey.
    */
   rate?(score: number, comment: string): void;
+  /** The visitor skipped rating the current conversation. */
+  skipRating?(): void;
   /** Each stored agent/bot message once, for Parley("on", "message"). Returns an unsubscribe. */
   onMessage(handler: (message: Message) => void): () => void;
 }

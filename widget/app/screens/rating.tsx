@@ -1,4 +1,5 @@
 import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
 import { Conversation } from "./conversation.tsx";
 import type { ScreenProps } from "./screen-for.ts";
 
@@ -11,6 +12,9 @@ const SCORES = [1, 2, 3, 4, 5];
 export function RatingScreen(props: ScreenProps) {
   const { session, t, onRated } = props;
   const score = useSignal(0);
+  const first = useRef<HTMLButtonElement>(null);
+  // Loaded after the panel placed focus: the first score takes it, so that keys reach the survey.
+  useEffect(() => first.current?.focus(), []);
   return (
     <>
       <Conversation {...props} />
@@ -28,7 +32,12 @@ export function RatingScreen(props: ScreenProps) {
           <legend>{t.rate}</legend>
           <div class="scores">
             {SCORES.map((n) => (
-              <button type="button" aria-pressed={score.value === n} onClick={() => (score.value = n)}>
+              <button
+                type="button"
+                ref={n === 1 ? first : undefined}
+                aria-pressed={score.value === n}
+                onClick={() => (score.value = n)}
+              >
                 {n}
               </button>
             ))}
@@ -42,7 +51,14 @@ export function RatingScreen(props: ScreenProps) {
           <button type="submit" class="start" disabled={!score.value}>
             {t.sendRating}
           </button>
-          <button type="button" class="link" onClick={onRated}>
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              session.skipRating?.();
+              onRated();
+            }}
+          >
             {t.skip}
           </button>
         </div>
