@@ -13,6 +13,16 @@ type Db = Kysely<Database>;
 
 const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
 
+/**
+ * SQLite's message index: contentless, words without positions (`detail=none`: prefix queries
+ * and BM25 by document length still work; snippets come from the stored text, no query is a
+ * phrase), no prefix index.
+ */
+export async function createMessageFts(db: Db): Promise<void> {
+  await sql`create virtual table message_fts using fts5(body, content='', contentless_delete=1, detail=none,
+    tokenize='unicode61 remove_diacritics 2')`.execute(db);
+}
+
 /** Benchmarks turn the index off to measure what it costs (bench/search); nothing else does. */
 export const messageIndexing = { enabled: true };
 
@@ -59,14 +69,20 @@ export async function unindexConversationMessages(db: Db, conversationIds: strin
   }
 }
 
-/** Messages holding every word (as prefixes): `(kind 'message', cid, key = message id, rank)`, lower rank better. */
-export function matchingMessages(db: Db, words: string[]): RawBuilder<unknown> {
+/**
+ * Messages holding every word (as prefixes): `(kind 'message', cid, key = message id, rank)`, lower rank better;
+ * with `best`, only the engine's `best` best-ranked ones (ranked by the engine before anything is joined).
+ */
+export function matchingMessages(db: Db, words: string[], best?: number): RawBuilder<unknown> {
+  const limit = best === undefined ? sql`` : sql`order by rank limit ${best}`;
   if (isPostgres(db)) {
     const query = words.map((w) => `${w}:*`).join(" & ");
-    return sql`select 'message' as kind, m.conversation_id as cid, m.id as key, -ts_rank(m.search_tsv, q.query, 1) as rank
-      from messages m, to_tsquery('simple', ${query}) as q(query) where m.search_tsv @@ q.query`;
+    return sql`select 'message' as kind, cid, key, rank from (select m.conversation_id as cid, m.id as key,
+      -ts_rank(m.search_tsv, q.query, 1) as rank
+      from messages m, to_tsquery('simple', ${query}) as q(query) where m.search_tsv @@ q.query ${limit}) as mm`;
   }
   const match = words.map((w) => `"${w}"*`).join(" ");
   return sql`select 'message' as kind, m.conversation_id as cid, m.id as key, f.rank as rank
-    from message_fts f join messages m on m.rowid = f.rowid where message_fts match ${match}`;
+    from (select rowid, rank from message_fts where message_fts match ${match} ${limit}) f
+    join messages m on m.rowid = f.rowid`;
 }

@@ -9,6 +9,7 @@ import { search } from "./0008-search.ts";
 import { cannedResponses } from "./0009-canned-responses.ts";
 import { notes } from "./0010-notes.ts";
 import { availability } from "./0011-availability.ts";
+import { messageIndex } from "./0014-message-index.ts";
 
 /**
  * Every migration, in order. Each runs once per database; never edit one that has shipped:
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   "0009_canned_responses": cannedResponses,
   "0010_notes": notes,
   "0011_availability": availability,
+  "0014_message_index": messageIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
