@@ -6,6 +6,7 @@ import { invalid } from "./errors.ts";
 import { conversationFilter } from "./conversations.ts";
 import { contactView, conversationViews } from "./views.ts";
 import { conversationHits, matchingDocuments } from "../store/search-index.ts";
+import { flushPendingMessages } from "../store/search-messages.ts";
 import { messageSearchText, queryWords, snippet } from "../store/search-text.ts";
 
 /** Matches shown per conversation, best first. */
@@ -56,6 +57,7 @@ export async function searchConversations(ctx: Ctx, p: Principal, q: SearchQuery
   const offset = decodeCursor(q.cursor);
   const filter = conversationFilter(p, q);
   if (!filter) return empty;
+  await flushPendingMessages(ctx.db);
   let rows = await rankedPage(ctx, words, filter, offset, q.limit, CANDIDATES + 4 * (offset + q.limit));
   if (rows.length === 0 || Number(rows[rows.length - 1]!.pos) <= offset + q.limit)
     rows = await rankedPage(ctx, words, filter, offset, q.limit);
