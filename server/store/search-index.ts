@@ -108,8 +108,8 @@ export function matchingDocuments(db: Db, words: string[]): RawBuilder<{ id: num
 /**
  * Everything in conversations that holds every one of `words`: rows `(kind, cid, key, rank)`,
  * kind "message" (key: the message id) or a document's source (key: the document id). With
- * `best`, only the `best` best-ranked messages and documents: whatever ranks first among all
- * matches ranks first among these.
+ * `best`, only the `best` best-ranked of them (each engine ranks and cuts its own first): no
+ * match left out ranks before one kept.
  */
 export function conversationHits(
   db: Db,
@@ -125,5 +125,6 @@ export function conversationHits(
     : sql`select * from (select d.source as kind, d.conversation_id as cid, cast(d.id as text) as key, f.rank as rank
         from search_fts f join search_documents d on d.id = f.rowid
         where search_fts match ${ftsQuery(words)} and d.conversation_id is not null ${limit})`;
-  return sql`(${matchingMessages(db, words, best)} union all ${docs})`;
+  const all = sql`${matchingMessages(db, words, best)} union all ${docs}`;
+  return best === undefined ? sql`(${all})` : sql`(select * from (${all}) as hits order by rank limit ${best})`;
 }
