@@ -91,11 +91,11 @@ for (const db of databases()) {
       // their words reached the index in batches on the way, the last ones are still pending.
       const c = await start({ message: { text: "okapi first of many" } });
       for (let i = 2; i <= 300; i++) await say(c.id, `okapi number ${i}`);
-      const last = await say(c.id, "okapi wombat finale");
+      const last = await say(c.id, "okapi tapir finale");
       for (const [q, seq] of [
         ["first+okapi", 1],
         ["okapi+150", 150],
-        ["wombat", last.seq],
+        ["tapir", last.seq],
       ] as const) {
         const res = await search(`q=${q}`);
         expect(
