@@ -17,7 +17,7 @@ const MAX_OFFSET = 10_000;
  * A page is first looked for among this many of the engine's best matches (plus a few per
  * position paged over), so that a common word costs its ranking, not grouping and filtering
  * every match. The conversations found there come first in the full ranking too; only when they
- * do not fill the page is the search run again over every match.
+ * do not fill the page, and were not all there is, is the search run again over every match.
  */
 const CANDIDATES = 2000;
 
@@ -58,9 +58,11 @@ export async function searchConversations(ctx: Ctx, p: Principal, q: SearchQuery
   const filter = conversationFilter(p, q);
   if (!filter) return empty;
   await flushPendingMessages(ctx.db);
-  let rows = await rankedPage(ctx, words, filter, offset, q.limit, CANDIDATES + 4 * (offset + q.limit));
-  if (rows.length === 0 || Number(rows[rows.length - 1]!.pos) <= offset + q.limit)
-    rows = await rankedPage(ctx, words, filter, offset, q.limit);
+  const best = CANDIDATES + 4 * (offset + q.limit);
+  let rows = await rankedPage(ctx, words, filter, offset, q.limit, best);
+  const filled = rows.length > 0 && Number(rows[rows.length - 1]!.pos) > offset + q.limit;
+  const everyMatch = rows.length > 0 && Number(rows[0]!.found) < best;
+  if (!filled && !everyMatch) rows = await rankedPage(ctx, words, filter, offset, q.limit);
   const hasMore = rows.some((r) => Number(r.pos) > offset + q.limit);
   const page = rows.filter((r) => Number(r.pos) <= offset + q.limit);
   if (page.length === 0) return empty;
@@ -112,13 +114,21 @@ function rankedPage(ctx: Ctx, words: string[], filter: Filter, offset: number, l
       "h.cid",
       "h.kind",
       "h.key",
+      "h.found",
       sql<number>`row_number() over (partition by h.cid order by h.rank, h.key)`.as("rn"),
       sql<number>`min(h.rank) over (partition by h.cid)`.as("best"),
     ]);
   const ranked = ctx.db
     .selectFrom(hits.as("x"))
     .where("x.rn", "<=", MATCHES_PER_CONVERSATION)
-    .select(["x.cid", "x.kind", "x.key", "x.rn", sql<number>`dense_rank() over (order by x.best, x.cid)`.as("pos")]);
+    .select([
+      "x.cid",
+      "x.kind",
+      "x.key",
+      "x.found",
+      "x.rn",
+      sql<number>`dense_rank() over (order by x.best, x.cid)`.as("pos"),
+    ]);
   return ctx.db
     .selectFrom(ranked.as("y"))
     .selectAll()

@@ -109,13 +109,13 @@ export function matchingDocuments(db: Db, words: string[]): RawBuilder<{ id: num
  * Everything in conversations that holds every one of `words`: rows `(kind, cid, key, rank)`,
  * kind "message" (key: the message id) or a document's source (key: the document id). With
  * `best`, only the `best` best-ranked of them (each engine ranks and cuts its own first): no
- * match left out ranks before one kept.
+ * match left out ranks before one kept; `found` is how many were kept (fewer than `best`: all).
  */
 export function conversationHits(
   db: Db,
   words: string[],
   best?: number,
-): RawBuilder<{ kind: string; cid: string; key: string; rank: number }> {
+): RawBuilder<{ kind: string; cid: string; key: string; rank: number; found: number }> {
   const limit = best === undefined ? sql`` : sql`order by rank limit ${best}`;
   const docs = isPostgres(db)
     ? sql`select * from (select d.source as kind, d.conversation_id as cid, cast(d.id as text) as key,
@@ -126,5 +126,7 @@ export function conversationHits(
         from search_fts f join search_documents d on d.id = f.rowid
         where search_fts match ${ftsQuery(words)} and d.conversation_id is not null ${limit})`;
   const all = sql`${matchingMessages(db, words, best)} union all ${docs}`;
-  return best === undefined ? sql`(${all})` : sql`(select * from (${all}) as hits order by rank limit ${best})`;
+  if (best === undefined) return sql`(select hits.*, 0 as found from (${all}) as hits)`;
+  return sql`(select top.*, count(*) over () as found
+    from (select * from (${all}) as hits order by rank limit ${best}) as top)`;
 }
