@@ -6,12 +6,20 @@ import { invalid } from "./errors.ts";
 import { conversationFilter } from "./conversations.ts";
 import { contactView, conversationViews } from "./views.ts";
 import { conversationHits, matchingDocuments } from "../store/search-index.ts";
+import { flushPendingMessages } from "../store/search-messages.ts";
 import { messageSearchText, queryWords, snippet } from "../store/search-text.ts";
 
 /** Matches shown per conversation, best first. */
 export const MATCHES_PER_CONVERSATION = 3;
 /** How deep a search pages: beyond this, the query should be narrower. */
 const MAX_OFFSET = 10_000;
+/**
+ * A page is first looked for among this many of the engine's best matches (plus a few per
+ * position paged over), so that a common word costs its ranking, not grouping and filtering
+ * every match. The conversations found there come first in the full ranking too; only when they
+ * do not fill the page, and were not all there is, is the search run again over every match.
+ */
+const CANDIDATES = 2000;
 
 /** Search pages are positions in a ranked list: the cursor is the next position. */
 function encodeCursor(offset: number): string {
@@ -49,29 +57,12 @@ export async function searchConversations(ctx: Ctx, p: Principal, q: SearchQuery
   const offset = decodeCursor(q.cursor);
   const filter = conversationFilter(p, q);
   if (!filter) return empty;
-  const hits = ctx.db
-    .selectFrom(conversationHits(ctx.db, words).as("h"))
-    .innerJoin("conversations", "conversations.id", "h.cid")
-    .where(filter)
-    .select([
-      "h.cid",
-      "h.kind",
-      "h.key",
-      sql<number>`row_number() over (partition by h.cid order by h.rank, h.key)`.as("rn"),
-      sql<number>`min(h.rank) over (partition by h.cid)`.as("best"),
-    ]);
-  const ranked = ctx.db
-    .selectFrom(hits.as("x"))
-    .where("x.rn", "<=", MATCHES_PER_CONVERSATION)
-    .select(["x.cid", "x.kind", "x.key", "x.rn", sql<number>`dense_rank() over (order by x.best, x.cid)`.as("pos")]);
-  const rows = await ctx.db
-    .selectFrom(ranked.as("y"))
-    .selectAll()
-    .where("y.pos", ">", offset)
-    .where("y.pos", "<=", offset + q.limit + 1)
-    .orderBy("y.pos")
-    .orderBy("y.rn")
-    .execute();
+  await flushPendingMessages(ctx.db);
+  const best = CANDIDATES + 4 * (offset + q.limit);
+  let rows = await rankedPage(ctx, words, filter, offset, q.limit, best);
+  const filled = rows.length > 0 && Number(rows[rows.length - 1]!.pos) > offset + q.limit;
+  const everyMatch = rows.length > 0 && Number(rows[0]!.found) < best;
+  if (!filled && !everyMatch) rows = await rankedPage(ctx, words, filter, offset, q.limit);
   const hasMore = rows.some((r) => Number(r.pos) > offset + q.limit);
   const page = rows.filter((r) => Number(r.pos) <= offset + q.limit);
   if (page.length === 0) return empty;
@@ -106,6 +97,46 @@ export async function searchConversations(ctx: Ctx, p: Principal, q: SearchQuery
     matches: page.filter((r) => r.cid === cid).map(match),
   }));
   return { items, hasMore, nextCursor: hasMore ? encodeCursor(offset + q.limit) : null };
+}
+
+type Filter = NonNullable<ReturnType<typeof conversationFilter>>;
+
+/**
+ * Positions offset+1 … offset+limit+1 of the ranked conversations (up to 3 matches each), from
+ * every match or only from the engine's `best` best.
+ */
+function rankedPage(ctx: Ctx, words: string[], filter: Filter, offset: number, limit: number, best?: number) {
+  const hits = ctx.db
+    .selectFrom(conversationHits(ctx.db, words, best).as("h"))
+    .innerJoin("conversations", "conversations.id", "h.cid")
+    .where(filter)
+    .select([
+      "h.cid",
+      "h.kind",
+      "h.key",
+      "h.found",
+      sql<number>`row_number() over (partition by h.cid order by h.rank, h.key)`.as("rn"),
+      sql<number>`min(h.rank) over (partition by h.cid)`.as("best"),
+    ]);
+  const ranked = ctx.db
+    .selectFrom(hits.as("x"))
+    .where("x.rn", "<=", MATCHES_PER_CONVERSATION)
+    .select([
+      "x.cid",
+      "x.kind",
+      "x.key",
+      "x.found",
+      "x.rn",
+      sql<number>`dense_rank() over (order by x.best, x.cid)`.as("pos"),
+    ]);
+  return ctx.db
+    .selectFrom(ranked.as("y"))
+    .selectAll()
+    .where("y.pos", ">", offset)
+    .where("y.pos", "<=", offset + limit + 1)
+    .orderBy("y.pos")
+    .orderBy("y.rn")
+    .execute();
 }
 
 /** GET /v1/contacts?q=: contacts by name, email, phone or externalId, best match first. */

@@ -107,18 +107,26 @@ export function matchingDocuments(db: Db, words: string[]): RawBuilder<{ id: num
 
 /**
  * Everything in conversations that holds every one of `words`: rows `(kind, cid, key, rank)`,
- * kind "message" (key: the message id) or a document's source (key: the document id).
+ * kind "message" (key: the message id) or a document's source (key: the document id). With
+ * `best`, only the `best` best-ranked of them (each engine ranks and cuts its own first): no
+ * match left out ranks before one kept; `found` is how many were kept (fewer than `best`: all).
  */
 export function conversationHits(
   db: Db,
   words: string[],
-): RawBuilder<{ kind: string; cid: string; key: string; rank: number }> {
+  best?: number,
+): RawBuilder<{ kind: string; cid: string; key: string; rank: number; found: number }> {
+  const limit = best === undefined ? sql`` : sql`order by rank limit ${best}`;
   const docs = isPostgres(db)
-    ? sql`select d.source as kind, d.conversation_id as cid, cast(d.id as text) as key, -ts_rank(d.tsv, q.query, 1) as rank
+    ? sql`select * from (select d.source as kind, d.conversation_id as cid, cast(d.id as text) as key,
+          -ts_rank(d.tsv, q.query, 1) as rank
         from search_documents d, to_tsquery('simple', ${tsQuery(words)}) as q(query)
-        where d.tsv @@ q.query and d.conversation_id is not null`
-    : sql`select d.source as kind, d.conversation_id as cid, cast(d.id as text) as key, f.rank as rank
+        where d.tsv @@ q.query and d.conversation_id is not null ${limit}) as dd`
+    : sql`select * from (select d.source as kind, d.conversation_id as cid, cast(d.id as text) as key, f.rank as rank
         from search_fts f join search_documents d on d.id = f.rowid
-        where search_fts match ${ftsQuery(words)} and d.conversation_id is not null`;
-  return sql`(${matchingMessages(db, words)} union all ${docs})`;
+        where search_fts match ${ftsQuery(words)} and d.conversation_id is not null ${limit})`;
+  const all = sql`${matchingMessages(db, words, best)} union all ${docs}`;
+  if (best === undefined) return sql`(select hits.*, 0 as found from (${all}) as hits)`;
+  return sql`(select top.*, count(*) over () as found
+    from (select * from (${all}) as hits order by rank limit ${best}) as top)`;
 }

@@ -11,6 +11,7 @@ import { notes } from "./0010-notes.ts";
 import { availability } from "./0011-availability.ts";
 import { routing } from "./0012-routing.ts";
 import { visitorContext } from "./0013-visitor-context.ts";
+import { messageIndex } from "./0014-message-index.ts";
 import { ratings } from "./0015-ratings.ts";
 
 /**
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   "0011_availability": availability,
   "0012_routing": routing,
   "0013_visitor_context": visitorContext,
+  "0014_message_index": messageIndex,
   "0015_ratings": ratings,
 };
 
