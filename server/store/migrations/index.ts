@@ -9,6 +9,7 @@ import { search } from "./0008-search.ts";
 import { cannedResponses } from "./0009-canned-responses.ts";
 import { notes } from "./0010-notes.ts";
 import { availability } from "./0011-availability.ts";
+import { email } from "./0016-email.ts";
 
 /**
  * Every migration, in order. Each runs once per database; never edit one that has shipped:
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   "0009_canned_responses": cannedResponses,
   "0010_notes": notes,
   "0011_availability": availability,
+  "0016_email": email,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
