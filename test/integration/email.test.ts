@@ -97,7 +97,7 @@ for (const db of databases()) {
       const raw = replyMime({ to: address, messageId: "smtp-1", text: "Here it is.", attachment: png });
       await transport.sendMail({ envelope: { from: "jane@example.org", to: [address] }, raw });
       const history = async () =>
-        (await s.api("GET", `/v1/conversations/${conversationId}/messages?limit=50`)).body.data as any[];
+        (await s.api("GET", `/v1/conversations/${conversationId}/messages?limit=50`)).body.items as any[];
       let msgs = await history();
       const fromContact = msgs.filter((m) => m.sender.type === "contact" && m.seq > 2);
       expect(fromContact.map((m) => m.type).sort()).toEqual(["image", "text"]);
