@@ -74,7 +74,12 @@ export class Mailer {
     const now = () => new Date().toISOString();
     for (const id of await dueThreads(this.o.db, now())) {
       if (this.stopping) return;
-      await composeDue(this.o.db, id, now(), this.o);
+      try {
+        await composeDue(this.o.db, id, now(), this.o);
+      } catch (err) {
+        // One conversation that cannot be composed does not hold back the others.
+        this.o.log.error({ err, conversationId: id }, "email: composing failed");
+      }
     }
     for (;;) {
       if (this.stopping) return;

@@ -86,7 +86,9 @@ export async function composeDue(
           .execute()
       : [];
     // Stop the clock, only if it is still the clock this node read (else another node did it).
-    const upTo = messages.length ? Number(messages.at(-1)!.seq) : Number(thread.emailed_seq);
+    // Without an address nothing counts as emailed: a later clock still sends these messages.
+    const send = !!conv?.email && messages.length > 0;
+    const upTo = send ? Number(messages.at(-1)!.seq) : Number(thread.emailed_seq);
     const stopped = await trx
       .updateTable("email_threads")
       .set({ due_at: null, emailed_seq: upTo, updated_at: now })
@@ -94,7 +96,7 @@ export async function composeDue(
       .where("due_at", "=", thread.due_at)
       .where("emailed_seq", "=", thread.emailed_seq)
       .executeTakeFirst();
-    if (Number(stopped.numUpdatedRows) !== 1 || !conv?.email || messages.length === 0) return false;
+    if (Number(stopped.numUpdatedRows) !== 1 || !send || !conv?.email) return false;
     const theme = parse(conv.theme);
     const content: EmailContent = {
       siteName: conv.site_name,
