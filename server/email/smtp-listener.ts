@@ -22,6 +22,8 @@ export async function listenForReplies(
     authOptional: true,
     disabledCommands: ["AUTH", "STARTTLS"],
     size: maxInboundEmailBytes,
+    // Connections at once: a flood of senders waits instead of exhausting the node.
+    maxClients: 50,
     logger: false,
     onRcptTo(address, _session, callback) {
       const token = replyTokenOf([address.address], o.domain);
