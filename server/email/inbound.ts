@@ -109,7 +109,11 @@ export async function receiveReply(
   return write(ctx, async (trx, emit) => {
     let target = conv.id;
     if (conv.status === "closed") {
-      const body = (conv.contact_id ? { contactId: conv.contact_id } : {}) as CreateConversationBody;
+      // The email's Message-ID makes a repeated delivery find the conversation it started.
+      const body = {
+        ...(conv.contact_id ? { contactId: conv.contact_id } : {}),
+        ...(key ? { uniqueId: key } : {}),
+      } as CreateConversationBody;
       const created = await insertConversation(
         ctx,
         trx,

@@ -154,6 +154,14 @@ for (const db of databases()) {
       const fresh = await s.api("GET", `/v1/conversations/${created.conversationId}`);
       expect(fresh.body.contact.id).toBe(old.body.contact.id);
       expect(fresh.body.lastMessage.content.text).toBe("Wait, one more question");
+      // The provider delivering the same email again starts nothing more.
+      const again = await fetch(`${s.url}/v1/inbound/email`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${s.token}`, "content-type": "message/rfc822" },
+        body: new Uint8Array(replyMime({ to: address, messageId: "closed-1", text: "Wait, one more question" })),
+      });
+      expect(((await again.json()) as { conversationId: string }).conversationId).toBe(created.conversationId);
+      expect((await s.api("GET", `/v1/conversations/${created.conversationId}`)).body.lastMessage.seq).toBe(1);
     });
   });
 
