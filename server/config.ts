@@ -24,6 +24,21 @@ export interface Config {
   bodyLimit: string;
   /** How long an agent stays online after its last inbox closed (a reload is not a sign-out). */
   presenceGraceMs: number;
+  /** Email continuity (CONTRACT §9, docs/email.md). */
+  email: EmailConfig;
+}
+
+export interface EmailConfig {
+  /** Outbound SMTP (`smtp://…`, `smtps://…`); unset: no email is sent. */
+  smtpUrl: string | undefined;
+  /** The From address. */
+  from: string;
+  /** Set: an SMTP listener for replies on this port. */
+  inboundSmtpPort: number | undefined;
+  /** The domain of reply addresses (reply+<token>@domain). */
+  domain: string;
+  /** Seconds an agent's message stays unseen before it is emailed. */
+  delaySeconds: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -55,7 +70,36 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PARLEY_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ""),
     bodyLimit: env.PARLEY_BODY_LIMIT ?? "1mb",
     presenceGraceMs: positive(env.PARLEY_PRESENCE_GRACE_MS, 30_000),
+    email: emailConfig(env),
   };
+}
+
+/** SMTP_URL, PARLEY_EMAIL_FROM, PARLEY_INBOUND_SMTP_PORT, PARLEY_EMAIL_DOMAIN, PARLEY_EMAIL_DELAY_S. */
+function emailConfig(env: NodeJS.ProcessEnv): EmailConfig {
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl))
+    throw new Error(
+      `SMTP_URL must be smtp://[user:pass@]host[:port] or smtps://…, got ${smtpUrl.replace(/:[^:@/]*@/, ":***@")}`,
+    );
+  const domain = (env.PARLEY_EMAIL_DOMAIN || "localhost").toLowerCase();
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(domain))
+    throw new Error(`PARLEY_EMAIL_DOMAIN must be a domain name, got ${env.PARLEY_EMAIL_DOMAIN}`);
+  const from = env.PARLEY_EMAIL_FROM || `Parley <noreply@${domain}>`;
+  if (!/@[^@\s>]+>?\s*$/.test(from))
+    throw new Error(`PARLEY_EMAIL_FROM must be an address, e.g. "Acme Support <support@example.com>", got ${from}`);
+  let inboundSmtpPort: number | undefined;
+  if (env.PARLEY_INBOUND_SMTP_PORT) {
+    inboundSmtpPort = Number(env.PARLEY_INBOUND_SMTP_PORT);
+    if (!Number.isInteger(inboundSmtpPort) || inboundSmtpPort < 0 || inboundSmtpPort > 65535)
+      throw new Error(`PARLEY_INBOUND_SMTP_PORT must be a port number, got ${env.PARLEY_INBOUND_SMTP_PORT}`);
+  }
+  let delaySeconds = 300;
+  if (env.PARLEY_EMAIL_DELAY_S) {
+    delaySeconds = Number(env.PARLEY_EMAIL_DELAY_S);
+    if (!Number.isFinite(delaySeconds) || delaySeconds < 0)
+      throw new Error(`PARLEY_EMAIL_DELAY_S must be a number of seconds (0 or more), got ${env.PARLEY_EMAIL_DELAY_S}`);
+  }
+  return { smtpUrl, from, inboundSmtpPort, domain, delaySeconds };
 }
 
 function positive(value: string | undefined, fallback: number): number {

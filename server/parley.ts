@@ -17,6 +17,7 @@ import { createApp } from "./http/app.ts";
 import { createLimiters } from "./http/rate-limit.ts";
 import { Drain } from "./drain.ts";
 import { attachWebhooks } from "./webhooks/index.ts";
+import { attachEmail, type Email } from "./email/index.ts";
 import { attachRealtime, connectRedis } from "./realtime/index.ts";
 import { createPresence } from "./realtime/presence.ts";
 import { widgetConfigRoutes } from "./http/routes/widget-config.ts";
@@ -41,6 +42,8 @@ export interface Parley {
   store: Store;
   /** The durable event log: more consumers (reports, email, assignment) attach with `consume`. */
   eventLog: EventLog;
+  /** Email continuity: the inbound SMTP port when PARLEY_INBOUND_SMTP_PORT is set. */
+  email: Email;
   log: Logger;
   boot: BootInfo;
   /** Stop accepting, finish in-flight writes, close sockets and the database. */
@@ -72,6 +75,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
     retentionDays: config.eventRetentionDays,
   });
   const webhooks = attachWebhooks(ctx, eventLog, log, config, metrics.registry);
+  const email = attachEmail(ctx, eventLog, log, config.email, metrics.registry);
 
   // Nodes starting at once on an empty database create one default site, one owner, one token.
   const boot = await store.exclusive(() => bootstrap(ctx, config));
@@ -96,6 +100,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
       inboxSessionRoutes(ctx, limiters),
       fileRoutes(ctx, limiters),
       webhooks.router,
+      email.router,
       demoRoutes(boot.siteKey),
     ],
   });
@@ -117,6 +122,8 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   drain.onClose(() => eventLog.stop());
   await webhooks.start();
   drain.onClose(webhooks.close);
+  await email.start(config.host);
+  drain.onClose(email.close);
 
   return {
     url,
@@ -124,6 +131,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
     ctx,
     store,
     eventLog,
+    email,
     log,
     boot,
     close: async () => {

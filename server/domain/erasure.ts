@@ -130,6 +130,8 @@ export async function eraseContact(ctx: Ctx, p: Principal, id: string): Promise<
       await trx.deleteFrom("notes").where("conversation_id", "in", ids).execute();
       await trx.deleteFrom("ratings").where("conversation_id", "in", ids).execute();
       await trx.deleteFrom("messages").where("conversation_id", "in", ids).execute();
+      for (const table of ["email_threads", "email_outbox", "email_reply_tokens"] as const)
+        await trx.deleteFrom(table).where("conversation_id", "in", ids).execute();
       await trx.deleteFrom("conversations").where("id", "in", ids).execute();
     }
     for (const ids of chunks(visitorIds)) {

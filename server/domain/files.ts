@@ -67,7 +67,7 @@ function cleanName(name: string): string {
 export async function storeFile(
   ctx: Ctx,
   p: Principal,
-  upload: { name: string; mimeType: string; data: Buffer },
+  upload: { name: string; mimeType: string; data: Buffer; siteId?: string; contactId?: string | null },
 ): Promise<StoredFile> {
   const mimeType = fileType(upload.name, upload.mimeType, upload.data);
   if (!isAllowed(mimeType)) {
@@ -85,7 +85,7 @@ export async function storeFile(
     ]);
 
   authorize(p, "file.upload");
-  const siteId = await resolveSiteId(ctx, p, undefined);
+  const siteId = await resolveSiteId(ctx, p, upload.siteId);
   authorize(p, "file.upload", { siteId });
   const key = crypto.randomBytes(24).toString("base64url");
   const name = cleanName(upload.name);
@@ -96,7 +96,7 @@ export async function storeFile(
     .values({
       id: newId("file"),
       site_id: siteId,
-      contact_id: p.kind === "visitor" ? p.contactId : null,
+      contact_id: p.kind === "visitor" ? p.contactId : (upload.contactId ?? null),
       uploaded_by: uploadedBy,
       key_hash: hashToken(key),
       name,

@@ -87,6 +87,8 @@ export const permissions = {
   "canned.team.write": { allow: siteManagers },
   /** Personal saved replies: agents only, each on its own (a token has no person to belong to). */
   "canned.personal.write": { allow: { owner: true, admin: true, agent: true } },
+  /** A reply by email that a mail provider forwards as raw MIME (docs/email.md): API tokens only. */
+  "email.inbound": { allow: { "admin-token": true, "site-token": true }, refuse: "not_found" },
   /** The inbox's own session and live socket. */
   "inbox.session": { allow: { owner: true, admin: true, agent: true }, refuse: "unauthorized" },
 } satisfies Record<string, Rule>;

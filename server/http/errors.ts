@@ -32,10 +32,11 @@ export const requireWellFormedQuery: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** Requests that carry a body must say it is JSON. */
+/** Requests that carry a body must say it is JSON (a forwarded email is raw MIME: docs/email.md). */
 export const requireJson: RequestHandler = (req, _res, next) => {
   const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
-  if (hasBody && !req.is("application/json") && !req.is("multipart/form-data")) {
+  const rawEmail = req.path === "/v1/inbound/email" && req.is("message/rfc822");
+  if (hasBody && !rawEmail && !req.is("application/json") && !req.is("multipart/form-data")) {
     return next(new ParleyError("unsupported_media_type", "Send the body as application/json"));
   }
   next();

@@ -272,6 +272,38 @@ export interface SearchDocumentsTable {
   tsv?: unknown;
 }
 
+/** Email continuity (docs/email.md). */
+export interface EmailThreadsTable {
+  conversation_id: string;
+  emailed_seq: number;
+  due_at: string | null;
+  updated_at: string;
+}
+
+export interface EmailOutboxTable {
+  id: string;
+  conversation_id: string;
+  message_id: string;
+  recipient: string;
+  reply_to: string;
+  subject: string;
+  text: string;
+  html: string;
+  up_to_seq: number;
+  status: string; // pending | sent | failed
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface EmailReplyTokensTable {
+  token_hash: string;
+  conversation_id: string;
+  created_at: string;
+}
+
 export interface Database {
   sites: SitesTable;
   api_tokens: ApiTokensTable;
@@ -295,6 +327,9 @@ export interface Database {
   waiting_conversations: WaitingConversationsTable;
   agent_assignments: AgentAssignmentsTable;
   ratings: RatingsTable;
+  email_threads: EmailThreadsTable;
+  email_outbox: EmailOutboxTable;
+  email_reply_tokens: EmailReplyTokensTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;

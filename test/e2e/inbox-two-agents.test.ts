@@ -280,7 +280,7 @@ describe.skipIf(!services.chromium)("inbox: a visitor on the real widget and two
     await ann.waitForFunction((id) => location.hash === `#/conversations/${id}`, conversationId);
   });
 
-  it("closes the conversation with e: read-only for both agents; the widget says it is closed and starts a new one", async () => {
+  it("closes the conversation with e: read-only for both agents; the widget asks for a rating, says it is closed and starts a new one", async () => {
     await ann.getByRole("heading", { level: 2, name: /^Visitor #[A-Z0-9]{4}$/ }).waitFor();
     await ann.locator("body").click({ position: { x: 5, y: 5 } });
     await ann.keyboard.press("e");
@@ -294,6 +294,9 @@ describe.skipIf(!services.chromium)("inbox: a visitor on the real widget and two
     expect((await server.api("GET", `/v1/conversations/${conversationId}`)).body.status).toBe("closed");
 
     const dialog = widget(visitor).getByRole("dialog", { name: "Chat with us" });
+    // Closed: the visitor is asked to rate it first (CONTRACT §10), and may skip.
+    await dialog.getByRole("group", { name: "Rate this conversation" }).waitFor();
+    await dialog.getByRole("button", { name: "Skip" }).click();
     await dialog.getByText("This conversation is closed.").waitFor();
     await dialog.getByRole("button", { name: "Start a new conversation" }).click();
     await poll(() => logLines(visitor)).toEqual([]);

@@ -133,6 +133,8 @@ export const samples: Record<string, (fx: Fixtures) => Promise<Sample> | Sample>
   },
   "POST /v1/files": () => ({ path: "/v1/files", form: png() }),
   "GET /v1/files/:key": (fx) => ({ path: `/v1/files/${fx.fileKey}` }),
+  // No MIME body: an allowed caller gets 422, the others 401/403 before the body is read.
+  "POST /v1/inbound/email": () => ({ path: "/v1/inbound/email" }),
   "GET /v1/sites": () => ({ path: "/v1/sites" }),
   "POST /v1/sites": () => ({ path: "/v1/sites", body: { name: `Site ${unique()}` } }),
   "GET /v1/sites/:id": (fx) => ({ path: `/v1/sites/${fx.siteA}`, resource: siteA(fx) }),

@@ -13,6 +13,7 @@ import { routing } from "./0012-routing.ts";
 import { visitorContext } from "./0013-visitor-context.ts";
 import { messageIndex } from "./0014-message-index.ts";
 import { ratings } from "./0015-ratings.ts";
+import { email } from "./0016-email.ts";
 
 /**
  * Every migration, in order. Each runs once per database; never edit one that has shipped:
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   "0013_visitor_context": visitorContext,
   "0014_message_index": messageIndex,
   "0015_ratings": ratings,
+  "0016_email": email,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
