@@ -1,5 +1,6 @@
 /**
- * npm run bench:search [-- --messages=200000] [--per-conversation=10] [--queries=200] [--writes=3000] [--no-postgres]
+ * npm run bench:search [-- --messages=200000] [--per-conversation=10] [--queries=200] [--writes=3000]
+ *   [--no-postgres] [--no-sqlite]
  * (PostgreSQL: PARLEY_BENCH_PG_URL, else the test suite's PARLEY_TEST_PG_URL, else the local test database)
  *
  * On SQLite and PostgreSQL, a fresh database is loaded with `messages` messages in
@@ -286,7 +287,7 @@ const out: string[] = [
     `${writes} writes per side`,
   "",
 ];
-out.push(await run("sqlite"));
+if (args["no-sqlite"] === undefined) out.push(await run("sqlite"));
 if (args["no-postgres"] === undefined) {
   out.push("");
   try {
