@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { startNodes, type Nodes, type ParleyNode } from "../helpers/nodes.ts";
 import { databases, services } from "../helpers/services.ts";
 import { agentWithRole, signedIn, type Caller } from "../helpers/agents.ts";
 import { connectVisitor, type Visitor } from "./realtime-helpers.ts";
 
 /** CONTRACT §8: site availability settings, agent availability from the inbox's socket, the widget told live. */
-function inboxSocket(server: TestServer, call: Caller): Socket {
+function inboxSocket(server: ParleyNode, call: Caller): Socket {
   return io(`${server.url}/agent`, {
     transports: ["websocket"],
     forceNew: true,
@@ -194,28 +195,29 @@ describe.each(databases())("availability on $name", ({ name, available }) => {
   });
 });
 
-describe.skipIf(!services.postgresUrl || !services.redisUrl)("availability across two nodes joined by Redis", () => {
-  let first: TestServer;
-  let second: TestServer;
-  afterAll(async () => {
-    await second?.close();
-    await first?.close();
-  });
+describe.skipIf(!services.postgresUrl || !services.redisUrl)(
+  "availability across two node processes joined by Redis",
+  () => {
+    let deployment: Nodes | undefined;
+    afterAll(async () => {
+      await deployment?.close();
+    });
 
-  it("an inbox on one node makes the site available to a widget on the other, and its sign-out makes it away", async () => {
-    const env = { REDIS_URL: services.redisUrl!, PARLEY_PRESENCE_GRACE_MS: "500" };
-    first = await startTestServer({ db: "postgres", env });
-    second = await startTestServer({ databaseUrl: first.databaseUrl, env });
-    const visitor = await connectVisitor(first.url, { siteKey: first.siteKey });
-    expect(visitor.welcome.site.available).toBe(false);
-    const owner = await signedIn(second, "admin@localhost", first.adminPassword);
-    const me = (await owner("GET", "/v1/inbox/session")).body.agent.id as string;
-    const inbox = inboxSocket(second, owner);
-    await heardAvailable(visitor, true);
-    expect((await first.api("GET", `/v1/agents/${me}`)).body.availability).toBe("online");
-    inbox.disconnect();
-    await heardAvailable(visitor, false);
-    expect((await first.api("GET", `/v1/agents/${me}`)).body.availability).toBe("offline");
-    visitor.close();
-  });
-});
+    it("an inbox on one node makes the site available to a widget on the other, and its sign-out makes it away", async () => {
+      deployment = await startNodes(2, { env: { PARLEY_PRESENCE_GRACE_MS: "500" } });
+      const [first, second] = deployment.nodes;
+      if (!first || !second) throw new Error("two nodes were asked for");
+      const visitor = await connectVisitor(first.url, { siteKey: first.siteKey });
+      expect(visitor.welcome.site.available).toBe(false);
+      const owner = await signedIn(second, "admin@localhost", first.adminPassword);
+      const me = (await owner("GET", "/v1/inbox/session")).body.agent.id as string;
+      const inbox = inboxSocket(second, owner);
+      await heardAvailable(visitor, true);
+      expect((await first.api("GET", `/v1/agents/${me}`)).body.availability).toBe("online");
+      inbox.disconnect();
+      await heardAvailable(visitor, false);
+      expect((await first.api("GET", `/v1/agents/${me}`)).body.availability).toBe("offline");
+      visitor.close();
+    });
+  },
+);

@@ -254,37 +254,5 @@ describe.skipIf(!services.postgresUrl)("event log on PostgreSQL with a write tha
   });
 });
 
-describe.skipIf(!services.postgresUrl)("event log consumers on two nodes sharing PostgreSQL", () => {
-  let database: Awaited<ReturnType<typeof freshDatabaseUrl>>;
-  let a: TestServer;
-  let b: TestServer;
-  beforeAll(async () => {
-    database = await freshDatabaseUrl("postgres");
-    a = await startTestServer({ databaseUrl: database.url });
-    b = await startTestServer({ databaseUrl: database.url });
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await database?.drop();
-  });
-
-  it("hands each event of a consumer to one node only, in order, whichever node wrote it", async () => {
-    const onA = collector();
-    const onB = collector();
-    a.parley.eventLog.consume({ name: "test-shared", from: "start", handle: async () => {}, ...onA });
-    b.parley.eventLog.consume({ name: "test-shared", from: "start", handle: async () => {}, ...onB });
-    const ids = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => conversation(i % 2 ? a : b, `node ${i}`).then((c) => c.id)),
-    );
-    const all = () => [...onA.got, ...onB.got];
-    const done = (ids: string[]) => () => ids.every((id) => all().some((e) => e.subject === id));
-    await Promise.race([onA.until(done(ids), "every event"), onB.until(done(ids), "every event")]);
-    const positions = all().map((e) => e.position);
-    expect(new Set(positions).size).toBe(positions.length);
-    for (const got of [onA.got, onB.got])
-      expect(got.map((e) => e.position)).toEqual([...got.map((e) => e.position)].sort((x, y) => x - y));
-    const stored = await a.parley.store.db.selectFrom("events").select("position").orderBy("position").execute();
-    expect([...positions].sort((x, y) => x - y)).toEqual(stored.map((r) => Number(r.position)));
-  });
-});
+// Two nodes sharing a consumer: test/integration/webhooks-nodes.test.ts runs the webhook consumer on two
+// real node processes (never two servers in one process) and checks each event is delivered once, in order.
