@@ -63,7 +63,7 @@ export interface SiteAvailability {
 }
 
 /** CONTRACT §8: within business hours and at least one agent online who may see the site. */
-export async function siteAvailability(ctx: Ctx, site: SiteRow, at = new Date()): Promise<SiteAvailability> {
+export async function siteAvailability(ctx: Ctx, site: SiteRow, at = new Date(ctx.now())): Promise<SiteAvailability> {
   const hours = businessHoursOf(site);
   const open = isOpen(hours, at);
   return { available: open && (await anyoneOnline(ctx, site.id)), nextChange: nextChange(hours, at) };

@@ -35,7 +35,8 @@ export function attachAvailability(io: Server, deps: RealtimeDeps): () => void {
     timers.delete(site.id);
     const { nextChange } = await siteAvailability(ctx, site);
     if (!nextChange || closed) return;
-    const wait = Math.min(Math.max(0, nextChange.getTime() - Date.now()) + 50, MAX_TIMER_MS);
+    // On the server's clock (ctx.now), as the boundary was computed.
+    const wait = Math.min(Math.max(0, nextChange.getTime() - Date.parse(ctx.now())) + 50, MAX_TIMER_MS);
     const timer = setTimeout(() => {
       void (async () => {
         const fresh = await ctx.db.selectFrom("sites").selectAll().where("id", "=", site.id).executeTakeFirst();

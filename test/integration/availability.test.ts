@@ -195,6 +195,52 @@ describe.each(databases())("availability on $name", ({ name, available }) => {
   });
 });
 
+describe.each(databases())("business hours on $name", ({ name, available }) => {
+  describe.skipIf(!available)("", () => {
+    let s: TestServer;
+    const open: { close(): void }[] = [];
+    /** The server's clock runs `offset` ms ahead of the real one: a boundary can be made to come soon. */
+    let offset = 0;
+    beforeAll(async () => {
+      s = await startTestServer({ db: name, now: () => new Date(Date.now() + offset).toISOString() });
+    });
+    afterAll(async () => {
+      for (const x of open) x.close();
+      await s?.close();
+    });
+
+    it("flips the widget to away at the closing time, on the site's clock, with nobody doing anything", async () => {
+      const owner = await signedIn(s, "admin@localhost", s.adminPassword);
+      const inbox = inboxSocket(s, owner);
+      open.push({ close: () => inbox.disconnect() });
+      const visitor = await connectVisitor(s.url, { siteKey: s.siteKey });
+      open.push(visitor);
+      await heardAvailable(visitor, true);
+
+      // Closing time: the next whole minute (not midnight) at least a minute ahead; the server's
+      // clock is set to 2 s before it, and the site is open all that day until then.
+      let closing = Math.ceil((Date.now() + 60_000) / 60_000) * 60_000;
+      if (new Date(closing).getUTCHours() === 0 && new Date(closing).getUTCMinutes() === 0) closing += 60_000;
+      offset = closing - 2_000 - Date.now();
+      const at = new Date(closing);
+      const clock = `${String(at.getUTCHours()).padStart(2, "0")}:${String(at.getUTCMinutes()).padStart(2, "0")}`;
+      const day = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][at.getUTCDay()]!;
+      const patched = await s.api("PATCH", `/v1/sites/${s.parley.boot.siteId}`, {
+        businessHours: { timezone: "UTC", hours: { [day]: [["00:00", clock]] } },
+      });
+      expect(patched.status).toBe(200);
+      expect(lastSite(visitor).available).toBe(true);
+
+      const flipped = new Promise<number>((resolve) =>
+        visitor.socket.on("site", (e) => e.site.available === false && resolve(Date.now() + offset)),
+      );
+      const heardAt = await flipped;
+      expect(heardAt).toBeGreaterThanOrEqual(closing);
+      expect(lastSite(visitor).available).toBe(false);
+    });
+  });
+});
+
 describe.skipIf(!services.postgresUrl || !services.redisUrl)(
   "availability across two node processes joined by Redis",
   () => {
