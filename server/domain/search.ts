@@ -3,7 +3,7 @@ import type { Contact, ContactSearchQuery, SearchPage, SearchQuery } from "../..
 import { json, type Ctx, type Principal } from "./context.ts";
 import { authorize, siteScopeOf } from "./permissions.ts";
 import { invalid } from "./errors.ts";
-import { conversationFilter } from "./conversations.ts";
+import { conversationFilter } from "./conversation-list.ts";
 import { contactView, conversationViews } from "./views.ts";
 import { conversationHits, matchingDocuments } from "../store/search-index.ts";
 import { flushPendingMessages } from "../store/search-messages.ts";
