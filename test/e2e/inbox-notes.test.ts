@@ -12,20 +12,12 @@ import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { services } from "../helpers/services.ts";
 import { buildFrontEnd, launchChromium, logLines, startHostSite, widget, type HostSite } from "./widget-harness.ts";
 import { axeViolations } from "./axe.ts";
+import { signIn } from "./inbox-sign-in.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const shots = path.join(root, "test-results", "inbox");
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
 const noteText = "VIP customer: refund approved, courier claim open";
-
-async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
-  await page.goto(`${url}/inbox`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("navigation", { name: "Conversations" }).waitFor();
-  await page.getByText("Live", { exact: true }).waitFor();
-}
 
 /** Everything the widget shows, its shadow root included. */
 const widgetText = (page: Page) =>

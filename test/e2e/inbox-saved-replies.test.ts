@@ -11,6 +11,7 @@ import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { services } from "../helpers/services.ts";
 import { buildFrontEnd, launchChromium, logLines, startHostSite, widget, type HostSite } from "./widget-harness.ts";
 import { axeViolations } from "./axe.ts";
+import { signIn } from "./inbox-sign-in.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const shots = path.join(root, "test-results", "inbox");
@@ -32,11 +33,7 @@ describe.skipIf(!services.chromium)("inbox: saved replies", () => {
     browser = await launchChromium();
     agent = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     visitor = await (await browser.newContext({ viewport: { width: 1100, height: 800 } })).newPage();
-    await agent.goto(`${server.url}/inbox`);
-    await agent.getByLabel("Email").fill("admin@localhost");
-    await agent.getByLabel("Password").fill(server.adminPassword);
-    await agent.getByRole("button", { name: "Sign in" }).click();
-    await agent.getByText("Live", { exact: true }).waitFor();
+    await signIn(agent, server.url, "admin@localhost", server.adminPassword);
     fs.mkdirSync(shots, { recursive: true });
   });
 

@@ -21,21 +21,13 @@ import {
   type HostSite,
 } from "./widget-harness.ts";
 import { axeViolations } from "./axe.ts";
+import { signIn } from "./inbox-sign-in.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const shots = path.join(root, "test-results", "inbox");
 
 /** Waits for what a live channel delivers (shared CPU): generous, never a sleep. */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
-
-async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
-  await page.goto(`${url}/inbox`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("navigation", { name: "Conversations" }).waitFor();
-  await page.getByText("Live", { exact: true }).waitFor();
-}
 
 /** Is the image loaded and decoded (not a broken or empty box)? */
 const decoded = (img: ReturnType<Page["locator"]>) =>

@@ -10,6 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { services } from "../helpers/services.ts";
 import { buildFrontEnd, launchChromium, startHostSite, widget, type HostSite } from "./widget-harness.ts";
+import { signIn } from "./inbox-sign-in.ts";
 
 const shots = path.resolve(import.meta.dirname, "../../test-results/inbox");
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
@@ -32,11 +33,7 @@ describe.skipIf(!services.chromium)("inbox: the visitor's context, live as they 
     visitor = await (
       await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: "en-GB", timezoneId: "Asia/Tokyo" })
     ).newPage();
-    await agent.goto(`${server.url}/inbox`);
-    await agent.getByLabel("Email").fill("admin@localhost");
-    await agent.getByLabel("Password").fill(server.adminPassword);
-    await agent.getByRole("button", { name: "Sign in" }).click();
-    await agent.getByText("Live", { exact: true }).waitFor();
+    await signIn(agent, server.url, "admin@localhost", server.adminPassword);
     shopUrl = host.page("shop", { base: server.url, siteKey: server.siteKey });
     await visitor.goto(`${shopUrl}?session=s3cret`);
     fs.mkdirSync(shots, { recursive: true });
