@@ -50,6 +50,8 @@ export const permissions = {
   "conversation.mark_read": { allow: { ...team, visitor: "own" } },
   /** Satisfaction (CONTRACT §10): only the visitor rates its conversation. */
   "conversation.rate": { allow: { visitor: "own" }, refuse: "not_found" },
+  /** The visitor's context (CONTRACT §8): only a widget reports the page its visitor is on. */
+  "visitor.page": { allow: { visitor: true } },
   "message.create": { allow: { ...team, visitor: "own" } },
   "message.stream": { allow: team, refuse: "not_found" },
   "contact.read": { allow: { ...team, visitor: "own" } },

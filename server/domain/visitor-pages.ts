@@ -5,7 +5,8 @@
  * written when the view changes nothing (a reload, a replaceState to the same page).
  */
 import type { PageView, VisitorContext, VisitorContextRules } from "../../shared/schemas/visitor.ts";
-import { json, write, type Ctx, type Db } from "./context.ts";
+import { json, write, type Ctx, type Db, type Principal } from "./context.ts";
+import { authorize } from "./permissions.ts";
 import { afterPageView } from "./visitor-context.ts";
 import { conversationView } from "./views.ts";
 
@@ -15,13 +16,16 @@ export async function visitorContextOf(db: Db, visitorId: string): Promise<strin
   return row?.context ?? null;
 }
 
-/** Applies one page view of `visitorId` (on `siteId`); `userAgent` from the socket's handshake. */
+/** Applies one page view of the visitor `p`; `userAgent` from the socket's handshake. */
 export async function recordPageView(
   ctx: Ctx,
-  visitor: { id: string; siteId: string },
+  p: Principal,
   view: PageView,
   userAgent: string | undefined,
 ): Promise<void> {
+  authorize(p, "visitor.page");
+  if (p.kind !== "visitor") return; // the table lets only visitors through
+  const visitor = { id: p.visitorId, siteId: p.siteId };
   const site = await ctx.db
     .selectFrom("sites")
     .select("visitor_context")

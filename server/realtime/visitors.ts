@@ -174,8 +174,7 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
     "page",
     handle(PagePayload, async (view) => {
       await limit();
-      const { id, site_id } = socket.data.visitor;
-      await recordPageView(ctx, { id, siteId: site_id }, view, socket.handshake.headers["user-agent"]);
+      await recordPageView(ctx, principal(), view, socket.handshake.headers["user-agent"]);
       return {};
     }),
   );
