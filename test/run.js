@@ -72,8 +72,9 @@ if (missing.length) console.error(`\n!! Reminder: suites needing ${missing.join(
 if (fs.existsSync(resultsFile)) {
   const r = JSON.parse(fs.readFileSync(resultsFile, "utf8"));
   const skipped = r.numPendingTests + r.numTodoTests;
-  console.log(
-    `\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ""}`,
-  );
+  // A suite that failed outside its tests (a hook, an import, an unhandled error) fails the run
+  // without failing a test: it still counts as a failure here.
+  const failed = status !== 0 && r.numFailedTests === 0 ? 1 : r.numFailedTests;
+  console.log(`\ntests: ${r.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 }
 process.exit(status);

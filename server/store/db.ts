@@ -96,6 +96,9 @@ async function openPostgres(url: string): Promise<Store> {
   });
   // A dropped connection must not crash the process; the next query reconnects.
   pool.on("error", () => {});
+  // A checked-out client has no listener of the pool's: its connection dropping mid-query
+  // rejects that query, and must not also throw out of the process.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
     // Held by a connection of its own while `fn` works through the pool (which may be of one).
     const client = new pg.Client({ connectionString: parsed.toString() });

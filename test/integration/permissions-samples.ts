@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { vi } from "vitest";
 import type { Resource } from "../../server/domain/permissions.ts";
 import type { TestServer } from "../helpers/server.ts";
 
@@ -218,7 +219,15 @@ export async function makeFixtures(s: TestServer): Promise<Fixtures> {
   });
   const conv = await made(s, "POST", "/v1/conversations", { contact: { name: "Ada" }, message: { text: "hi" } });
   const streaming = await made(s, "POST", `/v1/conversations/${conv.id}/messages`, { text: "", streaming: true });
-  const deliveries = await made(s, "GET", `/v1/webhooks/${webhook.id}/deliveries`);
+  // The webhook consumer records the delivery after the commit, on its own schedule.
+  const deliveries = await vi.waitFor(
+    async () => {
+      const page = await made(s, "GET", `/v1/webhooks/${webhook.id}/deliveries`);
+      if (!page.items.length) throw new Error("no delivery recorded yet");
+      return page;
+    },
+    { timeout: 15_000, interval: 50 },
+  );
   const form = png();
   const file = await fetch(`${s.url}/v1/files`, {
     method: "POST",
