@@ -31,18 +31,42 @@ export function assignmentOf(site: Pick<SiteRow, "assignment">): Assignment {
  * so this one after those before it).
  */
 export async function startWaiting(ctx: Ctx, trx: Trx, emit: Emit, row: ConversationRow): Promise<string | null> {
-  if (row.assignee !== null || !OPEN_STATUSES.includes(row.status)) return null;
-  const waiting = await trx
-    .selectFrom("waiting_conversations")
-    .select("conversation_id")
-    .where("conversation_id", "=", row.id)
-    .executeTakeFirst();
-  if (waiting) return null;
+  return (await startWaitingAll(ctx, trx, emit, [row])).get(row.id) ?? null;
+}
+
+/** startWaiting for many conversations at once (a batch of messages): a fixed number of statements. */
+export async function startWaitingAll(
+  ctx: Ctx,
+  trx: Trx,
+  emit: Emit,
+  rows: ConversationRow[],
+): Promise<Map<string, string>> {
+  const candidates = rows.filter((r) => r.assignee === null && OPEN_STATUSES.includes(r.status));
+  if (candidates.length === 0) return new Map();
+  const waiting = new Set(
+    (
+      await trx
+        .selectFrom("waiting_conversations")
+        .select("conversation_id")
+        .where(
+          "conversation_id",
+          "in",
+          candidates.map((r) => r.id),
+        )
+        .execute()
+    ).map((w) => w.conversation_id),
+  );
+  const fresh = candidates.filter((r) => !waiting.has(r.id));
+  if (fresh.length === 0) return new Map();
+  const since = ctx.now();
   await trx
     .insertInto("waiting_conversations")
-    .values({ conversation_id: row.id, site_id: row.site_id, since: ctx.now() })
+    .values(fresh.map((r) => ({ conversation_id: r.id, site_id: r.site_id, since })))
     .execute();
-  return (await routeWaitingIn(ctx, trx, emit, row.site_id)).get(row.id) ?? null;
+  const assigned = new Map<string, string>();
+  for (const siteId of new Set(fresh.map((r) => r.site_id)))
+    for (const [id, agent] of await routeWaitingIn(ctx, trx, emit, siteId)) assigned.set(id, agent);
+  return assigned;
 }
 
 /** `route`: the conversation waits again, from now (CONTRACT §3), and is handed out like any other. */

@@ -1,20 +1,21 @@
-import type { Conversation, HistoryQuery, Message, TypedMessageInput } from "../../shared/schemas/index.ts";
+import type { HistoryQuery, Message, TypedMessageInput } from "../../shared/schemas/index.ts";
 import { write, type Ctx, type Emit, type Principal, type Trx } from "./context.ts";
-import { newId } from "./secrets.ts";
+import {
+  insertMessages,
+  type MessageOutcome,
+  type MessageRequest,
+  type SenderInput,
+  type StoredMessage,
+} from "./message-insert.ts";
+import { enqueueMessage } from "./message-queue.ts";
 import { authorize } from "./permissions.ts";
 import { closed, invalid, notFound, ParleyError } from "./errors.ts";
-import { conversationView, messageView } from "./views.ts";
+import { messageView } from "./views.ts";
 import { conversationRow, lockConversation } from "./conversations.ts";
 import type { ConversationRow, MessageRow } from "../store/tables.ts";
-import { indexInsertedMessages, reindexMessageText, withSearchColumns } from "../store/search-messages.ts";
-import type { DomainEvent } from "../events/bus.ts";
-import { startWaiting } from "./assignment.ts";
+import { reindexMessageText } from "../store/search-messages.ts";
 
-export interface SenderInput {
-  type: "contact" | "agent" | "bot" | "system";
-  id: string | null;
-  name: string | null;
-}
+export type { SenderInput } from "./message-insert.ts";
 
 export const MAX_STREAMED_TEXT = 20_000;
 
@@ -28,8 +29,8 @@ export function senderFor(p: Principal, asked?: { type: "agent" | "bot" | "conta
 }
 
 /**
- * Stores one message inside the caller's transaction: takes the next `seq` from the conversation
- * row (the row lock orders concurrent writers), moves the conversation's state along and tells
+ * Stores one message inside the caller's transaction (insertMessages with one): takes the next
+ * `seq` from the conversation row and moves the conversation's state along, and tells
  * `message.created`. A stored message with the same idempotency key is returned instead.
  */
 export async function insertMessage(
@@ -40,91 +41,30 @@ export async function insertMessage(
   input: TypedMessageInput & { streaming?: boolean },
   sender: SenderInput,
   idempotencyKey: string | null,
-): Promise<{ message: Message; created: boolean; conversation?: Conversation }> {
-  if (idempotencyKey) {
-    const existing = await trx
-      .selectFrom("messages")
-      .selectAll()
-      .where("conversation_id", "=", conversationId)
-      .where("idempotency_key", "=", idempotencyKey)
-      .executeTakeFirst();
-    if (existing) return { message: messageView(existing), created: false };
-  }
-  const now = ctx.now();
-  const id = newId("message");
-  const fromAgentSide = sender.type === "agent" || sender.type === "bot";
-  // One UPDATE takes the next seq (the row lock orders concurrent writers) and moves the
-  // conversation along; its right-hand sides read the row as it was, so last_seq + 1 is this seq.
-  // The agent side has read what it sends; only a human agent's message is a first response
-  // (a bot's answer before routing to a person is not, as in Intercom's and Chatwoot's reports).
-  const bumped = await trx
-    .updateTable("conversations")
-    .set((eb) => ({
-      last_seq: eb("last_seq", "+", 1),
-      updated_at: now,
-      last_message_id: id,
-      ...(fromAgentSide ? { read_agent: eb("last_seq", "+", 1) } : {}),
-      ...(sender.type === "agent" ? { first_response_at: eb.fn.coalesce("first_response_at", eb.val(now)) } : {}),
-      ...(sender.type === "contact" ? { read_contact: eb("last_seq", "+", 1) } : {}),
-    }))
-    .where("id", "=", conversationId)
-    .where("status", "!=", "closed")
-    .returningAll()
-    .executeTakeFirst();
-  if (!bumped) throw closed();
-  const row: MessageRow = {
-    id,
-    conversation_id: conversationId,
-    seq: Number(bumped.last_seq),
-    sender_type: sender.type,
-    sender_id: sender.id,
-    sender_name: sender.name,
-    type: input.type,
-    content: JSON.stringify(input.content),
-    state: input.streaming ? "streaming" : "complete",
-    idempotency_key: idempotencyKey,
-    created_at: now,
-  };
-  await trx.insertInto("messages").values(withSearchColumns(trx, row)).execute();
-  await indexInsertedMessages(trx, [row]);
-
-  // A visitor who writes again reopens a solved conversation.
-  let reopened = false;
-  if (sender.type === "contact") {
-    const result = await trx
-      .updateTable("conversations")
-      .set({ status: "open" })
-      .where("id", "=", conversationId)
-      .where("status", "=", "solved")
-      .executeTakeFirst();
-    reopened = Number(result.numUpdatedRows) > 0;
-  }
-  let conversationNow: ConversationRow = reopened ? { ...bumped, status: "open" } : bumped;
-  // A visitor writing to an unassigned conversation makes it wait; round-robin may assign it now,
-  // announced after the message.
-  const assignments: DomainEvent[] = [];
-  if (sender.type === "contact") {
-    const assignee = await startWaiting(ctx, trx, (e) => assignments.push(e), conversationNow);
-    if (assignee) conversationNow = { ...conversationNow, assignee };
-  }
-  const message = messageView(row);
-  const conversation = await conversationView(trx, conversationNow, [row]);
-  emit({ type: "message.created", siteId: bumped.site_id, conversationId, message, conversation });
-  if (reopened)
-    emit({ type: "conversation.updated", siteId: bumped.site_id, conversationId, conversation, changed: ["status"] });
-  assignments.forEach(emit);
-  return { message, created: true, conversation };
+): Promise<StoredMessage> {
+  return only(await insertMessages(ctx, trx, emit, [{ conversationId, input, sender, idempotencyKey }]));
 }
 
-/** The one entry for a message from anywhere: REST, inbox or widget. */
+const only = (outcomes: MessageOutcome[]): StoredMessage => {
+  const [outcome] = outcomes;
+  if (!outcome!.ok) throw outcome!.error;
+  return outcome!.value;
+};
+
+type PostOptions = { sender?: { type: "agent" | "bot"; name?: string }; idempotencyKey?: string | null };
+
+/**
+ * The one entry for a message from anywhere: REST, inbox or widget. Concurrent posts share a
+ * transaction (message-queue.ts); the answer comes once the message is committed.
+ */
 export async function postMessage(
   ctx: Ctx,
   p: Principal,
   conversationId: string,
   input: TypedMessageInput & { streaming?: boolean },
-  opts: { sender?: { type: "agent" | "bot"; name?: string }; idempotencyKey?: string | null } = {},
-): Promise<{ message: Message; created: boolean }> {
-  return write(ctx, (trx, emit) => postMessageIn(ctx, trx, emit, p, conversationId, input, opts));
+  opts: PostOptions = {},
+): Promise<StoredMessage> {
+  return enqueueMessage(ctx, request(p, conversationId, input, opts));
 }
 
 /** postMessage inside a caller's transaction. */
@@ -135,25 +75,27 @@ export async function postMessageIn(
   p: Principal,
   conversationId: string,
   input: TypedMessageInput & { streaming?: boolean },
-  opts: { sender?: { type: "agent" | "bot"; name?: string }; idempotencyKey?: string | null } = {},
-): Promise<{ message: Message; created: boolean }> {
-  const sender = senderFor(p, opts.sender);
-  const row = await conversationRow(trx, p, conversationId, "message.create");
-  if (row.status === "closed") {
-    // A retry of a message stored before the close is still answered with that message.
-    if (opts.idempotencyKey) {
-      const existing = await trx
-        .selectFrom("messages")
-        .selectAll()
-        .where("conversation_id", "=", conversationId)
-        .where("idempotency_key", "=", opts.idempotencyKey)
-        .executeTakeFirst();
-      if (existing) return { message: messageView(existing), created: false };
-    }
-    throw closed();
-  }
-  return insertMessage(ctx, trx, emit, conversationId, input, sender, opts.idempotencyKey ?? null);
+  opts: PostOptions = {},
+): Promise<StoredMessage> {
+  return only(await insertMessages(ctx, trx, emit, [request(p, conversationId, input, opts)]));
 }
+
+/**
+ * A post as insertMessages takes it: checked against the conversation for `message.create`; a
+ * retry of a message stored before the conversation closed is still answered with that message.
+ */
+const request = (
+  p: Principal,
+  conversationId: string,
+  input: TypedMessageInput & { streaming?: boolean },
+  opts: PostOptions,
+): MessageRequest => ({
+  conversationId,
+  input,
+  sender: senderFor(p, opts.sender),
+  idempotencyKey: opts.idempotencyKey ?? null,
+  principal: p,
+});
 
 /**
  * History, newest first. Without a cursor: the latest page (after `skip`); `before` pages back

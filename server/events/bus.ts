@@ -18,7 +18,15 @@ export type DomainEvent =
       changed: string[];
     }
   | { type: "conversation.closed"; siteId: string; conversationId: string; conversation: Conversation }
-  | { type: "message.created"; siteId: string; conversationId: string; message: Message; conversation: Conversation }
+  | {
+      type: "message.created";
+      siteId: string;
+      conversationId: string;
+      message: Message;
+      conversation: Conversation;
+      /** The key it was stored under (a widget's client id is in it); not announced beyond this node. */
+      idempotencyKey?: string | null;
+    }
   | { type: "message.completed"; siteId: string; conversationId: string; message: Message }
   | { type: "contact.updated"; siteId: string; contact: Contact }
   | { type: "contact.deleted"; siteId: string; contactId: string }

@@ -43,6 +43,8 @@ export interface SpawnOptions {
   token: string;
   adminPassword?: string;
   env?: Record<string, string>;
+  /** Node's own options before the script (benchmarks: `--cpu-prof`, which NODE_OPTIONS refuses). */
+  execArgv?: string[];
 }
 
 /**
@@ -54,7 +56,7 @@ export interface SpawnOptions {
  */
 export async function spawnNode(opts: SpawnOptions): Promise<SpawnedNode> {
   const adminPassword = opts.adminPassword ?? "correct horse battery";
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  const child = spawn(process.execPath, [...(opts.execArgv ?? []), "--import", "tsx", "server/main.ts"], {
     cwd: root,
     env: {
       ...process.env,
