@@ -1,4 +1,3 @@
-import type { TypedMessageInput } from "../../shared/schemas/index.ts";
 import { visitorTokenPrefix } from "../../shared/ids.ts";
 import {
   resyncPageSize,
@@ -9,11 +8,11 @@ import {
 import { write, type Ctx, type Db, type Principal, type Trx } from "./context.ts";
 import { hashToken, hmacHex, newId, newSecret, safeEqualHex } from "./secrets.ts";
 import { notFound, ParleyError } from "./errors.ts";
-import { messageView } from "./views.ts";
+import { visitorMessageOf } from "./visitor-messages.ts";
+import { BatchedLookup, perOwner } from "../store/batched-lookup.ts";
 import { applyContactInput, upsertContact } from "./contacts.ts";
-import { conversationRow, insertConversation } from "./conversations.ts";
-import { postMessage, postMessageIn } from "./messages.ts";
-import type { ContactRow, ConversationRow, MessageRow, SiteRow, VisitorRow } from "../store/tables.ts";
+import { conversationRow } from "./conversations.ts";
+import type { ContactRow, ConversationRow, SiteRow, VisitorRow } from "../store/tables.ts";
 import { reindexContact } from "../store/search-sources.ts";
 import { ratingOf } from "./ratings.ts";
 
@@ -165,12 +164,21 @@ export async function identifyVisitor(
   return { ...result, visitor: { ...v, contact_id: linked } };
 }
 
+/** Visitors by id: the sends that arrive together read theirs in one query. */
+const visitorLookup = perOwner(
+  (ctx: Ctx) =>
+    new BatchedLookup<string, VisitorRow>(async (ids) => {
+      const rows = await ctx.db.selectFrom("visitors").selectAll().where("id", "in", ids).execute();
+      return new Map(rows.map((r) => [r.id, r]));
+    }),
+);
+
 /**
  * The visitor as stored now (its contact may have been linked by another tab, or erased), with
  * an (anonymous) contact to write as when it has none yet.
  */
 export async function ensureVisitorContact(ctx: Ctx, cached: VisitorRow): Promise<VisitorRow> {
-  const visitor = await ctx.db.selectFrom("visitors").selectAll().where("id", "=", cached.id).executeTakeFirst();
+  const visitor = await visitorLookup(ctx).load(cached.id);
   if (!visitor) throw new ParleyError("unauthorized", "This visitor no longer exists: reconnect without its token");
   if (visitor.contact_id) return visitor;
   const contactId = await write(ctx, async (trx, emit) => {
@@ -192,41 +200,6 @@ export function visitorConversation(row: ConversationRow): VisitorConversation {
     lastSeq: Number(row.last_seq),
     readUpTo: { contact: Number(row.read_contact), agent: Number(row.read_agent) },
     rating: ratingOf(row),
-  };
-}
-
-const uniqueIdPrefix = "widget:";
-const conversationUniqueId = (visitorId: string, clientId: string) => `${uniqueIdPrefix}${visitorId}:${clientId}`;
-const messageKey = (clientId: string) => `${uniqueIdPrefix}${clientId}`;
-
-/** The client id a widget sent this message with (a conversation's first message carries it in the conversation's uniqueId). */
-function clientIdOf(row: MessageRow, conversation: Pick<ConversationRow, "unique_id">): string | null {
-  if (row.sender_type !== "contact") return null;
-  if (row.idempotency_key?.startsWith(uniqueIdPrefix)) return row.idempotency_key.slice(uniqueIdPrefix.length);
-  if (Number(row.seq) === 1 && conversation.unique_id?.startsWith(uniqueIdPrefix))
-    return conversation.unique_id.split(":")[2] ?? null;
-  return null;
-}
-
-function visitorMessageOf(row: MessageRow, conversation: Pick<ConversationRow, "unique_id">): VisitorMessage {
-  return { ...messageView(row), clientId: clientIdOf(row, conversation) };
-}
-
-/** A stored message with its client id, for live events (looked up only for contact messages). */
-export async function withClientId(ctx: Ctx, message: VisitorMessage): Promise<VisitorMessage> {
-  if (message.sender.type !== "contact") return { ...message, clientId: null };
-  const row = await ctx.db
-    .selectFrom("messages")
-    .innerJoin("conversations", "conversations.id", "messages.conversation_id")
-    .select(["messages.idempotency_key as key", "conversations.unique_id as uniqueId"])
-    .where("messages.id", "=", message.id)
-    .executeTakeFirst();
-  if (!row) return { ...message, clientId: null };
-  return {
-    ...message,
-    clientId: clientIdOf({ sender_type: "contact", idempotency_key: row.key, seq: message.seq } as MessageRow, {
-      unique_id: row.uniqueId,
-    }),
   };
 }
 
@@ -285,7 +258,7 @@ export async function latestConversationId(
  * PostgreSQL: SELECT … FOR UPDATE. SQLite: a write to the row takes the database's one write lock
  * at once (as BEGIN IMMEDIATE would) instead of on the transaction's first insert.
  */
-async function lockVisitor(ctx: Ctx, trx: Trx, visitorId: string): Promise<void> {
+export async function lockVisitor(ctx: Ctx, trx: Trx, visitorId: string): Promise<void> {
   if (ctx.dialect === "postgres")
     await trx.selectFrom("visitors").select("id").where("id", "=", visitorId).forUpdate().execute();
   else
@@ -294,95 +267,4 @@ async function lockVisitor(ctx: Ctx, trx: Trx, visitorId: string): Promise<void>
       .set((eb) => ({ last_seen_at: eb.ref("last_seen_at") }))
       .where("id", "=", visitorId)
       .execute();
-}
-
-export interface VisitorSend {
-  clientId: string;
-  conversationId?: string | null;
-  message: TypedMessageInput;
-}
-
-/**
- * A message from the widget, idempotent by its client id: the same client id again returns the
- * stored message and stores nothing. The first message starts a `channel: "widget"`
- * conversation (or joins the visitor's open one, so that a lost conversation id or a second tab
- * never makes a ghost conversation); a message to a closed conversation starts a new one.
- */
-export async function sendFromVisitor(
-  ctx: Ctx,
-  visitor: VisitorRow,
-  input: VisitorSend,
-): Promise<{ message: VisitorMessage; conversation: VisitorConversation; started: boolean }> {
-  const p = visitorPrincipal(visitor);
-  if (!p.contactId) throw new ParleyError("conflict", "The visitor has no contact yet");
-  const key = messageKey(input.clientId);
-  const uniqueId = conversationUniqueId(visitor.id, input.clientId);
-  const started = (db: Db = ctx.db) =>
-    db
-      .selectFrom("conversations")
-      .selectAll()
-      .where("site_id", "=", visitor.site_id)
-      .where("unique_id", "=", uniqueId)
-      .executeTakeFirst();
-  const startedWith = async (db: Db, row: ConversationRow) => {
-    const first = await db
-      .selectFrom("messages")
-      .selectAll()
-      .where("conversation_id", "=", row.id)
-      .where("seq", "=", 1)
-      .executeTakeFirstOrThrow();
-    return { message: visitorMessageOf(first, row), conversation: visitorConversation(row), started: false };
-  };
-  // This client id started a conversation already: the same message again.
-  const twin = await started();
-  if (twin) return startedWith(ctx.db, twin);
-  if (input.conversationId) {
-    try {
-      const { message } = await postMessage(ctx, p, input.conversationId, input.message, { idempotencyKey: key });
-      return {
-        message: { ...message, clientId: input.clientId },
-        conversation: await conversationState(ctx.db, p, input.conversationId),
-        started: false,
-      };
-    } catch (err) {
-      if (!(err instanceof ParleyError) || err.code !== "conversation_closed") throw err;
-    }
-  }
-  // Starting is decided under the visitor's row lock: a second tab (on this node or another) waits,
-  // then finds the conversation the first one started and joins it.
-  return write(ctx, async (trx, emit) => {
-    await lockVisitor(ctx, trx, visitor.id);
-    const twin = await started(trx);
-    if (twin) return startedWith(trx, twin);
-    const open = await latestConversationId(trx, p, true);
-    if (open && open !== input.conversationId) {
-      const { message } = await postMessageIn(ctx, trx, emit, p, open, input.message, { idempotencyKey: key });
-      return {
-        message: { ...message, clientId: input.clientId },
-        conversation: await conversationState(trx, p, open),
-        started: false,
-      };
-    }
-    const { conversation, created } = await insertConversation(
-      ctx,
-      trx,
-      emit,
-      p,
-      visitor.site_id,
-      { message: input.message, sender: { type: "contact" }, uniqueId },
-      { channel: "widget", visitorId: visitor.id, contactId: p.contactId, siteId: visitor.site_id },
-      input.message,
-    );
-    const first = conversation.messages[0];
-    if (!first) throw new ParleyError("conflict", "The conversation was started without this message");
-    return {
-      message: { ...first, clientId: input.clientId },
-      conversation: await conversationState(trx, p, conversation.id),
-      started: created,
-    };
-  });
-}
-
-async function conversationState(db: Db, p: Principal, id: string): Promise<VisitorConversation> {
-  return visitorConversation(await conversationRow(db, p, id));
 }

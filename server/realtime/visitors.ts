@@ -27,6 +27,8 @@ import { embeddedSite } from "../domain/sites.ts";
 import { liveSiteConfig } from "../domain/availability.ts";
 import { conversationRow, markRead, setTyping } from "../domain/conversations.ts";
 import * as visitors from "../domain/visitors.ts";
+import { sendFromVisitor } from "../domain/visitor-send.ts";
+import { withClientId } from "../domain/visitor-messages.ts";
 import { recordPageView } from "../domain/visitor-pages.ts";
 import { rateConversation } from "../domain/ratings.ts";
 import { consume } from "../limits/limiters.ts";
@@ -122,9 +124,9 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
     handle(SendPayload, async (payload) => {
       await limit();
       socket.data.visitor = await visitors.ensureVisitorContact(ctx, socket.data.visitor);
-      const result = await visitors.sendFromVisitor(ctx, socket.data.visitor, payload);
+      const result = await sendFromVisitor(ctx, socket.data.visitor, payload);
       const id = result.conversation.id;
-      await socket.join(conversationRoom(id));
+      if (!socket.rooms.has(conversationRoom(id))) await socket.join(conversationRoom(id));
       if (id !== payload.conversationId)
         socket.to(visitorRoom(socket.data.visitor.id)).emit("conversation.started", { conversationId: id });
       return { message: result.message, conversation: result.conversation };
@@ -241,8 +243,8 @@ type Relay<T extends DomainEvent["type"]> = (
 
 /** What a visitor's sockets hear of each domain event: only what a visitor may see. */
 const relays: { [T in DomainEvent["type"]]?: Relay<T> } = {
-  "message.created": async (nsp, e, { ctx }) => {
-    const message = await visitors.withClientId(ctx, e.message);
+  "message.created": (nsp, e) => {
+    const message = withClientId(e.message, e.idempotencyKey, e.conversation.uniqueId);
     nsp.to(conversationRoom(e.conversationId)).emit("message", { message, conversation: stateOf(e.conversation) });
   },
   "message.appended": (nsp, e) => {
