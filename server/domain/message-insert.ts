@@ -191,11 +191,12 @@ async function storedByKey(trx: Trx, requests: MessageRequest[]): Promise<Map<st
   const keyed = requests.filter((r) => r.idempotencyKey);
   for (let i = 0; i < keyed.length; i += LOCK_CHUNK) {
     const chunk = keyed.slice(i, i + LOCK_CHUNK);
+    // Pairs, not two lists: two IN lists would probe every conversation with every key.
+    const pairs = chunk.map((r) => sql`(cast(${r.conversationId} as text), cast(${r.idempotencyKey} as text))`);
     const rows = await trx
       .selectFrom("messages")
       .selectAll()
-      .where("conversation_id", "in", [...new Set(chunk.map((r) => r.conversationId))])
-      .where("idempotency_key", "in", [...new Set(chunk.map((r) => r.idempotencyKey!))])
+      .where(sql<boolean>`(conversation_id, idempotency_key) in (values ${sql.join(pairs)})`)
       .execute();
     for (const row of rows) found.set(`${row.conversation_id}\u0000${row.idempotency_key}`, row);
   }
