@@ -9,6 +9,8 @@
 //            `message.created` for that message (matched by the text's tag).
 //   rest   — each visitor has a conversation; `messages` agent posts per visitor over REST
 //            (concurrency = visitors); latency: POST → the visitor's socket gets the message.
+//   Optional `agentUrl`: the node the agent side uses (its socket, its REST posts); default `url`
+//   (bench:cluster puts visitors on one node and agents on another).
 //   idle   — `visitors` sockets connect, wait for their welcome and stay idle; reports when all
 //            are connected, then waits for "stop" on stdin.
 import { io } from "socket.io-client";
@@ -16,6 +18,7 @@ import { performance } from "node:perf_hooks";
 
 const opts = JSON.parse(process.argv[2]);
 const { url, siteKey, visitors, messages, scenario, cookie, token, bare } = opts;
+const agentUrl = opts.agentUrl ?? url;
 
 function connectVisitor() {
   return new Promise((resolve, reject) => {
@@ -98,7 +101,7 @@ async function main() {
   let result;
   if (scenario === "send") result = await sendLoad(sockets);
   else if (scenario === "inbox") {
-    const agent = io(`${url}/agent`, { transports: ["websocket"], forceNew: true, extraHeaders: { cookie } });
+    const agent = io(`${agentUrl}/agent`, { transports: ["websocket"], forceNew: true, extraHeaders: { cookie } });
     await new Promise((resolve, reject) => {
       agent.once("connect", resolve);
       agent.once("connect_error", reject);
@@ -138,7 +141,7 @@ async function main() {
           const tag = tagOf();
           const got = new Promise((resolve) => waiting.set(tag, resolve));
           const t0 = performance.now();
-          const res = await fetch(`${url}/v1/conversations/${id}/messages`, {
+          const res = await fetch(`${agentUrl}/v1/conversations/${id}/messages`, {
             method: "POST",
             headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
             body: JSON.stringify({ text: `${tag} from the agent` }),

@@ -18,6 +18,7 @@ import { spawnNode } from "../../test/helpers/nodes.ts";
 import { freshDatabaseUrl } from "../../test/helpers/server.ts";
 import { signedIn } from "../../test/helpers/agents.ts";
 import { fmt, summarise, table, type Measured } from "../api/stats.ts";
+import { load } from "./load-process.ts";
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => {
@@ -33,18 +34,6 @@ const idleSizes = String(args.idle ?? "1000,10000")
   .filter((n) => n > 0);
 const database: "sqlite" | "postgres" = args.postgres !== undefined ? "postgres" : "sqlite";
 const here = import.meta.dirname;
-
-/** Runs the load generator once and answers its JSON result. */
-function load(options: Record<string, unknown>): Promise<Measured> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(here, "load.mjs"), JSON.stringify(options)], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load exited ${code}`))));
-  });
-}
 
 /** The floor server, in its own process; answers its URL and how to stop it. */
 async function startEcho(): Promise<{ url: string; stop(): void }> {
