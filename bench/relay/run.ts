@@ -10,7 +10,6 @@
  */
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
@@ -19,6 +18,7 @@ import { freshDatabaseUrl } from "../../test/helpers/server.ts";
 import { signedIn } from "../../test/helpers/agents.ts";
 import { fmt, summarise, table, type Measured } from "../api/stats.ts";
 import { load } from "./load-process.ts";
+import { idleMemory } from "./idle-memory.ts";
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => {
@@ -42,32 +42,6 @@ async function startEcho(): Promise<{ url: string; stop(): void }> {
     readline.createInterface({ input: child.stdout }).once("line", (line) => resolve(line.trim())),
   );
   return { url: `http://127.0.0.1:${port}`, stop: () => child.stdin.end() };
-}
-
-/** Resident memory of a process, in bytes (Linux). */
-function rssOf(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
-}
-
-/** Connects `n` idle visitors from a load process and answers Parley's RSS growth per visitor. */
-async function idleCost(url: string, siteKey: string, pid: number, n: number): Promise<number> {
-  global.gc?.();
-  const before = rssOf(pid);
-  const child = spawn(
-    process.execPath,
-    [path.join(here, "load.mjs"), JSON.stringify({ url, siteKey, visitors: n, scenario: "idle" })],
-    { stdio: ["pipe", "pipe", "inherit"] },
-  );
-  await new Promise<void>((resolve) =>
-    readline.createInterface({ input: child.stdout! }).once("line", () => resolve()),
-  );
-  // Let the server settle (timers, buffers) before reading its memory.
-  await new Promise((r) => setTimeout(r, 2000));
-  const after = rssOf(pid);
-  child.stdin!.write("stop\n");
-  await new Promise((r) => child.once("exit", r));
-  return (after - before) / n;
 }
 
 const row = (name: string, m: Measured, floor?: number) => {
@@ -119,22 +93,19 @@ try {
   const rows: string[][] = [];
   for (const n of idleSizes) {
     // A node of its own for each size: memory the load above grew is not counted as free room.
-    const db = await freshDatabaseUrl(database);
-    const idle = await spawnNode({ databaseUrl: db.url, token, env: { PARLEY_RATE_LIMIT: "100000000" } });
-    let perVisitor: number;
-    try {
-      perVisitor = await idleCost(idle.url, idle.siteKey, idle.child.pid!, n);
-    } finally {
-      await idle.close();
-      await db.drop();
-    }
+    const m = await idleMemory(database, token, n);
     rows.push([
       `${n.toLocaleString("en")} idle visitors`,
-      fmt(perVisitor / 1024, 1),
-      fmt((perVisitor * n) / 2 ** 20, 0),
+      fmt(m.rssPerVisitor / 1024, 1),
+      fmt(m.heapPerVisitor / 1024, 1),
+      fmt((m.rssPerVisitor * n) / 2 ** 20, 0),
+      fmt(m.seconds, 0),
     ]);
   }
-  if (rows.length) console.log("\n" + table(["connected", "KiB per visitor", "MiB in all"], rows));
+  if (rows.length)
+    console.log(
+      "\n" + table(["connected", "KiB RSS per visitor", "KiB heap per visitor", "MiB RSS in all", "connect s"], rows),
+    );
 } finally {
   echo.stop();
   await node.close();
