@@ -1,0 +1,48 @@
+/**
+ * npm run bench — every benchmark, one after another, each printing its tables; then how long
+ * each took. PostgreSQL rows run when PARLEY_BENCH_PG_URL or PARLEY_TEST_PG_URL names a database;
+ * bench:cluster also needs PARLEY_TEST_REDIS_URL. bench:widget needs `npm run build` first.
+ * Sized to finish within 15 minutes on a 2-core machine; each benchmark alone takes options for
+ * bigger runs (see BENCHMARKS.md). A failing benchmark is reported and the others still run.
+ */
+import { spawn } from "node:child_process";
+
+const postgres = !!(process.env.PARLEY_BENCH_PG_URL || process.env.PARLEY_TEST_PG_URL);
+if (!process.env.PARLEY_TEST_PG_URL && process.env.PARLEY_BENCH_PG_URL)
+  process.env.PARLEY_TEST_PG_URL = process.env.PARLEY_BENCH_PG_URL;
+
+/** npm script and its arguments, in the order they run. */
+const benches: [string, string[]][] = [
+  ["bench:api", []],
+  ...(postgres ? ([["bench:api", ["--postgres"]]] as [string, string[]][]) : []),
+  ["bench:webhooks", []],
+  ["bench:widget", []],
+  // 100,000 messages keep the whole run within its budget; issue 10's size is --messages=1000000.
+  ["bench:search", ["--messages=100000", ...(postgres ? [] : ["--no-postgres"])]],
+  ["bench:relay", []],
+  ...(postgres ? ([["bench:relay", ["--postgres", "--idle=1000"]]] as [string, string[]][]) : []),
+  ["bench:cluster", []],
+  // bench:reports goes here, once it exists.
+];
+
+const run = (script: string, args: string[]) =>
+  new Promise<number>((resolve) => {
+    const child = spawn("npm", ["run", "--silent", script, ...(args.length ? ["--", ...args] : [])], {
+      stdio: "inherit",
+    });
+    child.once("exit", (code) => resolve(code ?? 1));
+  });
+
+const took: string[] = [];
+let failed = 0;
+const started = Date.now();
+for (const [script, args] of benches) {
+  const name = [script, ...args].join(" ");
+  console.log(`\n## ${name}\n`);
+  const t0 = Date.now();
+  const code = await run(script, args);
+  if (code !== 0) failed++;
+  took.push(`${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s${code === 0 ? "" : ` (failed, exit ${code})`}`);
+}
+console.log(`\n## Time\n\n${took.join("\n")}\nin all: ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+process.exit(failed ? 1 : 0);
