@@ -53,6 +53,27 @@ const ack = (socket, event, payload) =>
     });
   });
 
+/**
+ * An agent's POST, with a uniqueId so that it may be sent again: a keep-alive connection that the
+ * server closed while this request was on its way (the next post of a caller can come more than
+ * the server's keep-alive timeout after the last, under load) fails before an answer; the same
+ * message again is stored once. Answers the response, or null after three failed tries.
+ */
+async function post(target, body) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await fetch(target, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    } catch {
+      // fetch failed: the connection closed under the request; try again on a new one.
+    }
+  }
+  return null;
+}
+
 let seq = 0;
 const tagOf = () => `t${process.pid}-${++seq}`;
 
@@ -141,12 +162,11 @@ async function main() {
           const tag = tagOf();
           const got = new Promise((resolve) => waiting.set(tag, resolve));
           const t0 = performance.now();
-          const res = await fetch(`${agentUrl}/v1/conversations/${id}/messages`, {
-            method: "POST",
-            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-            body: JSON.stringify({ text: `${tag} from the agent` }),
+          const res = await post(`${agentUrl}/v1/conversations/${id}/messages`, {
+            text: `${tag} from the agent`,
+            uniqueId: tag,
           });
-          if (res.status !== 201) {
+          if (res?.status !== 201 && res?.status !== 200) {
             errors++;
             waiting.delete(tag);
             continue;
@@ -164,6 +184,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(String(err?.stack ?? err) + "\n");
+  process.stderr.write(String(err?.stack ?? err) + " cause: " + String(err?.cause?.stack ?? err?.cause) + "\n");
   process.exit(1);
 });
