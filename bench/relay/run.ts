@@ -44,6 +44,23 @@ async function startEcho(): Promise<{ url: string; stop(): void }> {
   return { url: `http://127.0.0.1:${port}`, stop: () => child.stdin.end() };
 }
 
+/** The latencies of every message but the first of each visitor. */
+/** A part of a row's messages: its latencies only. */
+const part = (name: string, m: Measured) => {
+  const s = summarise(m);
+  return [name, "", fmt(s.p50), fmt(s.p99), "", ""];
+};
+
+function later(m: Measured & { starts?: number[] }): number[] {
+  const starts = new Map<number, number>();
+  for (const t of m.starts ?? []) starts.set(t, (starts.get(t) ?? 0) + 1);
+  return m.latencies.filter((t) => {
+    const left = starts.get(t) ?? 0;
+    if (left > 0) starts.set(t, left - 1);
+    return left === 0;
+  });
+}
+
 const row = (name: string, m: Measured, floor?: number) => {
   const s = summarise(m);
   return [
@@ -85,6 +102,8 @@ try {
         [
           row("bare socket.io ack-echo (floor)", floor),
           row(`Parley send → durable ack, ${database}`, sent, floorRate),
+          part("  of which 1st messages (start a conversation)", { ...sent, latencies: sent.starts ?? [] }),
+          part("  of which later messages", { ...sent, latencies: later(sent) }),
           row("Parley send → agent inbox receives", inbox, floorRate),
           row("agent REST post → widget receives", rest, floorRate),
         ],
