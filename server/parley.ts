@@ -80,7 +80,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   // Nodes starting at once on an empty database create one default site, one owner, one token.
   const boot = await store.exclusive(() => bootstrap(ctx, config));
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : null;
-  const limiters = createLimiters(config.rateLimitPerMinute, redis?.pub);
+  const limiters = createLimiters(config.limits, redis?.pub);
   // One per process: which agents have an inbox connected, shared through Redis when configured.
   const presence = createPresence(redis, { graceMs: config.presenceGraceMs });
   ctx.presence = presence;

@@ -95,7 +95,11 @@ const row = (name: string, m: Measured, floor?: number) => {
 
 const fresh = await freshDatabaseUrl(database);
 const token = `sk_bench_${crypto.randomBytes(12).toString("hex")}`;
-const node = await spawnNode({ databaseUrl: fresh.url, token, env: { PARLEY_RATE_LIMIT: "100000000" } });
+const node = await spawnNode({
+  databaseUrl: fresh.url,
+  token,
+  env: { PARLEY_RATE_LIMIT: "100000000", PARLEY_HANDSHAKE_LIMIT: "100000000", PARLEY_SEND_LIMIT: "100000000" },
+});
 const echo = await startEcho();
 try {
   console.log(
@@ -131,7 +135,11 @@ try {
   for (const n of idleSizes) {
     // A node of its own for each size: memory the load above grew is not counted as free room.
     const db = await freshDatabaseUrl(database);
-    const idle = await spawnNode({ databaseUrl: db.url, token, env: { PARLEY_RATE_LIMIT: "100000000" } });
+    const idle = await spawnNode({
+      databaseUrl: db.url,
+      token,
+      env: { PARLEY_RATE_LIMIT: "100000000", PARLEY_HANDSHAKE_LIMIT: "100000000", PARLEY_SEND_LIMIT: "100000000" },
+    });
     let perVisitor: number;
     try {
       perVisitor = await idleCost(idle.url, idle.siteKey, idle.child.pid!, n);

@@ -66,6 +66,7 @@ export function createSession(opts: SessionOptions): Session {
     messages: sync.messages,
     agentTyping: typing.agentTyping,
     unread: sync.unread,
+    throttled: unsent.throttled,
     connect: link.connect,
     startNew() {
       if (sync.conversationStatus.value === "closed") sync.follow(null);
@@ -118,6 +119,7 @@ export function createSession(opts: SessionOptions): Session {
         unsent.pending.value = [];
         skipped.value = [];
         unsent.failed.value = [];
+        unsent.throttled.value = false;
         link.site.value = null;
         link.state.value = "idle";
       });
