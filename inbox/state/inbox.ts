@@ -134,6 +134,11 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
       const c = t?.conversation.value;
       if (t && c?.contact?.id === contact.id) t.conversation.value = { ...c, contact: contactRef(contact) };
     },
+    // Erased (right to be forgotten): its conversations leave the list, and the open one closes.
+    "contact.deleted": ({ conversationIds }) => {
+      list.remove(conversationIds);
+      if (thread.value && conversationIds.includes(thread.value.id)) open(null);
+    },
     "agent.updated": ({ agent }) => heardAgent(agent),
   } satisfies AgentEventHandlers);
 

@@ -144,6 +144,6 @@ export async function eraseContact(ctx: Ctx, p: Principal, id: string): Promise<
     // read them yet never will); `contact.deleted`, appended after this, carries only ids.
     await forgetEvents(trx, [id, ...conversationIds]);
     await trx.deleteFrom("contacts").where("id", "=", id).execute();
-    emit({ type: "contact.deleted", siteId: contact.site_id, contactId: id });
+    emit({ type: "contact.deleted", siteId: contact.site_id, contactId: id, visitorIds, conversationIds });
   });
 }

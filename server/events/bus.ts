@@ -21,7 +21,8 @@ export type DomainEvent =
   | { type: "message.created"; siteId: string; conversationId: string; message: Message; conversation: Conversation }
   | { type: "message.completed"; siteId: string; conversationId: string; message: Message }
   | { type: "contact.updated"; siteId: string; contact: Contact }
-  | { type: "contact.deleted"; siteId: string; contactId: string }
+  // `visitorIds`, `conversationIds`: what was erased with it, for the live sockets only (never stored or sent out)
+  | { type: "contact.deleted"; siteId: string; contactId: string; visitorIds: string[]; conversationIds: string[] }
   | { type: "note.created"; siteId: string; conversationId: string; note: Note; conversation: Conversation }
   // ephemeral: live only
   | {

@@ -48,6 +48,7 @@ const forwarded: Translate = {
   typing: (e) => ({ conversationId: e.conversationId, side: e.side, typing: e.typing, name: e.name }),
   read: (e) => ({ conversationId: e.conversationId, side: e.side, seq: e.seq }),
   "contact.updated": (e) => ({ contact: e.contact }),
+  "contact.deleted": (e) => ({ contactId: e.contactId, conversationIds: e.conversationIds }),
   "note.created": (e) => ({ note: e.note, conversation: e.conversation }),
 };
 

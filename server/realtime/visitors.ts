@@ -298,6 +298,13 @@ const relays: { [T in DomainEvent["type"]]?: Relay<T> } = {
       .to(conversationRoom(e.conversationId))
       .emit("read", { conversationId: e.conversationId, side: e.side, seq: e.seq });
   },
+  // Erased: told, then cut, on every node (the adapter carries both, in order). Its token no longer resolves.
+  "contact.deleted": (nsp, e) => {
+    for (const visitorId of e.visitorIds) {
+      nsp.to(visitorRoom(visitorId)).emit("erased", {});
+      nsp.in(visitorRoom(visitorId)).disconnectSockets(true);
+    }
+  },
 };
 
 /**
