@@ -24,6 +24,8 @@ export interface Config {
   bodyLimit: string;
   /** How long an agent stays online after its last inbox closed (a reload is not a sign-out). */
   presenceGraceMs: number;
+  /** How often the retention job looks for expired conversations (PARLEY_RETENTION_INTERVAL_MS). */
+  retentionIntervalMs: number;
   /** Email continuity (CONTRACT §9, docs/email.md). */
   email: EmailConfig;
 }
@@ -74,6 +76,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PARLEY_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ""),
     bodyLimit: env.PARLEY_BODY_LIMIT ?? "1mb",
     presenceGraceMs: positive(env.PARLEY_PRESENCE_GRACE_MS, 30_000),
+    retentionIntervalMs: positive(env.PARLEY_RETENTION_INTERVAL_MS, 3_600_000),
     email: emailConfig(env),
   };
 }

@@ -42,6 +42,8 @@ export type DomainEvent =
       name: string | null;
     }
   | { type: "read"; siteId: string; conversationId: string; side: "agent" | "contact"; seq: number }
+  // closed conversations past their site's retention period were deleted (domain/retention.ts)
+  | { type: "conversations.expired"; siteId: string; conversationIds: string[] }
   // a site was created: inboxes that may see it start hearing its events
   | { type: "site.created"; siteId: string }
   // a site's settings changed (business hours, away message…): its availability is computed again
