@@ -16,8 +16,8 @@ import { operations, requestOf, type FuzzRequest } from "./openapi-arbitraries.t
  */
 
 const RUNS_PER_SEED = Number(process.env.PARLEY_FUZZ_RUNS ?? 10_000);
-/** Written by background workers, not by the request: their cursors and delivery attempts. */
-const background = new Set(["event_consumers", "webhook_deliveries", "email_outbox"]);
+/** Written by background workers, not by the request: their cursors, delivery attempts and job leases. */
+const background = new Set(["event_consumers", "webhook_deliveries", "email_outbox", "job_leases"]);
 /** A token's last use is recorded whatever its request asked (at most once a minute). */
 const volatileColumns: Record<string, string[]> = { api_tokens: ["last_used_at"] };
 const stackTrace = /\n\s+at .+:\d+:\d+|node_modules|\/server\/[\w/-]+\.ts/;
