@@ -34,7 +34,9 @@ afterAll(async () => {
 it("prints no token, password, cookie, secret, visitor token, message text or email, even at trace level", async () => {
   const wrongToken = `sk_${crypto.randomBytes(16).toString("hex")}`;
   secrets.push(wrongToken);
-  expect((await fetch(`${node.url}/v1/sites`, { headers: { authorization: `Bearer ${wrongToken}` } })).status).toBe(401);
+  expect((await fetch(`${node.url}/v1/sites`, { headers: { authorization: `Bearer ${wrongToken}` } })).status).toBe(
+    401,
+  );
 
   const signIn = (password: string) =>
     fetch(`${node.url}/v1/inbox/session`, {
