@@ -177,6 +177,8 @@ export interface AgentEventMap {
   "contact.updated": { contact: Contact };
   /** A contact was erased with its conversations: the inbox drops them from its list and closes the open one. */
   "contact.deleted": { contactId: string; conversationIds: string[] };
+  /** Closed conversations past their site's retention period were deleted: the inbox drops them too. */
+  "conversations.expired": { conversationIds: string[] };
   /** A private note: its author's team only, never the visitor. A mentioned agent finds its id in `note.mentions`. */
   "note.created": { note: Note; conversation: Conversation };
   /** An agent changed, its availability included (CONTRACT §8): every inbox hears it. */
@@ -203,6 +205,7 @@ export const agentEventTypes = Object.keys({
   read: true,
   "contact.updated": true,
   "contact.deleted": true,
+  "conversations.expired": true,
   "note.created": true,
   "agent.updated": true,
 } satisfies Record<AgentEventType, true>) as AgentEventType[];

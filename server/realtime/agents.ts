@@ -49,6 +49,7 @@ const forwarded: Translate = {
   read: (e) => ({ conversationId: e.conversationId, side: e.side, seq: e.seq }),
   "contact.updated": (e) => ({ contact: e.contact }),
   "contact.deleted": (e) => ({ contactId: e.contactId, conversationIds: e.conversationIds }),
+  "conversations.expired": (e) => ({ conversationIds: e.conversationIds }),
   "note.created": (e) => ({ note: e.note, conversation: e.conversation }),
 };
 

@@ -1,3 +1,4 @@
+import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { databases } from "../helpers/services.ts";
@@ -42,6 +43,19 @@ for (const db of databases()) {
       return c.body.id;
     }
 
+    /** A signed-in inbox's live socket. */
+    async function inbox(): Promise<Socket> {
+      const res = await fetch(`${server.url}/v1/inbox/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-parley-csrf": "1" },
+        body: JSON.stringify({ email: "admin@localhost", password: server.adminPassword }),
+      });
+      const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+      const socket = io(`${server.url}/agent`, { transports: ["websocket"], forceNew: true, extraHeaders: { cookie } });
+      await new Promise((resolve, reject) => socket.once("connect", () => resolve(null)).once("connect_error", reject));
+      return socket;
+    }
+
     const found = async (q: string) => (await server.api("GET", `/v1/search?q=${q}`)).body.items.length;
     const events = async (subject: string) =>
       (await server.parley.ctx.db.selectFrom("events").select("id").where("subject", "=", subject).execute()).length;
@@ -83,7 +97,12 @@ for (const db of databases()) {
 
       await server.api("PATCH", `/v1/sites/${siteId}`, { retentionDays: 30 });
       at(start + 31 * DAY);
+      const live = await inbox();
+      const heard = new Promise((resolve) => live.once("conversations.expired", resolve));
       expect(await server.parley.retention.runOnce()).toBe(1);
+      // Open inboxes drop it at once.
+      expect(await heard).toEqual({ conversationIds: [old] });
+      live.disconnect();
 
       expect((await server.api("GET", `/v1/conversations/${old}`)).status).toBe(404);
       expect((await server.api("GET", `/v1/conversations/${old}/messages`)).status).toBe(404);
