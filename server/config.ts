@@ -16,14 +16,16 @@ export interface Config {
   /** How long the event log keeps events (PARLEY_EVENT_RETENTION_DAYS); never less than a report period. */
   eventRetentionDays: number;
   logLevel: string;
-  /** API requests per minute per token or agent. */
-  rateLimitPerMinute: number;
+  /** API requests per minute per token or agent (PARLEY_RATE_LIMIT), and the socket limits. */
+  limits: { apiPerMinute: number; handshakesPerMinute: number; sendsPer10s: number };
   /** Public base URL for links (defaults to http://localhost:PORT). */
   publicUrl: string;
   /** Largest JSON body accepted. */
   bodyLimit: string;
   /** How long an agent stays online after its last inbox closed (a reload is not a sign-out). */
   presenceGraceMs: number;
+  /** How often the retention job looks for expired conversations (PARLEY_RETENTION_INTERVAL_MS). */
+  retentionIntervalMs: number;
   /** Email continuity (CONTRACT §9, docs/email.md). */
   email: EmailConfig;
 }
@@ -66,10 +68,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRetryWindowMs: positive(env.PARLEY_WEBHOOK_RETRY_WINDOW_MS, 24 * 3600_000),
     eventRetentionDays: retentionDays(env.PARLEY_EVENT_RETENTION_DAYS),
     logLevel: env.LOG_LEVEL ?? "info",
-    rateLimitPerMinute: rateLimit(env.PARLEY_RATE_LIMIT),
+    limits: {
+      apiPerMinute: rateLimit(env.PARLEY_RATE_LIMIT),
+      handshakesPerMinute: rateLimit(env.PARLEY_HANDSHAKE_LIMIT, 600, "PARLEY_HANDSHAKE_LIMIT"),
+      sendsPer10s: rateLimit(env.PARLEY_SEND_LIMIT, 20, "PARLEY_SEND_LIMIT"),
+    },
     publicUrl: (env.PARLEY_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ""),
     bodyLimit: env.PARLEY_BODY_LIMIT ?? "1mb",
     presenceGraceMs: positive(env.PARLEY_PRESENCE_GRACE_MS, 30_000),
+    retentionIntervalMs: positive(env.PARLEY_RETENTION_INTERVAL_MS, 3_600_000),
     email: emailConfig(env),
   };
 }
@@ -107,12 +114,15 @@ function positive(value: string | undefined, fallback: number): number {
   return value && Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
-/** PARLEY_RATE_LIMIT: API requests per minute per token, agent or address (default 6000). */
-function rateLimit(value: string | undefined): number {
-  if (value === undefined || value === "") return 6000;
+/**
+ * A limit: PARLEY_RATE_LIMIT (API requests per minute per token, agent or address, default 6000),
+ * PARLEY_HANDSHAKE_LIMIT (socket handshakes per minute per address), PARLEY_SEND_LIMIT (messages
+ * per 10 s per visitor).
+ */
+function rateLimit(value: string | undefined, fallback = 6000, name = "PARLEY_RATE_LIMIT"): number {
+  if (value === undefined || value === "") return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`PARLEY_RATE_LIMIT must be a whole number of requests per minute, got ${value}`);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number, got ${value}`);
   return n;
 }
 

@@ -14,6 +14,7 @@ import { ensureOwner } from "./domain/agents.ts";
 import { createLogger, type Logger } from "./observability/logger.ts";
 import { Metrics } from "./observability/metrics.ts";
 import { createApp } from "./http/app.ts";
+import { scheduleRetention } from "./domain/retention.ts";
 import { createLimiters } from "./http/rate-limit.ts";
 import { Drain } from "./drain.ts";
 import { attachWebhooks } from "./webhooks/index.ts";
@@ -46,6 +47,8 @@ export interface Parley {
   email: Email;
   log: Logger;
   boot: BootInfo;
+  /** The retention job (docs/privacy.md): `runOnce` runs a pass now, as the hourly timer does. */
+  retention: { runOnce(): Promise<number | null> };
   /** Stop accepting, finish in-flight writes, close sockets and the database. */
   close(): Promise<void>;
 }
@@ -80,7 +83,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   // Nodes starting at once on an empty database create one default site, one owner, one token.
   const boot = await store.exclusive(() => bootstrap(ctx, config));
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : null;
-  const limiters = createLimiters(config.rateLimitPerMinute, redis?.pub);
+  const limiters = createLimiters(config.limits, redis?.pub);
   // One per process: which agents have an inbox connected, shared through Redis when configured.
   const presence = createPresence(redis, { graceMs: config.presenceGraceMs });
   ctx.presence = presence;
@@ -124,6 +127,8 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   drain.onClose(webhooks.close);
   await email.start(config.host);
   drain.onClose(email.close);
+  const retention = scheduleRetention(ctx, log, config.retentionIntervalMs);
+  drain.onClose(retention.close);
 
   return {
     url,
@@ -134,6 +139,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
     email,
     log,
     boot,
+    retention,
     close: async () => {
       await drain.close(server, 10_000);
       await store.close();

@@ -152,6 +152,11 @@ export interface VisitorServerEvents {
   read(event: { conversationId: string; side: "agent" | "contact"; seq: number }): void;
   /** The site's public config changed, `available` included (CONTRACT §8): the team came or went. */
   site(event: { site: PublicSiteConfig }): void;
+  /**
+   * This visitor was erased (`DELETE /v1/contacts/{id}`): the relay disconnects it right after.
+   * The widget forgets its token, conversation and outbox, and starts again as a new visitor.
+   */
+  erased(event: Record<string, never>): void;
 }
 
 /**
@@ -170,6 +175,10 @@ export interface AgentEventMap {
   typing: { conversationId: string; side: "agent" | "contact"; typing: boolean; name: string | null };
   read: { conversationId: string; side: "agent" | "contact"; seq: number };
   "contact.updated": { contact: Contact };
+  /** A contact was erased with its conversations: the inbox drops them from its list and closes the open one. */
+  "contact.deleted": { contactId: string; conversationIds: string[] };
+  /** Closed conversations past their site's retention period were deleted: the inbox drops them too. */
+  "conversations.expired": { conversationIds: string[] };
   /** A private note: its author's team only, never the visitor. A mentioned agent finds its id in `note.mentions`. */
   "note.created": { note: Note; conversation: Conversation };
   /** An agent changed, its availability included (CONTRACT §8): every inbox hears it. */
@@ -195,6 +204,8 @@ export const agentEventTypes = Object.keys({
   typing: true,
   read: true,
   "contact.updated": true,
+  "contact.deleted": true,
+  "conversations.expired": true,
   "note.created": true,
   "agent.updated": true,
 } satisfies Record<AgentEventType, true>) as AgentEventType[];

@@ -100,6 +100,8 @@ const parley = await startParley(
     PARLEY_API_TOKEN: token,
     PARLEY_ADMIN_PASSWORD: "bench password",
     PARLEY_RATE_LIMIT: "1000000000",
+    PARLEY_HANDSHAKE_LIMIT: "1000000000",
+    PARLEY_SEND_LIMIT: "1000000000",
     LOG_LEVEL: "silent",
   }),
   { logger: pino({ level: "silent" }) },

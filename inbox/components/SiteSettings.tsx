@@ -63,6 +63,8 @@ export function SiteSettings({ api, onClose }: { api: Api; onClose: () => void }
         awayMessage: field("awayMessage").trim() || null,
         replyTime: field("replyTime"),
         assignment: { mode: field("assignmentMode"), maxOpen: Number(field("maxOpen")) },
+        // Empty: keep closed conversations forever (docs/privacy.md).
+        retentionDays: field("retentionDays").trim() ? Number(field("retentionDays")) : null,
       });
       setSite(saved);
       setSites(sites.map((s) => (s.id === saved.id ? saved : s)));
@@ -151,6 +153,16 @@ export function SiteSettings({ api, onClose }: { api: Api; onClose: () => void }
               <input name="maxOpen" type="number" min={1} max={1000} defaultValue={String(site.assignment.maxOpen)} />
             </label>
           </fieldset>
+          <label class="field">
+            <span>Delete closed conversations after (days; empty keeps them)</span>
+            <input
+              name="retentionDays"
+              type="number"
+              min={1}
+              max={36500}
+              defaultValue={site.retentionDays === null ? "" : String(site.retentionDays)}
+            />
+          </label>
           <button type="submit" class="primary">
             Save settings
           </button>

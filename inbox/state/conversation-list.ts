@@ -91,6 +91,12 @@ export function createConversationList(api: Api, meId: () => string | null) {
     items.value = [...rest, c].sort(byActivity);
   }
 
+  /** Conversations erased with their contact: gone from the list at once. */
+  function remove(ids: string[]): void {
+    const gone = new Set(ids);
+    if (items.value.some((c) => gone.has(c.id))) items.value = items.value.filter((c) => !gone.has(c.id));
+  }
+
   /** The agents' read marker moved (here or in another agent's inbox). */
   function markRead(conversationId: string, seq: number): void {
     items.value = items.value.map((c) =>
@@ -121,6 +127,7 @@ export function createConversationList(api: Api, meId: () => string | null) {
     reload,
     loadMore,
     upsert,
+    remove,
     markRead,
     updateContact,
     setFilter,

@@ -134,8 +134,17 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
       const c = t?.conversation.value;
       if (t && c?.contact?.id === contact.id) t.conversation.value = { ...c, contact: contactRef(contact) };
     },
+    // Erased (right to be forgotten) or past the site's retention: they leave the list, and the open one closes.
+    "contact.deleted": ({ conversationIds }) => dropped(conversationIds),
+    "conversations.expired": ({ conversationIds }) => dropped(conversationIds),
     "agent.updated": ({ agent }) => heardAgent(agent),
   } satisfies AgentEventHandlers);
+
+  /** Conversations deleted for good: gone from the list, and closed if open. */
+  function dropped(conversationIds: string[]): void {
+    list.remove(conversationIds);
+    if (thread.value && conversationIds.includes(thread.value.id)) open(null);
+  }
 
   /** An agent changed (availability, away, name): the assignee menu and the header follow. */
   function heardAgent(agent: Agent): void {

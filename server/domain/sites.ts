@@ -30,6 +30,7 @@ export async function createSite(
     reply_time: input.replyTime ?? "minutes",
     assignment: json.stringify(input.assignment ?? { mode: "manual", maxOpen: 5 }),
     visitor_context: json.stringify(input.visitorContext ?? { queryStrings: false }),
+    retention_days: input.retentionDays ?? null,
     created_at: now,
     updated_at: now,
   };
@@ -80,6 +81,7 @@ export async function updateSite(ctx: Ctx, p: Principal, id: string, patch: Site
     reply_time: patch.replyTime ?? row.reply_time,
     assignment: patch.assignment !== undefined ? json.stringify(patch.assignment) : row.assignment,
     visitor_context: patch.visitorContext !== undefined ? json.stringify(patch.visitorContext) : row.visitor_context,
+    retention_days: patch.retentionDays !== undefined ? patch.retentionDays : row.retention_days,
     updated_at: ctx.now(),
   };
   await write(ctx, async (trx, emit) => {
@@ -97,6 +99,7 @@ export async function updateSite(ctx: Ctx, p: Principal, id: string, patch: Site
         reply_time: next.reply_time,
         assignment: next.assignment,
         visitor_context: next.visitor_context,
+        retention_days: next.retention_days,
         updated_at: next.updated_at,
       })
       .where("id", "=", id)

@@ -59,6 +59,7 @@ export function siteView(row: SiteRow): Site {
     replyTime: row.reply_time as ReplyTime,
     assignment: json.parse<Assignment>(row.assignment, { mode: "manual", maxOpen: 5 }),
     visitorContext: json.parse<VisitorContextRules>(row.visitor_context, { queryStrings: false }),
+    retentionDays: row.retention_days,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -29,7 +29,8 @@ export type DomainEvent =
     }
   | { type: "message.completed"; siteId: string; conversationId: string; message: Message }
   | { type: "contact.updated"; siteId: string; contact: Contact }
-  | { type: "contact.deleted"; siteId: string; contactId: string }
+  // `visitorIds`, `conversationIds`: what was erased with it, for the live sockets only (never stored or sent out)
+  | { type: "contact.deleted"; siteId: string; contactId: string; visitorIds: string[]; conversationIds: string[] }
   | { type: "note.created"; siteId: string; conversationId: string; note: Note; conversation: Conversation }
   // ephemeral: live only
   | {
@@ -49,6 +50,8 @@ export type DomainEvent =
       name: string | null;
     }
   | { type: "read"; siteId: string; conversationId: string; side: "agent" | "contact"; seq: number }
+  // closed conversations past their site's retention period were deleted (domain/retention.ts)
+  | { type: "conversations.expired"; siteId: string; conversationIds: string[] }
   // a site was created: inboxes that may see it start hearing its events
   | { type: "site.created"; siteId: string }
   // a site's settings changed (business hours, away message…): its availability is computed again

@@ -8,13 +8,24 @@ export interface Limiters {
   authFailures: RateLimiterAbstract;
   /** Inbox sign-in attempts per 15 minutes per IP and email. */
   signIn: RateLimiterAbstract;
+  /** Socket handshakes per minute per client address (realtime/guard.ts). */
+  handshakes: RateLimiterAbstract;
+  /** Messages a visitor sends through its sockets, per 10 s, across its tabs and the nodes. */
+  sends: RateLimiterAbstract;
+}
+
+/** The socket limits (PARLEY_HANDSHAKE_LIMIT, PARLEY_SEND_LIMIT); the API limit is PARLEY_RATE_LIMIT. */
+export interface LimitSettings {
+  apiPerMinute: number;
+  handshakesPerMinute: number;
+  sendsPer10s: number;
 }
 
 /**
  * Memory counters on one node; Redis counters (shared by every node) when a Redis client is
- * given. `apiPerMinute` comes from PARLEY_RATE_LIMIT.
+ * given.
  */
-export function createLimiters(apiPerMinute: number, redis?: unknown): Limiters {
+export function createLimiters(settings: LimitSettings, redis?: unknown): Limiters {
   const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
     redis
       ? new RateLimiterRedis({
@@ -27,9 +38,11 @@ export function createLimiters(apiPerMinute: number, redis?: unknown): Limiters 
         })
       : new RateLimiterMemory({ keyPrefix, points, duration });
   return {
-    api: make("api", apiPerMinute, 60),
+    api: make("api", settings.apiPerMinute, 60),
     authFailures: make("authfail", 60, 60),
     signIn: make("signin", 10, 15 * 60),
+    handshakes: make("handshake", settings.handshakesPerMinute, 60),
+    sends: make("send", settings.sendsPer10s, 10),
   };
 }
 

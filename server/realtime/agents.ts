@@ -8,6 +8,7 @@ import { errorReply } from "../domain/errors.ts";
 import type { Ctx, Principal } from "../domain/context.ts";
 import { sessionTokenFrom } from "../auth/session-cookie.ts";
 import type { RealtimeDeps } from "./index.ts";
+import { eventGuard } from "./guard.ts";
 
 /** The inboxes that may see a site's conversations: its events go to this room only. */
 const siteRoom = (siteId: string) => `site:${siteId}`;
@@ -47,6 +48,8 @@ const forwarded: Translate = {
   typing: (e) => ({ conversationId: e.conversationId, side: e.side, typing: e.typing, name: e.name }),
   read: (e) => ({ conversationId: e.conversationId, side: e.side, seq: e.seq }),
   "contact.updated": (e) => ({ contact: e.contact }),
+  "contact.deleted": (e) => ({ contactId: e.contactId, conversationIds: e.conversationIds }),
+  "conversations.expired": (e) => ({ conversationIds: e.conversationIds }),
   "note.created": (e) => ({ note: e.note, conversation: e.conversation }),
 };
 
@@ -89,7 +92,10 @@ export function attachAgentNamespace(io: Server, deps: RealtimeDeps): void {
       });
   });
 
+  // Inbox sockets only listen: whatever they send is refused, and a flood disconnects them.
+  const guard = eventGuard([], deps.log);
   nsp.on("connection", (socket) => {
+    socket.use(guard.middleware(socket));
     const data = socket.data as AgentSocketData;
     void socket.join([sessionRoom(data.sessionId), ...data.rooms]);
     // Asked again once connected: a site created meanwhile is not missed (later ones: joinNewSite).

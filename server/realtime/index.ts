@@ -12,6 +12,7 @@ import { attachAgentNamespace } from "./agents.ts";
 import { attachAvailability } from "./availability.ts";
 import { attachAssigner } from "./assigner.ts";
 import type { Presence } from "./presence.ts";
+import { handshakeGate, maxPacketBytes } from "./guard.ts";
 
 export interface RealtimeDeps {
   ctx: Ctx;
@@ -75,7 +76,9 @@ export async function attachRealtime(server: http.Server, deps: RealtimeDeps): P
     path: "/socket.io",
     serveClient: false,
     cors: { origin: true, credentials: false },
-    maxHttpBufferSize: 1e6,
+    // A bigger packet closes its connection (docs/security.md); new connections per address are limited.
+    maxHttpBufferSize: maxPacketBytes,
+    allowRequest: handshakeGate(deps.limiters),
   });
   if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub, { key: "parley" }));
   const detachVisitors = attachVisitorNamespace(io, deps);

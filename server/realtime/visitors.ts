@@ -15,6 +15,7 @@ import {
   type AckError,
   type VisitorClientEvents,
   type VisitorConversation,
+  type VisitorRequest,
   type VisitorServerEvents,
 } from "../../shared/protocol.ts";
 import type { Conversation } from "../../shared/schemas/index.ts";
@@ -33,6 +34,7 @@ import { recordPageView } from "../domain/visitor-pages.ts";
 import { rateConversation } from "../domain/ratings.ts";
 import { consume } from "../limits/limiters.ts";
 import type { RealtimeDeps } from "./index.ts";
+import { clientAddress, eventGuard, type EventGuard } from "./guard.ts";
 
 /**
  * The widget's namespace: authenticates visitors, translates socket events into domain calls
@@ -59,8 +61,21 @@ function refusal(code: ErrorCode, message: string): Error {
   return Object.assign(new Error(message), { data: { code } });
 }
 
+/** Every event a widget may send; anything else is answered `bad_request` (guard.ts). */
+const requests = Object.keys({
+  send: true,
+  resync: true,
+  typing: true,
+  read: true,
+  rate: true,
+  "message.get": true,
+  page: true,
+  identify: true,
+} satisfies Record<VisitorRequest, true>);
+
 export function attachVisitorNamespace(io: Server, deps: RealtimeDeps): () => void {
   const nsp = io.of(visitorNamespace) as VisitorNamespace;
+  const guard = eventGuard(requests, deps.log);
   nsp.use((socket, next) => {
     handshake(socket as VisitorSocket, deps).then(
       () => next(),
@@ -71,7 +86,10 @@ export function attachVisitorNamespace(io: Server, deps: RealtimeDeps): () => vo
       },
     );
   });
-  nsp.on("connection", (socket) => onConnection(socket, deps));
+  nsp.on("connection", (socket) => {
+    socket.use(guard.middleware(socket));
+    onConnection(socket, deps, guard);
+  });
   return relayDomainEvents(nsp, deps);
 }
 
@@ -79,8 +97,13 @@ async function handshake(socket: VisitorSocket, { ctx, limiters }: RealtimeDeps)
   const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
   if (!auth.success)
     throw new ParleyError("bad_request", 'Send auth { siteKey: "pk_…", visitorToken? }', zodDetails(auth.error.issues));
+  if (limiters) {
+    // Counted before any lookup: a flood of handshakes costs the store nothing.
+    const address = clientAddress(socket.request);
+    await consume(limiters.handshakes, address);
+    await consume(limiters.api, `ip:${address}`);
+  }
   const site = await embeddedSite(ctx, auth.data.siteKey, socket.handshake.headers.origin);
-  if (limiters) await consume(limiters.api, `ip:${socket.handshake.address}`);
   let { visitor, token } = await visitors.connectVisitor(ctx, site, auth.data.visitorToken);
   let identified = false;
   const user = VisitorUser.safeParse(auth.data.user);
@@ -98,7 +121,7 @@ async function handshake(socket: VisitorSocket, { ctx, limiters }: RealtimeDeps)
   socket.data = { site, visitor, token, identified };
 }
 
-function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
+function onConnection(socket: VisitorSocket, deps: RealtimeDeps, guard: EventGuard): void {
   const { ctx, limiters, metrics } = deps;
   const principal = () => visitors.visitorPrincipal(socket.data.visitor);
   const limit = async () => {
@@ -115,13 +138,17 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
       try {
         reply({ ok: true, ...(await fn(parse(schema, payload))) });
       } catch (err) {
-        reply({ ok: false, error: ackError(err, deps) });
+        const error = ackError(err, deps);
+        if (error.code === "validation_failed" || error.code === "bad_request") guard.refused(socket);
+        reply({ ok: false, error });
       }
     };
 
   socket.on(
     "send",
     handle(SendPayload, async (payload) => {
+      // Per visitor, across its tabs and the nodes: the widget tells the visitor to slow down.
+      if (limiters) await consume(limiters.sends, socket.data.visitor.id);
       await limit();
       socket.data.visitor = await visitors.ensureVisitorContact(ctx, socket.data.visitor);
       const result = await sendFromVisitor(ctx, socket.data.visitor, payload);
@@ -272,6 +299,13 @@ const relays: { [T in DomainEvent["type"]]?: Relay<T> } = {
     nsp
       .to(conversationRoom(e.conversationId))
       .emit("read", { conversationId: e.conversationId, side: e.side, seq: e.seq });
+  },
+  // Erased: told, then cut, on every node (the adapter carries both, in order). Its token no longer resolves.
+  "contact.deleted": (nsp, e) => {
+    for (const visitorId of e.visitorIds) {
+      nsp.to(visitorRoom(visitorId)).emit("erased", {});
+      nsp.in(visitorRoom(visitorId)).disconnectSockets(true);
+    }
   },
 };
 

@@ -21,6 +21,8 @@ export interface SitesTable {
   reply_time: string;
   assignment: string; // JSON Assignment
   visitor_context: string; // JSON VisitorContextRules
+  /** Closed conversations older than this many days are deleted; null: kept (domain/retention.ts). */
+  retention_days: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -304,6 +306,13 @@ export interface EmailReplyTokensTable {
   created_at: string;
 }
 
+/** Periodic jobs that one node at a time runs: who holds each and until when (store/leases.ts). */
+export interface JobLeasesTable {
+  name: string;
+  holder: string | null;
+  until: string | null;
+}
+
 export interface Database {
   sites: SitesTable;
   api_tokens: ApiTokensTable;
@@ -330,6 +339,7 @@ export interface Database {
   email_threads: EmailThreadsTable;
   email_outbox: EmailOutboxTable;
   email_reply_tokens: EmailReplyTokensTable;
+  job_leases: JobLeasesTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;

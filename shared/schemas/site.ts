@@ -27,6 +27,9 @@ export const Theme = z
   .meta({ id: "Theme" });
 export type Theme = z.infer<typeof Theme>;
 
+/** Days a closed conversation is kept (1 to 100 years' worth). */
+export const RetentionDays = z.number().int().min(1).max(36_500);
+
 const Origin = text(300).regex(/^https?:\/\/[^/\s]+$/, "must be an origin such as https://example.com (no path)");
 
 export const Site = z
@@ -46,6 +49,9 @@ export const Site = z
     replyTime: ReplyTime,
     assignment: Assignment,
     visitorContext: VisitorContextRules,
+    retentionDays: z.number().int().nullable().meta({
+      description: "Closed conversations older than this many days are deleted (docs/privacy.md); null keeps them",
+    }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -67,6 +73,7 @@ export const SiteInput = z
     replyTime: ReplyTime.optional(),
     assignment: Assignment.optional(),
     visitorContext: VisitorContextRules.optional(),
+    retentionDays: RetentionDays.nullable().optional(),
   })
   .strict()
   .meta({ id: "SiteInput" });

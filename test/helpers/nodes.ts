@@ -66,6 +66,8 @@ export async function spawnNode(opts: SpawnOptions): Promise<SpawnedNode> {
       PARLEY_API_TOKEN: opts.token,
       PARLEY_ADMIN_PASSWORD: adminPassword,
       PARLEY_RATE_LIMIT: "1000000",
+      PARLEY_HANDSHAKE_LIMIT: "1000000",
+      PARLEY_SEND_LIMIT: "1000000",
       LOG_LEVEL: process.env.PARLEY_TEST_LOG ?? "silent",
       ...opts.env,
     },

@@ -74,6 +74,8 @@ export async function startTestServer(
     PARLEY_API_TOKEN: token,
     PARLEY_ADMIN_PASSWORD: adminPassword,
     PARLEY_RATE_LIMIT: "1000000",
+    PARLEY_HANDSHAKE_LIMIT: "1000000",
+    PARLEY_SEND_LIMIT: "1000000",
     LOG_LEVEL: "silent",
     ...opts.env,
   });

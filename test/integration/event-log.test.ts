@@ -94,12 +94,14 @@ for (const db of databases()) {
       });
       const siteId = server.parley.boot.siteId;
       await expect(
-        write(server.parley.ctx, async (_trx, emit) => emit({ type: "contact.deleted", siteId, contactId: "ct_gone" })),
+        write(server.parley.ctx, async (_trx, emit) =>
+          emit({ type: "contact.deleted", siteId, contactId: "ct_gone", visitorIds: [], conversationIds: [] }),
+        ),
       ).rejects.toThrow(/after its events were appended/);
       expect(await storedEvents(server)).toEqual(before);
       failing = false;
       await write(server.parley.ctx, async (_trx, emit) =>
-        emit({ type: "contact.deleted", siteId, contactId: "ct_x" }),
+        emit({ type: "contact.deleted", siteId, contactId: "ct_x", visitorIds: [], conversationIds: [] }),
       );
       expect((await storedEvents(server)).slice(before.length).map((e) => e.subject)).toEqual(["ct_x"]);
     });

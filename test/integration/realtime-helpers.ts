@@ -75,20 +75,30 @@ export class Visitor {
   }
 }
 
-export function openSocket(url: string, auth: Record<string, unknown>, origin?: string): VisitorSocket {
+export function openSocket(
+  url: string,
+  auth: Record<string, unknown>,
+  origin?: string,
+  headers: Record<string, string> = {},
+): VisitorSocket {
   return io(`${url}/visitor`, {
     path: "/socket.io",
     auth,
     transports: ["websocket"],
     reconnection: false,
     forceNew: true,
-    extraHeaders: origin ? { Origin: origin } : undefined,
+    extraHeaders: { ...headers, ...(origin ? { Origin: origin } : {}) },
   }) as VisitorSocket;
 }
 
 /** Connects a visitor and waits for its welcome. */
-export async function connectVisitor(url: string, auth: Record<string, unknown>, origin?: string): Promise<Visitor> {
-  const visitor = new Visitor(openSocket(url, auth, origin));
+export async function connectVisitor(
+  url: string,
+  auth: Record<string, unknown>,
+  origin?: string,
+  headers?: Record<string, string>,
+): Promise<Visitor> {
+  const visitor = new Visitor(openSocket(url, auth, origin, headers));
   const outcome = await Promise.race([
     visitor.next<Welcome>("welcome").then((w) => ({ welcome: w })),
     new Promise<{ error: Error }>((resolve) => visitor.socket.once("connect_error", (error) => resolve({ error }))),

@@ -28,6 +28,7 @@ function fakeSession() {
     messages: signal<ViewMessage[]>([]),
     agentTyping: signal<string | null>(null),
     unread: signal(0),
+    throttled: signal(false),
     connect: () => calls.push("connect"),
     send: (input: unknown) => void sent.push(input),
     setTyping: (on: boolean) => void calls.push(`typing:${on}`),
@@ -182,6 +183,23 @@ describe("the chat panel", () => {
       s.connection.value = "offline";
     });
     expect(screen.getByText(/Offline/)).toBeTruthy();
+  });
+
+  it("asks the visitor to slow down while its sends are rate limited, in its language", () => {
+    const { s, settingsSig } = setup();
+    expect(screen.queryByText(/slow down/)).toBeNull();
+    act(() => {
+      s.throttled.value = true;
+    });
+    expect(screen.getByText(/sending messages very fast: please slow down/).getAttribute("role")).toBe("status");
+    act(() => {
+      settingsSig.value = { locale: "sv" };
+    });
+    expect(screen.getByText(/sakta ner/).getAttribute("role")).toBe("status");
+    act(() => {
+      s.throttled.value = false;
+    });
+    expect(screen.queryByText(/sakta ner/)).toBeNull();
   });
 
   it("speaks Swedish and takes string overrides", () => {

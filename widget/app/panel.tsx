@@ -88,6 +88,11 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
           {t.offline}
         </p>
       )}
+      {session.throttled?.value && (
+        <p class="notice" role="status">
+          {t.slowDown}
+        </p>
+      )}
       <Screen
         session={session}
         settings={s}

@@ -20,6 +20,7 @@ export const ui = {
   typing: "{name} is typing…",
   someoneTyping: "Typing…",
   offline: "Offline: messages will be sent when you are back online.",
+  slowDown: "You are sending messages very fast: please slow down. The next ones go in a few seconds.",
   connecting: "Connecting…",
   conversationClosed: "This conversation is closed.",
   startNew: "Start a new conversation",

@@ -21,6 +21,7 @@ export const ui: Omit<UiStrings, keyof typeof launcher> = {
   typing: "{name} skriver…",
   someoneTyping: "Skriver…",
   offline: "Offline: meddelanden skickas när du är online igen.",
+  slowDown: "Du skickar meddelanden väldigt snabbt: sakta ner lite. Nästa skickas om några sekunder.",
   connecting: "Ansluter…",
   conversationClosed: "Den här konversationen är avslutad.",
   startNew: "Starta en ny konversation",

@@ -49,6 +49,27 @@ export function createSession(opts: SessionOptions): Session {
     lastStatus = status;
   });
 
+  /** Forgets this visitor here: its token, conversation, outbox and what the panel shows. */
+  function forget(): void {
+    store.clear();
+    sync.forget();
+    batch(() => {
+      sync.follow(null);
+      unsent.pending.value = [];
+      unsent.handedOver.value = [];
+      unsent.failed.value = [];
+      unsent.throttled.value = false;
+      skipped.value = [];
+    });
+  }
+
+  // Erased by the site (the relay disconnects it next): start again as a new visitor, nothing of the old one kept.
+  link.on("erased", () => {
+    link.close();
+    forget();
+    link.connect();
+  });
+
   const onStorage = (e: StorageEvent) => {
     if (e.key === store.keys.outbox) sender.refresh();
     if (e.key === store.keys.conversation && e.newValue && e.newValue !== sync.conversationId.value) {
@@ -66,6 +87,7 @@ export function createSession(opts: SessionOptions): Session {
     messages: sync.messages,
     agentTyping: typing.agentTyping,
     unread: sync.unread,
+    throttled: unsent.throttled,
     connect: link.connect,
     startNew() {
       if (sync.conversationStatus.value === "closed") sync.follow(null);
@@ -110,14 +132,9 @@ export function createSession(opts: SessionOptions): Session {
       unwatch();
       link.close();
       link.user = undefined;
-      store.clear();
-      sync.forget();
+      forget();
       if (typeof window !== "undefined") window.removeEventListener("storage", onStorage);
       batch(() => {
-        sync.follow(null);
-        unsent.pending.value = [];
-        skipped.value = [];
-        unsent.failed.value = [];
         link.site.value = null;
         link.state.value = "idle";
       });

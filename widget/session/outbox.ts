@@ -96,6 +96,8 @@ export function unsentState(outbox: Outbox) {
     /** Sent by another tab, not held here yet: still shown as sending (see handOver). */
     handedOver: signal<HandedOver[]>([]),
     failed: signal<OutboxItem[]>([]),
+    /** The relay answered the last send `rate_limited`: the visitor is asked to slow down until one goes through. */
+    throttled: signal(false),
   };
 }
 export type Unsent = ReturnType<typeof unsentState>;
@@ -140,6 +142,7 @@ export function createSender(link: Connection, sync: Sync, outbox: Outbox, unsen
         .catch(() => null);
       // No answer (offline, timeout): the item stays and goes again on the next connect.
       if (!ack) return;
+      unsent.throttled.value = !ack.ok && ack.error.code === "rate_limited";
       if (!ack.ok && TRANSIENT.has(ack.error.code)) {
         link.retryLater(flush);
         return;

@@ -32,6 +32,8 @@ export interface Session {
   readonly agentTyping: ReadonlySignal<string | null>;
   /** Agent/bot messages the visitor has not seen. */
   readonly unread: ReadonlySignal<number>;
+  /** The relay refused the last send as too fast (`rate_limited`); it goes again shortly. */
+  readonly throttled?: ReadonlySignal<boolean>;
   /** Opens the socket (idempotent). The loader calls it when the panel opens or a conversation exists. */
   connect(): void;
   /** Leaves a closed conversation: the panel is empty and the next send starts a new one. */
