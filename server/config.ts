@@ -24,6 +24,13 @@ export interface Config {
   bodyLimit: string;
   /** How long an agent stays online after its last inbox closed (a reload is not a sign-out). */
   presenceGraceMs: number;
+  /**
+   * socket.io heartbeats (docs/protocol.md, "Dead connections"): the relay pings every
+   * `pingIntervalMs` and drops a socket whose pong is `pingTimeoutMs` late; clients take both
+   * from the handshake and drop a connection that heard no ping for their sum.
+   */
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
   /** Email continuity (CONTRACT §9, docs/email.md). */
   email: EmailConfig;
 }
@@ -70,6 +77,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PARLEY_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ""),
     bodyLimit: env.PARLEY_BODY_LIMIT ?? "1mb",
     presenceGraceMs: positive(env.PARLEY_PRESENCE_GRACE_MS, 30_000),
+    pingIntervalMs: positive(env.PARLEY_PING_INTERVAL_MS, 10_000),
+    pingTimeoutMs: positive(env.PARLEY_PING_TIMEOUT_MS, 5_000),
     email: emailConfig(env),
   };
 }

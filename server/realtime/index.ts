@@ -76,6 +76,10 @@ export async function attachRealtime(server: http.Server, deps: RealtimeDeps): P
     serveClient: false,
     cors: { origin: true, credentials: false },
     maxHttpBufferSize: 1e6,
+    // Heartbeats: a connection that stops delivering in either direction is dropped by both ends
+    // within pingInterval + pingTimeout (docs/protocol.md), and the client reconnects and resyncs.
+    pingInterval: deps.config.pingIntervalMs,
+    pingTimeout: deps.config.pingTimeoutMs,
   });
   if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub, { key: "parley" }));
   const detachVisitors = attachVisitorNamespace(io, deps);
