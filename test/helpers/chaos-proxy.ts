@@ -108,10 +108,13 @@ export class Entrance {
   readonly pairs = new Set<Pair>();
   private server = net.createServer((client) => this.accept(client));
   private downUntil = 0;
-  private current = 0;
+  private current: number;
   port = 0;
 
-  constructor(private readonly proxy: ChaosProxy) {}
+  /** Entrances are spread over the nodes, as a balancer spreads its clients. */
+  constructor(private readonly proxy: ChaosProxy) {
+    this.current = proxy.entrances.length;
+  }
 
   async listen(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
