@@ -43,12 +43,15 @@ export class Pair {
 
   private wire(from: net.Socket, dir: Direction) {
     from.on("data", (chunk: Buffer) => this.push(dir, chunk));
+    // In a direction that drops, the end and the close are lost too: the other side never hears of
+    // them and keeps its socket open until its own heartbeat gives up on it.
     from.on("end", () => {
+      if (this.flows[dir].dropping) return;
       this.flows[dir].ended = true;
       this.pump(dir);
     });
-    from.on("close", () => this.cut());
-    from.on("error", () => this.cut());
+    from.on("close", () => !this.flows[dir].dropping && this.cut());
+    from.on("error", () => !this.flows[dir].dropping && this.cut());
   }
 
   private push(dir: Direction, chunk: Buffer) {
