@@ -126,8 +126,13 @@ for (const t of topologies) {
       const probe = process.env.CHAOS_TRACE
         ? setInterval(() => {
             const states = new Map<string, number>();
-            for (const v of visitors) states.set(v.session.connection.value, (states.get(v.session.connection.value) ?? 0) + 1);
-            console.log(`${Math.round((Date.now() - start) / 1000)} s`, Object.fromEntries(states), proxy.pairs().length);
+            for (const v of visitors)
+              states.set(v.session.connection.value, (states.get(v.session.connection.value) ?? 0) + 1);
+            console.log(
+              `${Math.round((Date.now() - start) / 1000)} s`,
+              Object.fromEntries(states),
+              proxy.pairs().length,
+            );
           }, 2000)
         : undefined;
       cleanup.push(() => clearInterval(probe));
