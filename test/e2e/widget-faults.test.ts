@@ -1,8 +1,12 @@
 /**
- * The store outage in Chromium with the real widget: the relay's PostgreSQL goes away (a proxy
- * the test cuts) while a visitor chats. What the visitor types then stays in the widget's outbox
- * (localStorage), shown as sending, also across a reload of the page, and is delivered once,
- * without the visitor doing anything, when the database is back.
+ * Faults in Chromium with the real widget.
+ * - A store outage: the relay's PostgreSQL goes away (a proxy the test cuts) while a visitor
+ *   chats. What the visitor types then stays in the widget's outbox (localStorage), shown as
+ *   sending, also across a reload of the page, and is delivered once, without the visitor doing
+ *   anything, when the database is back.
+ * - A dead connection: the network between the page and the relay stops delivering in one
+ *   direction (a proxy drops it, the sockets stay open). The heartbeats find it, the widget
+ *   reconnects by itself and shows the agent's message it missed.
  */
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,11 +14,12 @@ import type { Browser, Page } from "playwright-core";
 import { services } from "../helpers/services.ts";
 import { freshDatabaseUrl, startTestServer, type TestServer } from "../helpers/server.ts";
 import { pgProxy } from "../helpers/pg-proxy.ts";
+import { ChaosProxy } from "../helpers/chaos-proxy.ts";
 import { buildFrontEnd, launchChromium, logLines, startHostSite, type HostSite } from "./widget-harness.ts";
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 25_000, interval: 100 });
 
-describe.skipIf(!services.chromium || !services.postgresUrl)("the widget through a database outage", () => {
+describe.skipIf(!services.chromium || !services.postgresUrl)("the widget through faults", () => {
   let server: TestServer;
   let host: HostSite;
   let browser: Browser;
@@ -30,7 +35,11 @@ describe.skipIf(!services.chromium || !services.postgresUrl)("the widget through
     const url = new URL(fresh.url);
     url.hostname = "127.0.0.1";
     url.port = String(proxy.port);
-    server = await startTestServer({ databaseUrl: url.toString(), publicDir });
+    server = await startTestServer({
+      databaseUrl: url.toString(),
+      publicDir,
+      env: { PARLEY_PING_INTERVAL_MS: "2000", PARLEY_PING_TIMEOUT_MS: "2000" },
+    });
     host = await startHostSite(server.url);
     browser = await launchChromium();
   });
@@ -89,4 +98,35 @@ describe.skipIf(!services.chromium || !services.postgresUrl)("the widget through
     ]);
     await context.close();
   });
+
+  for (const dir of ["down", "up"] as const) {
+    it(`finds a connection dead in one direction (${dir}) and shows what the agent wrote meanwhile`, async () => {
+      const network = new ChaosProxy([server.port]);
+      const { entrance, url } = await network.entrance();
+      const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(host.page(`dead-${dir}`, { base: url, siteKey: server.siteKey }));
+      await page.getByRole("button", { name: "Open chat" }).click();
+      const box = page.getByRole("textbox", { name: "Message" });
+      await box.fill("Hello?");
+      await box.press("Enter");
+      await poll(() => states(page)).toEqual(["sent"]);
+      const conversationId = (await server.api("GET", "/v1/conversations")).body.items[0].id;
+
+      for (const pair of entrance.pairs) pair.drop(dir);
+      const reply = await server.api("POST", `/v1/conversations/${conversationId}/messages`, {
+        text: "Still there? Here is the answer.",
+      });
+      expect(reply.status).toBe(201);
+      // Within the heartbeat bound (2 s + 2 s here) and a reconnect, the widget shows it.
+      await poll(() => logLines(page)).toEqual(["contact: Hello?", "agent: Still there? Here is the answer."]);
+      await box.fill("Thanks!");
+      await box.press("Enter");
+      await poll(() =>
+        page.locator('parley-widget [data-sender="contact"]').evaluateAll((els) => els.map((el) => el.dataset.state)),
+      ).toEqual(["sent", "sent"]);
+      await context.close();
+      await network.close();
+    });
+  }
 });
