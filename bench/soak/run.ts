@@ -8,8 +8,9 @@
  * agents replying over REST, and a visitor reconnecting and resyncing every second. Each minute
  * it samples the relay's resident memory and the minute's p99 latencies, prints a row, and at the
  * end a table and a verdict: flat when the last third of the run is within the tolerance of the
- * first third (RSS +10 %, p99 +25 %, medians of the minutes). The first minute is warm-up (JIT,
- * caches, the first conversations) and is left out of the comparison.
+ * first third (RSS +10 %, p99 +25 %, medians of the minutes). In runs longer than 3 minutes the
+ * first minute is warm-up (JIT, caches, the first conversations) and is left out of the comparison.
+ * Exits 0 only when flat and without errors.
  */
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
