@@ -78,7 +78,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: env.PARLEY_BODY_LIMIT ?? "1mb",
     presenceGraceMs: positive(env.PARLEY_PRESENCE_GRACE_MS, 30_000),
     pingIntervalMs: positive(env.PARLEY_PING_INTERVAL_MS, 10_000),
-    pingTimeoutMs: positive(env.PARLEY_PING_TIMEOUT_MS, 5_000),
+    pingTimeoutMs: positive(env.PARLEY_PING_TIMEOUT_MS, 10_000),
     email: emailConfig(env),
   };
 }
