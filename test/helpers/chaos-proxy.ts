@@ -140,7 +140,8 @@ export class Entrance {
     client.pause();
     const refused = () => {
       upstream.destroy();
-      this.current++;
+      // Move on from the node that refused (once, however many connections it refused at once).
+      if (this.proxy.targets[this.current % this.proxy.targets.length] === target) this.current++;
       this.connect(client, tries + 1);
     };
     upstream.once("error", refused);
