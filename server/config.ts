@@ -26,6 +26,13 @@ export interface Config {
   presenceGraceMs: number;
   /** How often the retention job looks for expired conversations (PARLEY_RETENTION_INTERVAL_MS). */
   retentionIntervalMs: number;
+  /**
+   * socket.io heartbeats (docs/protocol.md, "Dead connections"): the relay pings every
+   * `pingIntervalMs` and drops a socket whose pong is `pingTimeoutMs` late; clients take both
+   * from the handshake and drop a connection that heard no ping for their sum.
+   */
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
   /** Email continuity (CONTRACT §9, docs/email.md). */
   email: EmailConfig;
 }
@@ -77,6 +84,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: env.PARLEY_BODY_LIMIT ?? "1mb",
     presenceGraceMs: positive(env.PARLEY_PRESENCE_GRACE_MS, 30_000),
     retentionIntervalMs: positive(env.PARLEY_RETENTION_INTERVAL_MS, 3_600_000),
+    pingIntervalMs: positive(env.PARLEY_PING_INTERVAL_MS, 10_000),
+    pingTimeoutMs: positive(env.PARLEY_PING_TIMEOUT_MS, 10_000),
     email: emailConfig(env),
   };
 }

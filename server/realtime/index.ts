@@ -68,6 +68,26 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisConne
 }
 
 /**
+ * The adapter publishes every emit without waiting for the answer, so a refused publish (Redis
+ * failing a command, or closed during shutdown while a relay is still emitting) would reject
+ * with nobody listening and end the process. Its publishes go through this wrapper, which logs.
+ */
+function publisher(pub: RedisConnection["pub"], log: Logger): RedisConnection["pub"] {
+  return new Proxy(pub, {
+    get(target, key) {
+      if (key === "publish")
+        return (...args: Parameters<typeof target.publish>) =>
+          target.publish(...args).catch((err: unknown) => {
+            log.warn({ err }, "redis publish failed: an event did not reach the other nodes");
+            return 0;
+          });
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
  * socket.io on the HTTP server: `/visitor` for widgets, `/agent` for the inbox. With a Redis
  * connection, the Redis adapter fans events out to every node.
  */
@@ -79,8 +99,12 @@ export async function attachRealtime(server: http.Server, deps: RealtimeDeps): P
     // A bigger packet closes its connection (docs/security.md); new connections per address are limited.
     maxHttpBufferSize: maxPacketBytes,
     allowRequest: handshakeGate(deps.limiters),
+    // Heartbeats: a connection that stops delivering in either direction is dropped by both ends
+    // within pingInterval + pingTimeout (docs/protocol.md), and the client reconnects and resyncs.
+    pingInterval: deps.config.pingIntervalMs,
+    pingTimeout: deps.config.pingTimeoutMs,
   });
-  if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub, { key: "parley" }));
+  if (deps.redis) io.adapter(createAdapter(publisher(deps.redis.pub, deps.log), deps.redis.sub, { key: "parley" }));
   const detachVisitors = attachVisitorNamespace(io, deps);
   attachAgentNamespace(io, deps);
   const detachAvailability = attachAvailability(io, deps);

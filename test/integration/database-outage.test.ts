@@ -1,8 +1,8 @@
-import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { freshDatabaseUrl, startTestServer, type TestServer } from "../helpers/server.ts";
 import { databases, services } from "../helpers/services.ts";
 import { clientId, connectVisitor, text, type Visitor } from "./realtime-helpers.ts";
+import { pgProxy } from "../helpers/pg-proxy.ts";
 
 /**
  * The database goes away under a running server: a REST call and a socket acknowledgement both
@@ -10,37 +10,6 @@ import { clientId, connectVisitor, text, type Visitor } from "./realtime-helpers
  * PostgreSQL is reached through a TCP proxy that the test cuts (a network outage); the SQLite
  * handle is closed under the server.
  */
-
-/** A TCP proxy to PostgreSQL that can be cut (every connection dropped, new ones refused) and restored. */
-async function pgProxy(target: URL) {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on("error", () => {});
-      s.on("close", () => sockets.delete(s));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    port,
-    cut: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
-    restore: () => new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve)),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        if (server.listening) server.close(() => resolve());
-        else resolve();
-      }),
-  };
-}
 
 for (const { name, available } of databases()) {
   describe.skipIf(!available)(`database outage, ${name}`, () => {

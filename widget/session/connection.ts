@@ -57,6 +57,14 @@ export function openRelay(baseUrl: string, auth: () => HandshakeAuth): RelaySock
     reconnectionDelayMax: 10_000,
     ...(blocked ? { transports: ["polling"] } : {}),
   });
+  // A connection found dead by the heartbeat (no ping came) may leave dead idle HTTP connections
+  // in the browser's pool on the same network path; a long-polling reconnect could reuse them and
+  // hang until the connect timeout, again and again. If the dead one was a WebSocket (so they work
+  // here), reconnect by WebSocket first: a new WebSocket always opens a new connection.
+  socket.on("disconnect", (reason) => {
+    if (reason === "ping timeout" && socket.io.engine?.transport?.name === "websocket")
+      Object.assign(socket.io.opts, { transports: ["websocket", "polling"], tryAllTransports: true });
+  });
   if (!blocked && typeof document !== "undefined") {
     const onViolation = (e: SecurityPolicyViolationEvent) => {
       if (!e.blockedURI.startsWith(wsOrigin)) return;

@@ -140,8 +140,12 @@ export function createSender(link: Connection, sync: Sync, outbox: Outbox, unsen
       const ack = await link
         .call("send", { clientId: item.clientId, conversationId: sync.conversationId.value, message: item.message })
         .catch(() => null);
-      // No answer (offline, timeout): the item stays and goes again on the next connect.
-      if (!ack) return;
+      // No answer: offline, the item goes again on the next connect; still online (the relay was too
+      // slow to answer), it goes again in 5–10 s, so that it never waits for a reconnect that may not come.
+      if (!ack) {
+        if (link.online()) link.retryLater(flush);
+        return;
+      }
       unsent.throttled.value = !ack.ok && ack.error.code === "rate_limited";
       if (!ack.ok && TRANSIENT.has(ack.error.code)) {
         link.retryLater(flush);
