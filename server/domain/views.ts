@@ -78,6 +78,7 @@ export function agentView(row: AgentRow, availability: Availability = "offline")
     active: Number(row.active) === 1,
     availability,
     queues: json.parse<string[]>(row.queues, []),
+    emailNotifications: Number(row.email_notifications) === 1,
     createdAt: row.created_at,
   };
 }

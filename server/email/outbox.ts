@@ -131,6 +131,7 @@ export async function composeDue(
         text: renderText(content),
         html: renderHtml(content),
         up_to_seq: upTo,
+        kind: "unseen",
         status: "pending",
         attempts: 0,
         next_attempt_at: now,
