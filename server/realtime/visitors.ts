@@ -8,6 +8,7 @@ import {
   ReadPayload,
   ResyncPayload,
   SendPayload,
+  TranscriptPayload,
   TypingPayload,
   VisitorUser,
   visitorNamespace,
@@ -29,6 +30,7 @@ import { conversationRow, markRead, setTyping } from "../domain/conversations.ts
 import * as visitors from "../domain/visitors.ts";
 import { recordPageView } from "../domain/visitor-pages.ts";
 import { rateConversation } from "../domain/ratings.ts";
+import { visitorTranscript } from "../email/transcript.ts";
 import { consume } from "../limits/limiters.ts";
 import type { RealtimeDeps } from "./index.ts";
 
@@ -161,6 +163,16 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps): void {
     handle(RatePayload, async ({ conversationId, ...rating }) => ({
       conversation: stateOf(await rateConversation(ctx, principal(), conversationId, rating)),
     })),
+  );
+
+  socket.on(
+    "transcript",
+    handle(TranscriptPayload, async ({ conversationId, email }) => {
+      await limit();
+      const result = await visitorTranscript(ctx, socket.data.site, socket.data.visitor, conversationId, email);
+      socket.data.visitor = result.visitor;
+      return { to: result.to };
+    }),
   );
 
   socket.on(
