@@ -9,6 +9,8 @@ import { transcriptRoutes } from "../http/routes/transcript.ts";
 import { Mailer } from "./mailer.ts";
 import { emailMetrics } from "./metrics.ts";
 import { scheduleEmails } from "./schedule.ts";
+import { notifyAgents } from "./notify.ts";
+import { connectedAgents } from "../domain/availability.ts";
 import { listenForReplies } from "./smtp-listener.ts";
 
 export interface Email {
@@ -21,8 +23,10 @@ export interface Email {
 
 /**
  * Wires email continuity (CONTRACT §9, docs/email.md) into a Parley: the `email` consumer of the
- * event log that starts a conversation's clock, the mailer that composes and sends (only with
- * SMTP_URL; it also takes transcripts, `ctx.mail`), the inbound SMTP listener (only with PARLEY_INBOUND_SMTP_PORT) and the inbound route.
+ * event log that starts a conversation's clock, the `email-notifications` consumer that writes
+ * the agents' notifications, the mailer that composes and sends (all three only with SMTP_URL,
+ * which also takes transcripts through `ctx.mail`), the inbound SMTP listener (only with
+ * PARLEY_INBOUND_SMTP_PORT), and the inbound and transcript routes.
  */
 export function attachEmail(
   ctx: Ctx,
@@ -46,6 +50,22 @@ export function attachEmail(
       },
       afterCommit: () => {
         if (scheduled) mailer.wake();
+      },
+    });
+    let notified = false;
+    eventLog.consume({
+      name: "email-notifications",
+      from: "end",
+      handle: async (events, trx) => {
+        notified = await notifyAgents(trx, events, {
+          connected: (ids) => connectedAgents(ctx, ids),
+          publicUrl: ctx.publicUrl,
+          domain: config.domain,
+          now: ctx.now(),
+        });
+      },
+      afterCommit: () => {
+        if (notified) mailer.wake();
       },
     });
   }
