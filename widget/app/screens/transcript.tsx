@@ -13,7 +13,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * sending); then it says where it went, or why not.
  */
 export function TranscriptScreen(props: ScreenProps) {
-  const { session, t, email, onBack } = props;
+  const { session, t, email, onBack, onEmail } = props;
   const sent = useSignal<string | null>(null);
   const error = useSignal<string | null>(null);
   const busy = useSignal(false);
@@ -39,8 +39,11 @@ export function TranscriptScreen(props: ScreenProps) {
           error.value = null;
           void session.transcript?.(typed).then((r) => {
             busy.value = false;
-            if ("to" in r) sent.value = r.to;
-            else error.value = r.error === "validation_failed" ? t.invalidEmail : t.transcriptFailed;
+            if ("to" in r) {
+              sent.value = r.to;
+              // The panel knows the address from now on (the away screen asks no more).
+              if (!email) onEmail(r.to);
+            } else error.value = r.error === "validation_failed" ? t.invalidEmail : t.transcriptFailed;
           });
         }}
       >
