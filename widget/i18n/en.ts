@@ -55,13 +55,6 @@ export const ui = {
   skip: "Skip",
   menu: "Menu",
   transcript: "Email me the transcript",
-  transcriptTo: "We will send this conversation to {email}.",
-  transcriptAsk: "Where should we send this conversation?",
-  transcriptSent: "Sent to {email}.",
-  transcriptFailed: "The transcript was not sent: please try again later.",
-  invalidEmail: "Please enter a valid email address.",
-  cancel: "Cancel",
-  backToChat: "Back to the chat",
 };
 
 export type UiStrings = typeof launcher & typeof ui;

@@ -56,11 +56,4 @@ export const ui: Omit<UiStrings, keyof typeof launcher> = {
   skip: "Hoppa över",
   menu: "Meny",
   transcript: "Mejla mig konversationen",
-  transcriptTo: "Vi skickar konversationen till {email}.",
-  transcriptAsk: "Vart ska vi skicka konversationen?",
-  transcriptSent: "Skickad till {email}.",
-  transcriptFailed: "Konversationen skickades inte: försök igen senare.",
-  invalidEmail: "Ange en giltig e-postadress.",
-  cancel: "Avbryt",
-  backToChat: "Tillbaka till chatten",
 };

@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { format } from "../../i18n/index.ts";
+import { transcriptStrings } from "../../i18n/transcript.ts";
 import { Conversation } from "./conversation.tsx";
 import type { ScreenProps } from "./screen-for.ts";
 
@@ -13,7 +14,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * sending); then it says where it went, or why not.
  */
 export function TranscriptScreen(props: ScreenProps) {
-  const { session, t, email, onBack, onEmail } = props;
+  const { session, settings, email, onBack, onEmail } = props;
+  const t = { ...props.t, ...transcriptStrings(settings.locale, settings.strings) };
   const sent = useSignal<string | null>(null);
   const error = useSignal<string | null>(null);
   const busy = useSignal(false);
