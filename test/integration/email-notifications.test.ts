@@ -1,10 +1,15 @@
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ParsedMail } from "mailparser";
-import { databases } from "../helpers/services.ts";
+import { databases, services } from "../helpers/services.ts";
 import { freshDatabaseUrl, startTestServer, type TestServer } from "../helpers/server.ts";
 import { agentWithRole } from "../helpers/agents.ts";
+import { nodesAvailable, spawnNode, startNodes, type ParleyNode, type SpawnedNode } from "../helpers/nodes.ts";
+import { signedIn } from "../helpers/agents.ts";
 import { startSink, type Sink } from "./email-sink.ts";
+
+/** The agent's session on another node: cookies are the database's, any node takes them. */
+const signedInOn = (node: ParleyNode, a: Agent) => signedIn(node, a.email, a.password);
 
 type Agent = Awaited<ReturnType<typeof agentWithRole>>;
 const env = (sink: Sink) => ({ SMTP_URL: sink.url, PARLEY_EMAIL_DELAY_S: "3600", PARLEY_EMAIL_DOMAIN: "reply.test" });
@@ -12,7 +17,7 @@ const to = (m: ParsedMail) => (Array.isArray(m.to) ? m.to[0] : m.to)?.value[0]?.
 const mailsTo = (sink: Sink, a: Agent) => sink.mails.filter((m) => to(m) === a.email);
 
 /** An agent with an inbox open: online for presence (CONTRACT §8). */
-async function openInbox(s: TestServer, a: Agent): Promise<Socket> {
+async function openInbox(s: ParleyNode, a: Agent): Promise<Socket> {
   const socket = io(`${s.url}/agent`, {
     transports: ["websocket"],
     forceNew: true,
@@ -166,3 +171,59 @@ for (const db of databases()) {
     });
   });
 }
+
+describe.skipIf(!nodesAvailable)("agents' email notifications on two node processes", () => {
+  it("sends each notification once whichever node handles it, with presence shared, and not again after a crash", async () => {
+    const sink = await startSink();
+    const { nodes, databaseUrl, token, close } = await startNodes(2, { env: env(sink) });
+    const [a, b] = nodes as [SpawnedNode, SpawnedNode];
+    let restarted: ParleyNode | null = null;
+    let inbox: Socket | null = null;
+    try {
+      const away = await agentWithRole(b, "agent");
+      const there = await agentWithRole(b, "agent");
+      for (const agent of [away, there])
+        await agent.call("PATCH", `/v1/agents/${agent.id}`, { emailNotifications: true });
+      // One agent's inbox is open on node A; node B must know it from Redis.
+      inbox = await openInbox(a, { ...there, call: await signedInOn(a, there) });
+      await vi.waitFor(async () =>
+        expect((await b.api("GET", `/v1/agents/${there.id}`)).body.availability).toBe("online"),
+      );
+
+      const ids: string[] = [];
+      for (const name of ["One", "Two", "Three"])
+        ids.push((await b.api("POST", "/v1/conversations", { contact: { name } })).body.id);
+      await a.api("POST", `/v1/conversations/${ids[0]}/notes`, { text: "Look", mentions: [away.id, there.id] });
+      await vi.waitFor(() => expect(mailsTo(sink, away).length).toBe(4), { timeout: 15_000 });
+      expect(mailsTo(sink, there)).toEqual([]);
+
+      // A crash of one node and a restart on the same database: nothing is sent again.
+      a.child.kill("SIGKILL");
+      await a.exited;
+      restarted = await spawnNode({ databaseUrl, token, env: { ...env(sink), REDIS_URL: services.redisUrl! } });
+      const marker = await restarted.api("POST", "/v1/conversations", { contact: { name: "Marker" } });
+      expect(marker.status).toBe(201);
+      await vi.waitFor(() => expect(mailsTo(sink, away).some((m) => m.subject?.includes("Marker"))).toBe(true), {
+        timeout: 15_000,
+      });
+      expect(
+        mailsTo(sink, away)
+          .map((m) => m.subject)
+          .sort(),
+      ).toEqual(
+        [
+          "New conversation: One (Default site)",
+          "New conversation: Two (Default site)",
+          "New conversation: Three (Default site)",
+          "You were mentioned: One (Default site)",
+          "New conversation: Marker (Default site)",
+        ].sort(),
+      );
+    } finally {
+      inbox?.disconnect();
+      await restarted?.close();
+      await close();
+      await sink.close();
+    }
+  }, 120_000);
+});
