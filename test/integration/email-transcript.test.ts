@@ -42,6 +42,7 @@ for (const db of databases()) {
       const before = sink.mails.length;
       const { v, conversationId } = await conversation(s);
       try {
+        expect(v.welcome.site.transcript).toBe(true);
         // No address yet: the widget must ask for one.
         const refused = await v.call("transcript", { conversationId });
         expect(refused).toMatchObject({ ok: false, error: { code: "validation_failed" } });
@@ -114,6 +115,8 @@ for (const db of databases()) {
       const plain = await startTestServer({ db: db.name });
       try {
         const { v, conversationId } = await conversation(plain);
+        // The widget is told, and shows no transcript menu item.
+        expect(v.welcome.site.transcript).toBe(false);
         const answer = await v.call("transcript", { conversationId, email: "x@example.org" });
         expect(answer).toMatchObject({ ok: false, error: { code: "conflict" } });
         v.close();

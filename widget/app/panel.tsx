@@ -82,7 +82,7 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
           {(s.subtitle || t.subtitle) && <p>{s.subtitle || t.subtitle}</p>}
           {replyLine && <p class="reply-time">{replyLine}</p>}
         </div>
-        {conversationId && session.transcript && (
+        {conversationId && site?.transcript && (
           <HeaderMenu t={t} onTranscript={() => (transcriptId.value = conversationId)} />
         )}
         <button type="button" class="close" aria-label={t.closeChat} onClick={onClose}>
