@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { services } from "../helpers/services.ts";
@@ -6,6 +9,8 @@ import { startSink, type Sink } from "../integration/email-sink.ts";
 import { signIn } from "./inbox-sign-in.ts";
 import { ensureBuilt, launchChromium, startHostSite, watchErrors, widget, type HostSite } from "./widget-harness.ts";
 
+/** Screenshots for a person to look at (PARLEY_SCREENSHOTS names a directory). */
+const shots = process.env.PARLEY_SCREENSHOTS ?? path.join(os.tmpdir(), "parley-transcript");
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
 
 /**
@@ -35,6 +40,7 @@ describe.skipIf(!services.chromium)("the transcript by email, end to end", () =>
     visitor = await (await browser.newContext({ viewport: { width: 1000, height: 760 } })).newPage();
     inbox = await (await browser.newContext({ viewport: { width: 1300, height: 900 } })).newPage();
     errors = watchErrors(visitor);
+    fs.mkdirSync(shots, { recursive: true });
   });
 
   afterAll(async () => {
@@ -64,6 +70,7 @@ describe.skipIf(!services.chromium)("the transcript by email, end to end", () =>
 
     const menu = widget(visitor).getByRole("button", { name: "Menu", exact: true });
     await menu.click();
+    await visitor.screenshot({ path: path.join(shots, "widget-menu.png") });
     await widget(visitor).getByRole("menuitem", { name: "Email me the transcript" }).click();
     await poll(screen).toBe("transcript");
     const email = widget(visitor).getByRole("textbox", { name: "Email" });
@@ -75,12 +82,15 @@ describe.skipIf(!services.chromium)("the transcript by email, end to end", () =>
     await email.fill("sofie@example");
     await email.press("Enter");
     await widget(visitor).getByRole("alert").getByText("Please enter a valid email address.").waitFor();
+    await visitor.screenshot({ path: path.join(shots, "widget-transcript-invalid.png") });
     expect(await email.getAttribute("aria-invalid")).toBe("true");
 
     await email.fill("sofie@example.org");
     await widget(visitor).getByRole("button", { name: "Send", exact: true }).click();
     await widget(visitor).getByRole("status").getByText("Sent to sofie@example.org.").waitFor();
     const mail = await sink.mail(1);
+    await inbox.setContent(String(mail.html));
+    await inbox.screenshot({ path: path.join(shots, "transcript-email.png"), fullPage: true });
     expect(mail.to).toMatchObject({ value: [{ address: "sofie@example.org" }] });
     expect(mail.text).toContain("Do you ship to Norway?");
     expect(mail.text).toContain("Yes, within 3 days.");
@@ -123,6 +133,7 @@ describe.skipIf(!services.chromium)("the transcript by email, end to end", () =>
     const contact = inbox.getByRole("region", { name: "Contact" });
     await contact.getByRole("button", { name: "Email transcript" }).click();
     await contact.getByRole("status").getByText("Transcript sent to sofie@example.org").waitFor();
+    await inbox.screenshot({ path: path.join(shots, "inbox-transcript.png") });
     const mail = await sink.mail(2);
     expect(mail.subject).toBe("Your conversation with Default site");
     expect(mail.text).toContain("Yes, within 3 days.");
