@@ -7,6 +7,7 @@ import { services } from "../helpers/services.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { startSink, type Sink } from "../integration/email-sink.ts";
 import { signIn } from "./inbox-sign-in.ts";
+import { axeViolations } from "./axe.ts";
 import { ensureBuilt, launchChromium, startHostSite, watchErrors, widget, type HostSite } from "./widget-harness.ts";
 
 /** Screenshots for a person to look at (PARLEY_SCREENSHOTS names a directory). */
@@ -83,6 +84,8 @@ describe.skipIf(!services.chromium)("the transcript by email, end to end", () =>
     await email.press("Enter");
     await widget(visitor).getByRole("alert").getByText("Please enter a valid email address.").waitFor();
     await visitor.screenshot({ path: path.join(shots, "widget-transcript-invalid.png") });
+    // axe looks into the widget's open shadow root too.
+    expect(await axeViolations(visitor)).toEqual([]);
     expect(await email.getAttribute("aria-invalid")).toBe("true");
 
     await email.fill("sofie@example.org");
