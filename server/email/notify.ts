@@ -36,7 +36,6 @@ const headlines: Record<Kind, string> = {
 interface Notice {
   kind: Kind;
   agentIds: string[];
-  siteId: string;
   conversation: Conversation;
   line: EmailLine | null;
 }
@@ -46,7 +45,7 @@ async function noticesOf(trx: Transaction<Database>, e: LoggedEvent): Promise<No
   const data = parse(e.data) as { conversation?: Conversation; changed?: string[]; note?: Note };
   const conversation = data.conversation;
   if (!conversation) return [];
-  const base = { siteId: e.siteId, conversation };
+  const base = { conversation };
   if (e.type === "conversation.created") {
     const out: Notice[] = [];
     if (conversation.assignee) out.push({ ...base, kind: "assigned", agentIds: [conversation.assignee], line: null });
