@@ -109,6 +109,8 @@ for (const db of databases()) {
         expect(rows.map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
       });
       expect(sink.mails.length).toBe(before + 3);
+      const metrics = await fetch(`${s.url}/metrics`).then((r) => r.text());
+      expect(metrics).toMatch(/parley_email_sends_total\{result="sent",kind="transcript"\} [1-9]/);
     });
 
     it("is refused where the server sends no email", async () => {
