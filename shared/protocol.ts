@@ -63,6 +63,13 @@ export const RatePayload = z.object({
   score: z.number().int().min(1).max(5),
   comment: text(1000).nullable().optional(),
 });
+/**
+ * The transcript by email (CONTRACT §9). `email`: the visitor's address, stored on the contact
+ * first when the contact has none (the widget asks for it then); the transcript goes to the
+ * contact's address.
+ */
+export const TranscriptPayload = z.object({ conversationId: ConversationId, email: Email.optional() });
+export type TranscriptPayload = z.infer<typeof TranscriptPayload>;
 export const GetMessagePayload = z.object({ messageId: z.string().startsWith("msg_").max(64) });
 export type SendPayload = z.infer<typeof SendPayload>;
 export type ResyncPayload = z.infer<typeof ResyncPayload>;
@@ -123,6 +130,7 @@ export interface VisitorRequests {
   "message.get": { payload: GetMessagePayload; result: { message: VisitorMessage } };
   page: { payload: PagePayload; result: object };
   rate: { payload: RatePayload; result: { conversation: VisitorConversation } };
+  transcript: { payload: TranscriptPayload; result: { to: string } };
 }
 export type VisitorRequest = keyof VisitorRequests;
 

@@ -86,6 +86,7 @@ describe("composer: Note mode", () => {
       active: true,
       availability: "online" as const,
       queues: [],
+      emailNotifications: false,
       createdAt: "",
     },
     {
@@ -96,6 +97,7 @@ describe("composer: Note mode", () => {
       active: true,
       availability: "online" as const,
       queues: [],
+      emailNotifications: false,
       createdAt: "",
     },
   ];

@@ -3,12 +3,13 @@ import type { Contact, Conversation } from "../../shared/schemas/index.ts";
 import type { Inbox } from "../state/inbox.ts";
 import { hashFor } from "../state/route.ts";
 import { shortWhen, statusLabels } from "./format.ts";
+import { TranscriptButton } from "./TranscriptButton.tsx";
 
 function show(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-/** Who the visitor is: name, email, phone, metadata, and their other conversations. */
+/** Who the visitor is: name, email (and the transcript to it), phone, metadata, and their other conversations. */
 export function ContactPanel({ inbox, conversation }: { inbox: Inbox; conversation: Conversation }) {
   const contactId = conversation.contact?.id ?? null;
   const [contact, setContact] = useState<Contact | null>(null);
@@ -69,6 +70,7 @@ export function ContactPanel({ inbox, conversation }: { inbox: Inbox; conversati
           ))}
         </dl>
       )}
+      {ref?.email && <TranscriptButton inbox={inbox} conversationId={conversation.id} />}
       {contactId && (
         <>
           <h4 id="others-title">Other conversations</h4>

@@ -152,6 +152,16 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
           />
           Away
         </label>
+        <label class="switch" title="Emails about new conversations, assignments and mentions while you are offline">
+          <input
+            type="checkbox"
+            checked={inbox.self.value.emailNotifications}
+            onChange={(e) =>
+              void inbox.setEmailNotifications((e.currentTarget as HTMLInputElement).checked).catch(() => {})
+            }
+          />
+          Email when offline
+        </label>
         <button type="button" onClick={() => void signOut()}>
           Sign out
         </button>

@@ -136,6 +136,7 @@ const agent = (role: Agent["role"]): Agent => ({
   active: true,
   availability: "online",
   queues: [],
+  emailNotifications: false,
   createdAt: "2026-01-01T10:00:00.000Z",
 });
 

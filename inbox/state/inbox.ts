@@ -153,10 +153,15 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
     if (agent.id === me.id) self.value = agent;
   }
 
-  /** The header's away toggle (CONTRACT §8): through the same API as everyone else. */
-  async function setAway(away: boolean): Promise<void> {
-    heardAgent(await api.send<Agent>("PATCH", `/v1/agents/${me.id}`, { away }));
+  /**
+   * The header's switches: away (CONTRACT §8) and emails while offline (CONTRACT §9), through
+   * the same API as everyone else.
+   */
+  async function updateMe(patch: { away?: boolean; emailNotifications?: boolean }): Promise<void> {
+    heardAgent(await api.send<Agent>("PATCH", `/v1/agents/${me.id}`, patch));
   }
+  const setAway = (away: boolean) => updateMe({ away });
+  const setEmailNotifications = (on: boolean) => updateMe({ emailNotifications: on });
   const unresync = live.onResync(() => {
     void list.reload();
     void thread.value?.catchUp();
@@ -222,6 +227,7 @@ export function createInbox(api: Api, me: Agent, live: Live, alert: (a: Alert) =
     open,
     reportRead,
     setAway,
+    setEmailNotifications,
     dispose,
   };
 }

@@ -10,6 +10,7 @@ const agent = (id: string, name: string, active = true): Agent => ({
   active,
   availability: "online",
   queues: [],
+  emailNotifications: false,
   createdAt: "2026-01-01T00:00:00.000Z",
 });
 const team = [agent("ag_bo", "Bo Lind"), agent("ag_ann", "Ann Berg"), agent("ag_old", "Bob Gone", false)];

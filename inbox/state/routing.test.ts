@@ -11,6 +11,7 @@ const agent = (id: string, over: Partial<Agent> = {}): Agent => ({
   active: true,
   availability: "online",
   queues: [],
+  emailNotifications: false,
   createdAt: "2026-01-01T00:00:00.000Z",
   ...over,
 });

@@ -9,16 +9,21 @@ import { agentWithAvailability } from "./availability.ts";
 import type { AgentRow } from "../store/tables.ts";
 
 /**
- * PATCH /v1/agents/{id}. An agent may change its own name and password; role and active are
- * the managers' (owners, admins, admin tokens), and only owners and admin tokens grant or take
- * away `owner` or change an owner. The last active owner stays: demoting or deactivating it is
+ * PATCH /v1/agents/{id}. An agent may change its own name, password, away flag and email
+ * notifications; role, active and queues are the managers' (owners, admins, admin tokens), and
+ * only owners and admin tokens grant or take away `owner` or change an owner. The last active owner stays: demoting or deactivating it is
  * 409. Deactivating ends the agent's sessions in the same transaction, and their sockets are
  * cut on every node once it commits.
  */
 export async function updateAgent(ctx: Ctx, p: Principal, id: string, patch: AgentPatch): Promise<Agent> {
   const target = await agentRow(ctx, id);
   const self = p.kind === "agent" && p.agentId === id;
-  if (patch.name !== undefined || patch.password !== undefined || patch.away !== undefined)
+  if (
+    patch.name !== undefined ||
+    patch.password !== undefined ||
+    patch.away !== undefined ||
+    patch.emailNotifications !== undefined
+  )
     authorize(p, "agent.update", { agentId: id });
   const managing = patch.role !== undefined || patch.active !== undefined || patch.queues !== undefined;
   if (managing) authorize(p, "agent.manage", { agentId: id });
@@ -36,6 +41,8 @@ export async function updateAgent(ctx: Ctx, p: Principal, id: string, patch: Age
       password_hash: passwordHash ?? row.password_hash,
       away: patch.away === undefined ? row.away : patch.away ? 1 : 0,
       queues: patch.queues === undefined ? row.queues : json.stringify([...new Set(patch.queues)]),
+      email_notifications:
+        patch.emailNotifications === undefined ? row.email_notifications : patch.emailNotifications ? 1 : 0,
     };
     const wasOwner = row.role === "owner" && Number(row.active) === 1;
     const staysOwner = next.role === "owner" && Number(next.active) === 1;
@@ -52,6 +59,7 @@ export async function updateAgent(ctx: Ctx, p: Principal, id: string, patch: Age
         password_hash: next.password_hash,
         away: next.away,
         queues: next.queues,
+        email_notifications: next.email_notifications,
       })
       .where("id", "=", id)
       .execute();

@@ -20,6 +20,7 @@ export async function createAgent(ctx: Ctx, p: Principal, input: AgentInput): Pr
     active: 1,
     away: 0,
     queues: "[]",
+    email_notifications: 0,
     created_at: ctx.now(),
   };
   try {

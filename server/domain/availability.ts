@@ -71,5 +71,5 @@ export async function siteAvailability(ctx: Ctx, site: SiteRow, at = new Date(ct
 
 /** What the widget reads about its site: the static part and whether the team is there now. */
 export async function liveSiteConfig(ctx: Ctx, site: SiteRow): Promise<PublicSiteConfig> {
-  return publicSiteConfig(site, (await siteAvailability(ctx, site)).available);
+  return publicSiteConfig(site, (await siteAvailability(ctx, site)).available, !!ctx.mail);
 }

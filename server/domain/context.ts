@@ -16,6 +16,8 @@ export interface Ctx {
   publicUrl: string;
   /** Which agents have an inbox connected (realtime presence); absent: nobody is. */
   presence?: { connected(agentIds: string[]): Promise<Set<string>> };
+  /** Outbound email (docs/email.md), present with SMTP_URL: the reply domain, and a wake-up for the sender. */
+  mail?: { domain: string; wake(): void };
 }
 
 export type Trx = Transaction<Database>;

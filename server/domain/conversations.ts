@@ -11,7 +11,7 @@ import { authorize, siteScopeOf, type Action } from "./permissions.ts";
 import { newId } from "./secrets.ts";
 import { closed, invalid, notFound, ParleyError } from "./errors.ts";
 import { visitorContextOf } from "./visitor-pages.ts";
-import { conversationView, messageView } from "./views.ts";
+import { conversationView, inboxLink, messageView } from "./views.ts";
 import { resolveSiteId } from "./sites.ts";
 import { upsertContact, normalisePhone } from "./contacts.ts";
 import { agentAssignable } from "./agents.ts";
@@ -356,7 +356,7 @@ export async function findLinks(ctx: Ctx, p: Principal, askedFor: { kind: "phone
     const rows = await q.execute();
     return rows.map((r) => ({
       id: r.id,
-      link: `${ctx.publicUrl}/inbox/#/conversations/${r.id}`,
+      link: inboxLink(ctx.publicUrl, r.id),
       createdAt: r.createdAt,
     }));
   };

@@ -50,6 +50,11 @@ export const permissions = {
   "conversation.mark_read": { allow: { ...team, visitor: "own" } },
   /** Satisfaction (CONTRACT §10): only the visitor rates its conversation. */
   "conversation.rate": { allow: { visitor: "own" }, refuse: "not_found" },
+  /**
+   * The transcript by email (CONTRACT §9): to the contact's address, by the team or by the visitor
+   * of its own conversation (rate limited: docs/email.md).
+   */
+  "conversation.transcript": { allow: { ...team, visitor: "own" } },
   /** The visitor's context (CONTRACT §8): only a widget reports the page its visitor is on. */
   "visitor.page": { allow: { visitor: true } },
   "message.create": { allow: { ...team, visitor: "own" } },
@@ -72,7 +77,7 @@ export const permissions = {
   "webhook.write": { allow: siteManagers },
   "agent.read": { allow: team },
   "agent.create": { allow: managers },
-  /** An agent's name and password: its own, or anyone's by a manager. */
+  /** An agent's name, password, away flag and email notifications: its own, or anyone's by a manager. */
   "agent.update": { allow: { ...managers, agent: "self" } },
   /** An agent's role and whether it is active. */
   "agent.manage": { allow: managers },

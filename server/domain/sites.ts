@@ -157,7 +157,7 @@ export async function embeddedSite(ctx: Ctx, siteKey: string, origin: string | u
 }
 
 /** What the widget may read about its site; `available` from domain/availability.ts siteAvailability. */
-export function publicSiteConfig(site: SiteRow, available: boolean): PublicSiteConfig {
+export function publicSiteConfig(site: SiteRow, available: boolean, transcript = false): PublicSiteConfig {
   const view = siteView(site);
   return {
     siteKey: view.siteKey,
@@ -168,6 +168,7 @@ export function publicSiteConfig(site: SiteRow, available: boolean): PublicSiteC
     available,
     awayMessage: view.awayMessage,
     replyTime: view.replyTime,
+    transcript,
   };
 }
 

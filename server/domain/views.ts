@@ -19,6 +19,10 @@ import { emptyContext } from "./visitor-context.ts";
 import { ratingOf } from "./ratings.ts";
 
 /** Row → API object. The only place that knows both shapes. */
+/** Where the inbox opens a conversation: the link the API hands out and emails carry. */
+export const inboxLink = (publicUrl: string, conversationId: string) =>
+  `${publicUrl}/inbox/#/conversations/${encodeURIComponent(conversationId)}`;
+
 export function messageView(row: MessageRow): Message {
   return {
     id: row.id,
@@ -79,6 +83,7 @@ export function agentView(row: AgentRow, availability: Availability = "offline")
     active: Number(row.active) === 1,
     availability,
     queues: json.parse<string[]>(row.queues, []),
+    emailNotifications: Number(row.email_notifications) === 1,
     createdAt: row.created_at,
   };
 }

@@ -89,7 +89,7 @@ export class Mailer {
         await this.transport.sendMail({
           from: this.o.from,
           to: row.recipient,
-          replyTo: row.reply_to,
+          ...(row.reply_to ? { replyTo: row.reply_to } : {}),
           subject: row.subject,
           text: row.text,
           html: row.html,
@@ -97,16 +97,19 @@ export class Mailer {
           headers: { "Auto-Submitted": "auto-generated" },
         });
         await markSent(this.o.db, row.id, now());
-        this.o.metrics?.sent.inc({ result: "sent" });
-        this.o.log.info({ email: row.id, conversationId: row.conversation_id }, "email: sent");
+        this.o.metrics?.sent.inc({ result: "sent", kind: row.kind });
+        this.o.log.info({ email: row.id, kind: row.kind, conversationId: row.conversation_id }, "email: sent");
       } catch (err) {
         const giveUp = Number(row.attempts) >= (this.o.maxAttempts ?? 12);
         const retryAt = giveUp
           ? null
           : new Date(Date.now() + retryDelayMs(Number(row.attempts), this.o.backoffMs ?? 30_000)).toISOString();
         await markFailed(this.o.db, row.id, String((err as Error).message ?? err).slice(0, 500), retryAt);
-        this.o.metrics?.sent.inc({ result: giveUp ? "failed" : "retry" });
-        this.o.log.warn({ err, email: row.id, attempts: row.attempts, retryAt }, "email: SMTP send failed");
+        this.o.metrics?.sent.inc({ result: giveUp ? "failed" : "retry", kind: row.kind });
+        this.o.log.warn(
+          { err, email: row.id, kind: row.kind, attempts: row.attempts, retryAt },
+          "email: SMTP send failed",
+        );
       }
     }
   }

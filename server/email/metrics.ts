@@ -5,8 +5,8 @@ export function emailMetrics(registry: Registry) {
   return {
     sent: new client.Counter({
       name: "parley_email_sends_total",
-      help: "Outbound email attempts by outcome: sent, retry (will be tried again) or failed (retries ran out)",
-      labelNames: ["result"] as const,
+      help: "Outbound email attempts by outcome (sent, retry: will be tried again, failed: retries ran out) and kind (unseen, transcript, notification)",
+      labelNames: ["result", "kind"] as const,
       registers: [registry],
     }),
     inbound: new client.Counter({

@@ -1,8 +1,8 @@
 import crypto from "node:crypto";
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../store/tables.ts";
 import { hashToken, newId } from "../domain/secrets.ts";
-import { messageLine, renderHtml, renderText, subjectOf, type EmailContent } from "./compose.ts";
+import { messageLine, renderHtml, renderText, subjectOf, type EmailContent, type EmailLine } from "./compose.ts";
 
 /**
  * The email outbox (docs/email.md). A conversation whose email fell due gets one outbox row with
@@ -98,63 +98,102 @@ export async function composeDue(
       .where("emailed_seq", "=", thread.emailed_seq)
       .executeTakeFirst();
     if (Number(stopped.numUpdatedRows) !== 1 || !send || !conv?.email) return false;
-    const theme = parse(conv.theme);
     const content: EmailContent = {
-      siteName: conv.site_name,
-      colour: typeof theme.primaryColor === "string" ? theme.primaryColor : "#2563eb",
+      ...siteLook(conv.site_name, conv.theme),
       pageUrl: pageUrlOf(parse(conv.visitor_context ?? "{}"), parse(conv.metadata)),
-      lines: messages.map((m) =>
-        messageLine(
-          { type: m.sender_type, name: m.sender_name },
-          conv.site_name,
-          m.type,
-          parse(m.content),
-          m.created_at,
-        ),
-      ),
+      lines: messages.map((m) => lineOf(m, conv.site_name)),
     };
-    const token = newReplyToken();
-    await trx
-      .insertInto("email_reply_tokens")
-      .values({ token_hash: hashToken(token), conversation_id: conversationId, created_at: now })
-      .execute();
-    const id = newId("event").replace(/^evt_/, "eml_");
-    await trx
-      .insertInto("email_outbox")
-      .values({
-        id,
-        conversation_id: conversationId,
-        message_id: `<${id}.${upTo}@${o.domain}>`,
-        recipient: conv.email,
-        reply_to: replyAddress(token, o.domain),
-        subject: subjectOf(content),
-        text: renderText(content),
-        html: renderHtml(content),
-        up_to_seq: upTo,
-        status: "pending",
-        attempts: 0,
-        next_attempt_at: now,
-        last_error: null,
-        created_at: now,
-        sent_at: null,
-      })
-      .execute();
+    const token = await issueReplyToken(trx, conversationId, now);
+    await enqueueEmail(trx, {
+      kind: "unseen",
+      conversationId,
+      recipient: conv.email,
+      replyTo: replyAddress(token, o.domain),
+      subject: subjectOf(content),
+      text: renderText(content),
+      html: renderHtml(content),
+      upToSeq: upTo,
+      now,
+      domain: o.domain,
+    });
     return true;
   });
+}
+
+/** The site's name and colour, as every email shows them. */
+export function siteLook(siteName: string, theme: string): { siteName: string; colour: string } {
+  const t = parse(theme);
+  return { siteName, colour: typeof t.primaryColor === "string" ? t.primaryColor : "#2563eb" };
+}
+
+/** A stored message as an email line. */
+export function lineOf(m: Database["messages"], siteName: string): EmailLine {
+  return messageLine({ type: m.sender_type, name: m.sender_name }, siteName, m.type, parse(m.content), m.created_at);
+}
+
+/** A fresh reply token bound to the conversation, stored hashed; the caller puts it in Reply-To. */
+export async function issueReplyToken(trx: Transaction<Database>, conversationId: string, now: string) {
+  const token = newReplyToken();
+  await trx
+    .insertInto("email_reply_tokens")
+    .values({ token_hash: hashToken(token), conversation_id: conversationId, created_at: now })
+    .execute();
+  return token;
+}
+
+/** One email into the outbox, pending from `now`, with a Message-ID of its own. */
+export async function enqueueEmail(
+  trx: Transaction<Database>,
+  e: {
+    kind: "unseen" | "transcript" | "notification";
+    conversationId: string;
+    recipient: string;
+    replyTo: string;
+    subject: string;
+    text: string;
+    html: string;
+    upToSeq: number;
+    now: string;
+    domain: string;
+  },
+): Promise<string> {
+  const id = newId("event").replace(/^evt_/, "eml_");
+  await trx
+    .insertInto("email_outbox")
+    .values({
+      id,
+      conversation_id: e.conversationId,
+      message_id: `<${id}.${e.upToSeq}@${e.domain}>`,
+      recipient: e.recipient,
+      reply_to: e.replyTo,
+      subject: e.subject,
+      text: e.text,
+      html: e.html,
+      up_to_seq: e.upToSeq,
+      kind: e.kind,
+      status: "pending",
+      attempts: 0,
+      next_attempt_at: e.now,
+      last_error: null,
+      created_at: e.now,
+      sent_at: null,
+    })
+    .execute();
+  return id;
 }
 
 /**
  * The page to continue on: the last page the widget saw the visitor on (the conversation's
  * `visitor.currentUrl`, as agents see it), else a URL an integration put in the metadata.
  */
-function pageUrlOf(visitor: Record<string, unknown>, metadata: Record<string, unknown>): string | null {
+export function pageUrlOf(visitor: Record<string, unknown>, metadata: Record<string, unknown>): string | null {
   const page = metadata.page as Record<string, unknown> | undefined;
   const candidates = [visitor.currentUrl, metadata.pageUrl, metadata.url, page?.url];
   const url = candidates.find((u): u is string => typeof u === "string" && /^https?:\/\//i.test(u));
   return url ?? null;
 }
 
-function parse(s: string): Record<string, unknown> {
+export function parse(s: string): Record<string, unknown> {
   try {
     const v: unknown = JSON.parse(s);
     return v && typeof v === "object" ? (v as Record<string, unknown>) : {};

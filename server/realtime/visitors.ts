@@ -8,6 +8,7 @@ import {
   ReadPayload,
   ResyncPayload,
   SendPayload,
+  TranscriptPayload,
   TypingPayload,
   VisitorUser,
   visitorNamespace,
@@ -32,6 +33,7 @@ import { sendFromVisitor } from "../domain/visitor-send.ts";
 import { withClientId } from "../domain/visitor-messages.ts";
 import { recordPageView } from "../domain/visitor-pages.ts";
 import { rateConversation } from "../domain/ratings.ts";
+import { visitorTranscript } from "../email/transcript.ts";
 import { consume } from "../limits/limiters.ts";
 import type { RealtimeDeps } from "./index.ts";
 import { clientAddress, eventGuard, type EventGuard } from "./guard.ts";
@@ -190,6 +192,16 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps, guard: EventGua
     handle(RatePayload, async ({ conversationId, ...rating }) => ({
       conversation: stateOf(await rateConversation(ctx, principal(), conversationId, rating)),
     })),
+  );
+
+  socket.on(
+    "transcript",
+    handle(TranscriptPayload, async ({ conversationId, email }) => {
+      await limit();
+      const result = await visitorTranscript(ctx, socket.data.site, socket.data.visitor, conversationId, email);
+      socket.data.visitor = result.visitor;
+      return { to: result.to };
+    }),
   );
 
   socket.on(

@@ -47,6 +47,8 @@ export interface AgentsTable {
   /** 1 while the agent has set itself away. */
   away: number;
   queues: string; // JSON string[], empty: every queue
+  /** 1: the agent opted in to emails while offline (docs/email.md). */
+  email_notifications: number;
   created_at: string;
 }
 
@@ -292,6 +294,8 @@ export interface EmailOutboxTable {
   text: string;
   html: string;
   up_to_seq: number;
+  /** unseen | transcript | notification */
+  kind: string;
   status: string; // pending | sent | failed
   attempts: number;
   next_attempt_at: string;

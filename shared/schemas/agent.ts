@@ -18,6 +18,10 @@ export const Agent = z
       description: "online: an inbox is connected and not away; away: set away; offline: no inbox for 30 s",
     }),
     queues: z.array(z.string()).meta({ description: "The queues round-robin gives this agent; empty: all" }),
+    emailNotifications: z.boolean().meta({
+      description:
+        "true: while offline, the agent is emailed about a new conversation in their queues, an assignment to them and a mention of them (docs/email.md)",
+    }),
     createdAt: Timestamp,
   })
   .meta({ id: "Agent" });
@@ -44,12 +48,16 @@ export const AgentPatch = z
     active: z.boolean().optional(),
     away: z.boolean().optional().meta({ description: "An agent sets itself away; managers may set anyone" }),
     queues: z.array(line(100)).max(50).optional().meta({ description: "Managers only; empty: every queue" }),
+    emailNotifications: z
+      .boolean()
+      .optional()
+      .meta({ description: "Emails while offline (docs/email.md): the agent itself, or a manager" }),
   })
   .strict()
   .meta({
     id: "AgentPatch",
     description:
-      "An agent may change its own name and password. Role and active: owners, admins and admin tokens; only owners and admin tokens grant or take away `owner` or change an owner.",
+      "An agent may change its own name, password, away and email notifications. Role and active: owners, admins and admin tokens; only owners and admin tokens grant or take away `owner` or change an owner.",
   });
 export type AgentPatch = z.infer<typeof AgentPatch>;
 

@@ -93,5 +93,7 @@ export const PublicSiteConfig = z.object({
   available: z.boolean(),
   awayMessage: z.string().nullable(),
   replyTime: ReplyTime,
+  /** CONTRACT §9: the visitor may ask for the transcript by email (the server sends email). */
+  transcript: z.boolean().optional(),
 });
 export type PublicSiteConfig = z.infer<typeof PublicSiteConfig>;

@@ -194,6 +194,6 @@ for (const db of databases()) {
         await sink.close();
         await database.drop();
       }
-    });
+    }, 90_000); // two node processes start one after the other: slow on a busy machine
   });
 }

@@ -87,6 +87,11 @@ export const samples: Record<string, (fx: Fixtures) => Promise<Sample> | Sample>
     path: `/v1/conversations/${fx.conversationId}/notes`,
     resource: conversationOf(fx),
   }),
+  // This server sends no email: an allowed caller gets 409, the others 401/403/404.
+  "POST /v1/conversations/:id/transcript": (fx) => ({
+    path: `/v1/conversations/${fx.conversationId}/transcript`,
+    resource: conversationOf(fx),
+  }),
   "POST /v1/conversations/:id/route": (fx) => ({
     path: `/v1/conversations/${fx.conversationId}/route`,
     resource: conversationOf(fx),

@@ -5,6 +5,7 @@ import type { WidgetSettings } from "../loader/settings.ts";
 import { uiStrings } from "../i18n/index.ts";
 import { screenFor, screens, siteAvailable } from "./screens/index.ts";
 import { Compose } from "./screens/compose.tsx";
+import { HeaderMenu } from "./menu.tsx";
 
 const REPLY = { minutes: "replyMinutes", hours: "replyHours", day: "replyDay" } as const;
 
@@ -17,7 +18,8 @@ export interface PanelProps {
 
 /**
  * The chat panel: a dialog named by its title, the connection notice, and one screen below
- * them (pre-chat, chat, away, rating: see screens/), the one screenFor picks for the state.
+ * them (pre-chat, chat, away, rating, transcript: see screens/), the one screenFor picks for the
+ * state. The header's menu (once there is a conversation) asks for the transcript.
  */
 export function Panel({ session, settings, open, onClose }: PanelProps) {
   const s = settings.value;
@@ -31,6 +33,8 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
   const draft = useSignal("");
   /** The conversation the visitor rated or skipped rating. */
   const ratedId = useSignal<string | null>(null);
+  /** The conversation whose transcript the visitor asked for from the menu (the form shows). */
+  const transcriptId = useSignal<string | null>(null);
   const isOpen = open.value;
   const conversationId = session.conversationId.value;
 
@@ -43,6 +47,7 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
     available: siteAvailable(session.site.value),
     canRate: typeof session.rate === "function",
     rated: !!conversationId && (ratedId.value === conversationId || !!session.rated?.value),
+    transcript: !!conversationId && transcriptId.value === conversationId,
   });
   const Screen = screens[name];
   /** Available (CONTRACT §8): when the team typically replies. */
@@ -77,6 +82,9 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
           {(s.subtitle || t.subtitle) && <p>{s.subtitle || t.subtitle}</p>}
           {replyLine && <p class="reply-time">{replyLine}</p>}
         </div>
+        {conversationId && site?.transcript && (
+          <HeaderMenu t={t} onTranscript={() => (transcriptId.value = conversationId)} />
+        )}
         <button type="button" class="close" aria-label={t.closeChat} onClick={onClose}>
           <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
             <path d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z" />
@@ -110,6 +118,7 @@ export function Panel({ session, settings, open, onClose }: PanelProps) {
           givenEmail.value = email;
         }}
         onRated={() => (ratedId.value = conversationId)}
+        onBack={() => (transcriptId.value = null)}
       />
       {/* One composer for chat and away, kept while the team comes or goes: nothing typed is lost. */}
       {(name === "chat" || name === "away") && (

@@ -18,6 +18,10 @@ export const panelCss = `
 .head p{margin:2px 0 0;font-size:13px;opacity:.9}
 .close{display:flex;flex:none;align-items:center;justify-content:center;width:36px;height:36px;margin:-4px 0;padding:0;border:0;border-radius:50%;background:transparent;color:inherit;cursor:pointer}
 .close:hover{background:rgba(127,127,127,.25)}
+.menu{position:relative}
+.menu [role=menu]{position:absolute;top:40px;right:0;z-index:1;padding:4px;border:1px solid var(--_border);border-radius:8px;background:var(--bg);box-shadow:0 8px 24px rgba(0,0,0,.2)}
+.menu [role=menuitem]{display:block;padding:8px 12px;border:0;border-radius:6px;background:none;color:var(--fg);font:inherit;white-space:nowrap;cursor:pointer}
+.menu [role=menuitem]:hover{background:var(--_surface)}
 .head .close:focus-visible{outline-color:var(--on)}
 .close svg,.send svg,.attach svg{width:22px;height:22px;fill:currentColor}
 .attach{display:flex;flex:none;align-items:center;justify-content:center;width:36px;height:40px;padding:0;border:0;border-radius:10px;background:transparent;color:var(--_muted);cursor:pointer}

@@ -54,6 +54,8 @@ export const ui = {
   ratingComment: "Comment (optional)",
   sendRating: "Send rating",
   skip: "Skip",
+  menu: "Menu",
+  transcript: "Email me the transcript",
 };
 
 export type UiStrings = typeof launcher & typeof ui;

@@ -55,4 +55,6 @@ export const ui: Omit<UiStrings, keyof typeof launcher> = {
   ratingComment: "Kommentar (valfritt)",
   sendRating: "Skicka betyg",
   skip: "Hoppa över",
+  menu: "Meny",
+  transcript: "Mejla mig konversationen",
 };

@@ -109,6 +109,16 @@ export function createSession(opts: SessionOptions): Session {
         .then((ack) => ack.ok && sync.applyState(ack.conversation))
         .catch(() => {});
     },
+    async transcript(email) {
+      const conversationId = sync.conversationId.value;
+      if (!conversationId || !link.online()) return { error: "offline" };
+      try {
+        const ack = await link.call("transcript", { conversationId, ...(email ? { email } : {}) });
+        return ack.ok ? { to: ack.to } : { error: ack.error.code };
+      } catch {
+        return { error: "offline" };
+      }
+    },
     skipRating() {
       const id = sync.conversationId.value;
       if (id) skip([...skipped.value, id]);

@@ -63,6 +63,12 @@ export interface Session {
   rate?(score: number, comment: string): void;
   /** The visitor skipped rating the current conversation. */
   skipRating?(): void;
+  /**
+   * Emails the current conversation to the contact (CONTRACT §9); `email` is stored on the contact
+   * first where it has none. Answers the address it goes to, or the error code (`offline` when
+   * the relay could not be asked).
+   */
+  transcript?(email: string | null): Promise<{ to: string } | { error: string }>;
   /** Each stored agent/bot message once, for Parley("on", "message"). Returns an unsubscribe. */
   onMessage(handler: (message: Message) => void): () => void;
 }

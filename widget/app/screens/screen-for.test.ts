@@ -44,4 +44,12 @@ describe("which screen the widget panel shows", () => {
     expect(at({ available: false, conversationId: "conv_1", status: "closed" })).toBe("rating");
     expect(at({ available: false, conversationId: "conv_1", status: "closed", rated: true })).toBe("away");
   });
+
+  it("shows the transcript form once the visitor asked for it, over the survey and the away screen", () => {
+    expect(at({ transcript: true })).toBe("chat"); // no conversation yet: nothing to send
+    expect(at({ transcript: true, conversationId: "conv_1", status: "open" })).toBe("transcript");
+    expect(at({ transcript: true, conversationId: "conv_1", status: "closed" })).toBe("transcript");
+    expect(at({ transcript: true, conversationId: "conv_1", status: "open", available: false })).toBe("transcript");
+    expect(at({ transcript: true, preChatFields: ["name"] })).toBe("preChat");
+  });
 });

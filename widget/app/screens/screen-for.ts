@@ -13,7 +13,7 @@ export function siteAvailable(site: PublicSiteConfig | null): boolean | null {
 }
 
 /** What the panel shows below its header: one screen at a time. */
-export type ScreenName = "preChat" | "chat" | "away" | "rating";
+export type ScreenName = "preChat" | "chat" | "away" | "rating" | "transcript";
 
 /** Everything the choice of screen depends on, and nothing else. */
 export interface ScreenState {
@@ -31,17 +31,21 @@ export interface ScreenState {
   canRate: boolean;
   /** This conversation was rated, or the visitor chose to skip rating it. */
   rated: boolean;
+  /** The visitor chose "Email me the transcript" in the header menu (and has not gone back). */
+  transcript?: boolean;
 }
 
 /**
  * The screen for a state, in order: pre-chat questions before the first message (when the
- * settings ask for fields the page did not already give); the survey once the conversation is
+ * settings ask for fields the page did not already give); the transcript form once the visitor
+ * asked for it from the menu; the survey once the conversation is
  * solved or closed and not rated yet; the away screen (leave an email) while the site is not
  * available; else the chat.
  */
 export function screenFor(s: ScreenState): ScreenName {
   const askFields = s.preChatFields.length > 0 && !s.preChatFields.every((f) => s.user?.[f]);
   if (askFields && !s.conversationId && !s.preChatDone) return "preChat";
+  if (s.transcript && s.conversationId) return "transcript";
   if (s.canRate && s.conversationId && !s.rated && (s.status === "solved" || s.status === "closed")) return "rating";
   if (s.available === false) return "away";
   return "chat";
@@ -62,6 +66,8 @@ export interface ScreenProps {
   email: string | null;
   /** The visitor left an email on the away screen. */
   onEmail(email: string): void;
+  /** Back to the conversation from the transcript form. */
+  onBack?(): void;
   /** The composer's unsent text, kept by the panel across screens (the team may come or go while typing). */
   draft?: { value: string };
 }
