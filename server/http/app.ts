@@ -13,6 +13,7 @@ import { adminRoutes } from "./routes/admin.ts";
 import { cannedResponseRoutes } from "./routes/canned-responses.ts";
 import { noteRoutes } from "./routes/notes.ts";
 import { searchRoutes } from "./routes/search.ts";
+import { reportRoutes } from "./routes/reports.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes, type Readiness } from "./routes/health.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(adminRoutes(deps.ctx));
   api.use(cannedResponseRoutes(deps.ctx));
   api.use(searchRoutes(deps.ctx));
+  api.use(reportRoutes(deps.ctx));
   // Paths in the routers read as in the contract (/v1/…); only /v1 requests pass through the API stack.
   app.use((req, res, next) => (req.path.startsWith("/v1/") ? api(req, res, next) : next()));
 

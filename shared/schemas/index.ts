@@ -11,3 +11,4 @@ export * from "./note.ts";
 export * from "./search.ts";
 export * from "./availability.ts";
 export * from "./visitor.ts";
+export * from "./report.ts";

@@ -14,6 +14,7 @@ import { visitorContext } from "./0013-visitor-context.ts";
 import { messageIndex } from "./0014-message-index.ts";
 import { ratings } from "./0015-ratings.ts";
 import { email } from "./0016-email.ts";
+import { reports } from "./0017-reports.ts";
 
 /**
  * Every migration, in order. Each runs once per database; never edit one that has shipped:
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   "0014_message_index": messageIndex,
   "0015_ratings": ratings,
   "0016_email": email,
+  "0017_reports": reports,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
