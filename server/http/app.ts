@@ -121,6 +121,9 @@ function staticFiles(dir: string): RequestHandler {
   const placeholder = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Parley</title></head><body><h1>Parley</h1><p>The front end is not built yet: run <code>npm run build</code>.</p><p><a href="/docs">API reference</a></p></body></html>`;
   return (req, res, next) => {
     if (req.method !== "GET" && req.method !== "HEAD") return next();
+    // The inbox's reports page is the inbox app at its own address (its relative asset URLs resolve
+    // to /inbox/assets/ from /inbox/reports).
+    if (req.path === "/inbox/reports") req.url = "/inbox/index.html";
     if (!fs.existsSync(dir)) {
       if (req.path === "/") return void res.type("html").send(placeholder);
       return next();

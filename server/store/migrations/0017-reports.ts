@@ -1,5 +1,13 @@
 import { PostgresAdapter, type Kysely, type Migration } from "kysely";
 
+/** The reporting indexes: the summary reads each table by one time range (bench:reports weighs them). */
+export const reportIndexes = [
+  { name: "report_conversations_created", table: "report_conversations", columns: ["created_at"] },
+  { name: "report_conversations_resolved", table: "report_conversations", columns: ["resolved_at"] },
+  { name: "report_conversations_rated", table: "report_conversations", columns: ["rated_at"] },
+  { name: "report_changes_created", table: "report_changes", columns: ["created_at", "kind"] },
+] as const;
+
 /**
  * Reports (CONTRACT §10, docs/reports.md): the `reports` consumer of the event log projects each
  * conversation's history into two tables that the summary reads by time range.
@@ -30,17 +38,6 @@ export const reports: Migration = {
       .addColumn("rating_agent", "text")
       .execute();
     await db.schema
-      .createIndex("report_conversations_created")
-      .on("report_conversations")
-      .column("created_at")
-      .execute();
-    await db.schema
-      .createIndex("report_conversations_resolved")
-      .on("report_conversations")
-      .column("resolved_at")
-      .execute();
-    await db.schema.createIndex("report_conversations_rated").on("report_conversations").column("rated_at").execute();
-    await db.schema
       .createTable("report_changes")
       .addColumn("id", postgres ? "bigserial" : "integer", (c) =>
         postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
@@ -50,11 +47,13 @@ export const reports: Migration = {
       .addColumn("agent_id", "text")
       .addColumn("created_at", "text", (c) => c.notNull())
       .execute();
-    await db.schema
-      .createIndex("report_changes_created")
-      .on("report_changes")
-      .columns(["created_at", "kind"])
-      .execute();
+    for (const i of reportIndexes)
+      await db.schema
+        .createIndex(i.name)
+        .on(i.table)
+        .columns([...i.columns])
+        .execute();
+    // Erasure deletes a conversation's changes by it.
     await db.schema.createIndex("report_changes_conversation").on("report_changes").column("conversation_id").execute();
   },
 };
