@@ -16,24 +16,32 @@ export interface Period {
 
 const QUARTER_HOUR = 900_000;
 
+/** `day` (YYYY-MM-DD) moved by `n` calendar days. */
+const addDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
 export function periodOf(from: string, to: string, tz: string): Period {
-  const first = DateTime.fromISO(from, { zone: tz }).startOf("day");
-  const last = DateTime.fromISO(to, { zone: tz }).startOf("day");
   const days: string[] = [];
-  for (let d = first; d <= last; d = d.plus({ days: 1 })) days.push(d.toISODate()!);
+  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
   const zone = IANAZone.create(tz);
-  // Offsets change only at quarter hours of UTC (every zone's rules), so one lookup per quarter hour.
-  const offsets = new Map<number, number>();
+  const startMs = DateTime.fromISO(from, { zone: tz }).startOf("day").toMillis();
+  const endMs = DateTime.fromISO(addDays(to, 1), { zone: tz }).startOf("day").toMillis();
+  const segments = offsetSegments(zone, startMs, endMs);
   const offsetAt = (ms: number) => {
-    const key = Math.floor(ms / QUARTER_HOUR);
-    let minutes = offsets.get(key);
-    if (minutes === undefined) offsets.set(key, (minutes = zone.offset(key * QUARTER_HOUR)));
-    return minutes;
+    if (ms < startMs || ms >= endMs) return zone.offset(ms);
+    let lo = 0;
+    let hi = segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (segments[mid]!.from <= ms) lo = mid;
+      else hi = mid - 1;
+    }
+    return segments[lo]!.offset;
   };
   return {
     tz,
-    start: first.toUTC().toISO()!,
-    end: last.plus({ days: 1 }).toUTC().toISO()!,
+    start: new Date(startMs).toISOString(),
+    end: new Date(endMs).toISOString(),
     days,
     local(iso) {
       const ms = Date.parse(iso);
@@ -41,6 +49,32 @@ export function periodOf(from: string, to: string, tz: string): Period {
       return { day: shifted.toISOString().slice(0, 10), weekday: shifted.getUTCDay(), hour: shifted.getUTCHours() };
     },
   };
+}
+
+/**
+ * The zone's offset (minutes) over [start, end) as segments: sampled daily, and where two
+ * samples differ the change found to the quarter hour (every zone's rules change on quarter hours
+ * of UTC). A year costs about 400 look-ups, then each instant is a binary search.
+ */
+function offsetSegments(zone: IANAZone, start: number, end: number): { from: number; offset: number }[] {
+  const step = 86_400_000;
+  const segments = [{ from: start, offset: zone.offset(start) }];
+  for (let t = start + step; t < end + step; t += step) {
+    const at = Math.min(t, end - 1);
+    const offset = zone.offset(at);
+    const last = segments[segments.length - 1]!;
+    if (offset === last.offset) continue;
+    // The first quarter hour in (at - step, at] with the new offset.
+    let lo = Math.floor((at - step) / QUARTER_HOUR) + 1;
+    let hi = Math.floor(at / QUARTER_HOUR);
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (zone.offset(mid * QUARTER_HOUR) === offset) hi = mid;
+      else lo = mid + 1;
+    }
+    segments.push({ from: Math.max(start, lo * QUARTER_HOUR), offset });
+  }
+  return segments;
 }
 
 /** percentile_cont: the value at fraction `p` of the sorted values, interpolated; null when empty. */
