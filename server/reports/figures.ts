@@ -5,7 +5,7 @@ import type { Period } from "./period.ts";
 
 /**
  * What both engines compute for a summary (scan.ts on SQLite, postgres.ts with percentile_cont),
- * before summary.ts shapes the answer. Seconds are unrounded here.
+ * before summary.ts shapes the answer. Durations here are in milliseconds.
  */
 export interface Figures {
   started: number;
@@ -91,4 +91,17 @@ export function conversationsIn(
     );
   }
   return q;
+}
+
+/** Whether the scope narrows the conversations at all (else a summary reads the changes alone). */
+export function filtered(s: Scope): boolean {
+  const q = s.query;
+  return !!(s.site ?? q.siteId ?? q.queue ?? q.assignee ?? q.tag);
+}
+
+/** report_changes as `ch`, narrowed to the scope's conversations when a filter is set. */
+export function changesIn(db: Kysely<Database>, s: Scope) {
+  const q = db.selectFrom("report_changes as ch");
+  if (!filtered(s)) return q;
+  return q.where("ch.conversation_id", "in", conversationsIn(db, s).select("rc.conversation_id"));
 }

@@ -10,6 +10,8 @@ export interface Period {
   start: string;
   end: string;
   days: string[];
+  /** The zone's offset in minutes over the period: from each instant (ms) on, until the next. */
+  segments: { from: number; offset: number }[];
   /** Local day (YYYY-MM-DD), weekday (0 Sunday … 6 Saturday) and hour of an ISO instant. */
   local(iso: string): { day: string; weekday: number; hour: number };
 }
@@ -43,6 +45,7 @@ export function periodOf(from: string, to: string, tz: string): Period {
     start: new Date(startMs).toISOString(),
     end: new Date(endMs).toISOString(),
     days,
+    segments,
     local(iso) {
       const ms = Date.parse(iso);
       const shifted = new Date(ms + offsetAt(ms) * 60_000);
@@ -86,8 +89,11 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
-/** Seconds to the millisecond, as reports give them. */
-export const roundSeconds = (s: number | null) => (s === null ? null : Math.round(s * 1000) / 1000);
+/**
+ * Milliseconds (durations are measured and interpolated in whole milliseconds) to seconds, to the
+ * millisecond, as reports give them: a half millisecond rounds up, on every database alike.
+ */
+export const roundSeconds = (ms: number | null) => (ms === null ? null : Math.round(ms) / 1000);
 /** An average of ratings, to two decimals. */
 export const roundAverage = (sum: number, count: number) =>
   count === 0 ? null : Math.round((sum / count) * 100) / 100;

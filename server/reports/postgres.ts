@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "../store/tables.ts";
-import { agentOf, conversationsIn, dayOf, emptyFigures, type Figures, type Scope } from "./figures.ts";
+import { agentOf, changesIn, conversationsIn, dayOf, emptyFigures, type Figures, type Scope } from "./figures.ts";
 
 /**
  * The summary's figures on PostgreSQL, computed by the database: counts grouped by local day and
@@ -12,8 +12,8 @@ export async function postgresFigures(db: Kysely<Database>, s: Scope): Promise<F
   const { start, end, tz } = s.period;
   const local = (column: string) => sql`(${sql.ref(column)}::timestamptz at time zone ${tz})`;
   const day = (column: string) => sql<string>`to_char(${local(column)}, 'YYYY-MM-DD')`;
-  const seconds = (to: string, from: string) =>
-    sql<number>`extract(epoch from (${sql.ref(to)}::timestamptz - ${sql.ref(from)}::timestamptz))::float8`;
+  const millis = (to: string, from: string) =>
+    sql<number>`round(extract(epoch from (${sql.ref(to)}::timestamptz - ${sql.ref(from)}::timestamptz)) * 1000)::float8`;
   const cont = (p: number, column: RawBuilder<unknown>) =>
     sql<number | null>`percentile_cont(${sql.lit(p)}) within group (order by ${column})`;
 
@@ -31,7 +31,7 @@ export async function postgresFigures(db: Kysely<Database>, s: Scope): Promise<F
     .select([
       day("rc.created_at").as("day"),
       "rc.first_responder as agent",
-      seconds("rc.first_response_at", "rc.first_contact_at").as("secs"),
+      millis("rc.first_response_at", "rc.first_contact_at").as("secs"),
     ])
     .where("rc.created_at", ">=", start)
     .where("rc.created_at", "<", end)
@@ -50,27 +50,25 @@ export async function postgresFigures(db: Kysely<Database>, s: Scope): Promise<F
 
   const resolutionQ = conversationsIn(db, s)
     .select([
-      cont(0.5, seconds("rc.resolved_at", "rc.created_at")).as("median"),
-      cont(0.9, seconds("rc.resolved_at", "rc.created_at")).as("p90"),
+      cont(0.5, millis("rc.resolved_at", "rc.created_at")).as("median"),
+      cont(0.9, millis("rc.resolved_at", "rc.created_at")).as("p90"),
     ])
     .where("rc.resolved_at", ">=", start)
     .where("rc.resolved_at", "<", end);
 
-  const changes = conversationsIn(db, s)
-    .innerJoin("report_changes as ch", "ch.conversation_id", "rc.conversation_id")
-    .select(["ch.kind", "ch.agent_id as agent", "ch.conversation_id as cid", day("ch.created_at").as("day")])
-    .where("ch.created_at", ">=", start)
-    .where("ch.created_at", "<", end);
-  const changesQ = db
-    .selectFrom(changes.as("c"))
-    .select([
-      "c.kind",
-      "c.day",
-      "c.agent",
-      sql<number>`grouping(c.day, c.agent)`.as("g"),
-      sql<number>`count(distinct c.cid)::int`.as("n"),
-    ])
-    .groupBy(sql`grouping sets ((c.kind), (c.kind, c.day), (c.kind, c.agent))`);
+  const changes = (kinds: string[]) =>
+    changesIn(db, s).where("ch.created_at", ">=", start).where("ch.created_at", "<", end).where("ch.kind", "in", kinds);
+  const distinct = sql<number>`count(distinct ch.conversation_id)::int`;
+  const totalsQ = changes(["solved", "closed"])
+    .select(["ch.kind", distinct.as("n")])
+    .groupBy("ch.kind");
+  const perAgentQ = changes(["assigned", "solved"])
+    .where("ch.agent_id", "is not", null)
+    .select(["ch.kind", "ch.agent_id", distinct.as("n")])
+    .groupBy(["ch.kind", "ch.agent_id"]);
+  const perDayQ = changes(["solved"])
+    .select([day("ch.created_at").as("day"), distinct.as("n")])
+    .groupBy(sql`1`);
 
   const ratingsQ = conversationsIn(db, s)
     .select(["rc.rating_score as score", "rc.rating_agent as agent", sql<number>`count(*)::int`.as("n")])
@@ -78,11 +76,13 @@ export async function postgresFigures(db: Kysely<Database>, s: Scope): Promise<F
     .where("rc.rated_at", "<", end)
     .groupBy(["rc.rating_score", "rc.rating_agent"]);
 
-  const [started, response, resolution, counted, ratings] = await Promise.all([
+  const [started, response, resolution, totals, perAgent, perDay, ratings] = await Promise.all([
     startedQ.execute(),
     responseQ.execute(),
     resolutionQ.executeTakeFirst(),
-    changesQ.execute(),
+    totalsQ.execute(),
+    perAgentQ.execute(),
+    perDayQ.execute(),
     ratingsQ.execute(),
   ]);
 
@@ -102,17 +102,16 @@ export async function postgresFigures(db: Kysely<Database>, s: Scope): Promise<F
     else if (g === 2 && r.agent) agentOf(f, r.agent).medianFirstResponse = median;
   }
   f.resolution = { median: num(resolution?.median), p90: num(resolution?.p90) };
-  for (const r of counted) {
-    const g = Number(r.g);
-    const n = Number(r.n);
-    if (r.kind === "assigned") {
-      if (g === 2 && r.agent) agentOf(f, r.agent).assigned = n;
-    } else if (g === 3) {
-      if (r.kind === "closed") f.closed = n;
-      else f.solved = n;
-    } else if (r.kind === "solved" && g === 1 && r.day) dayOf(f, r.day).solved = n;
-    else if (r.kind === "solved" && g === 2 && r.agent) agentOf(f, r.agent).solved = n;
+  for (const r of totals) {
+    if (r.kind === "closed") f.closed = Number(r.n);
+    else f.solved = Number(r.n);
   }
+  for (const r of perAgent) {
+    const a = agentOf(f, r.agent_id!);
+    if (r.kind === "assigned") a.assigned = Number(r.n);
+    else a.solved = Number(r.n);
+  }
+  for (const r of perDay) dayOf(f, r.day).solved = Number(r.n);
   for (const r of ratings) {
     const score = Number(r.score) as 1 | 2 | 3 | 4 | 5;
     if (!(score in f.scores)) continue;

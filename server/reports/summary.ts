@@ -4,7 +4,7 @@ import { authorize, siteScopeOf } from "../domain/permissions.ts";
 import type { Figures } from "./figures.ts";
 import { periodOf, roundAverage, roundSeconds } from "./period.ts";
 import { postgresFigures } from "./postgres.ts";
-import { scanFigures } from "./scan.ts";
+import { sqliteFigures } from "./sqlite.ts";
 
 /**
  * GET /v1/reports/summary (CONTRACT §10, docs/reports.md). Owners, admins and tokens see every
@@ -14,7 +14,7 @@ export async function reportSummary(ctx: Ctx, p: Principal, query: ReportQuery):
   authorize(p, "report.read", query.siteId ? { siteId: query.siteId } : undefined, "Site");
   const period = periodOf(query.from, query.to, query.tz);
   const scope = { query, site: siteScopeOf(p), period };
-  const f = ctx.dialect === "postgres" ? await postgresFigures(ctx.db, scope) : await scanFigures(ctx.db, scope);
+  const f = ctx.dialect === "postgres" ? await postgresFigures(ctx.db, scope) : await sqliteFigures(ctx.db, scope);
   const onlyAgent = p.kind === "agent" && p.role === "agent" ? p.agentId : null;
   return {
     conversations: { started: f.started, solved: f.solved, closed: f.closed },

@@ -19,10 +19,11 @@ const cont = (values: number[], p: number) => {
   const v = [...values].sort((a, b) => a - b);
   const pos = p * (v.length - 1);
   const lo = Math.floor(pos);
-  return Math.round((v[lo]! + (v[Math.ceil(pos)]! - v[lo]!) * (pos - lo)) * 1000) / 1000;
+  return Math.round(v[lo]! + (v[Math.ceil(pos)]! - v[lo]!) * (pos - lo)) / 1000; // ms → s, half a ms up
 };
 const avg = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100 : null);
-const secs = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 1000;
+/** Durations in whole milliseconds; `cont` answers seconds. */
+const secs = (a: string, b: string) => Date.parse(b) - Date.parse(a);
 
 export async function expectedSummary(db: Kysely<Database>, from: string, to: string, tz: string, filter: Filter = {}) {
   const local = (iso: string) => DateTime.fromISO(iso, { zone: "utc" }).setZone(tz);
