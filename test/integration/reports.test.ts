@@ -160,7 +160,6 @@ for (const db of databases()) {
     it("answers every figure as computed from the raw rows, in a half-hour time zone", async () => {
       const got = await summary(period());
       const want = await expected();
-      if (process.env.SHOW) console.log(JSON.stringify({ ...got, byHour: got.byHour.filter((c: any) => c.started) }));
       expect(got).toEqual(want);
       // What the seeding meant, spelled out once.
       expect(got.conversations.started).toBe(9); // c2–c6, c8 and three more; not c1 or c7
