@@ -7,6 +7,7 @@ import type { Config } from "./config.ts";
 import { openStore, type Store } from "./store/db.ts";
 import { EventBus } from "./events/bus.ts";
 import { EventLog } from "./events/log-consumers.ts";
+import { reportsConsumer } from "./reports/projection.ts";
 import { isoNow, type Ctx } from "./domain/context.ts";
 import { ensureDefaultSite } from "./domain/sites.ts";
 import { ensurePinnedToken, createToken, tokenCount } from "./domain/tokens.ts";
@@ -79,6 +80,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   });
   const webhooks = attachWebhooks(ctx, eventLog, log, config, metrics.registry);
   const email = attachEmail(ctx, eventLog, log, config.email, metrics.registry);
+  eventLog.consume(reportsConsumer);
 
   // Nodes starting at once on an empty database create one default site, one owner, one token.
   const boot = await store.exclusive(() => bootstrap(ctx, config));

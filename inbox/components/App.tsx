@@ -4,6 +4,7 @@ import { sessionPath } from "../../shared/inbox.ts";
 import type { Api } from "../api/client.ts";
 import { SignIn } from "./SignIn.tsx";
 import { InboxScreen } from "./InboxScreen.tsx";
+import { LazyReports, onReportsPage } from "./LazyReports.tsx";
 
 /** Signed in (the inbox) or not (the sign-in form), decided by the session cookie. */
 export function App({ api }: { api: Api }) {
@@ -25,5 +26,6 @@ export function App({ api }: { api: Api }) {
     );
   }
   if (agent === null) return <SignIn api={api} onSignedIn={setAgent} />;
+  if (onReportsPage()) return <LazyReports key={agent.id} api={api} me={agent} />;
   return <InboxScreen key={agent.id} api={api} me={agent} onSignedOut={() => setAgent(null)} />;
 }

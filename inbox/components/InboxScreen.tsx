@@ -127,6 +127,9 @@ export function InboxScreen({ api, me, onSignedOut }: { api: Api; me: Agent; onS
           />
           Notifications
         </label>
+        <a class="button" href="reports">
+          Reports
+        </a>
         <a class="button" href={settingsHash} aria-current={settings ? "page" : undefined}>
           Saved replies
         </a>

@@ -96,6 +96,11 @@ export const permissions = {
   "canned.personal.write": { allow: { owner: true, admin: true, agent: true } },
   /** A reply by email that a mail provider forwards as raw MIME (docs/email.md): API tokens only. */
   "email.inbound": { allow: { "admin-token": true, "site-token": true }, refuse: "not_found" },
+  /**
+   * Reports (CONTRACT §10): the team's figures. An agent sees the totals and only its own row
+   * among the agents (reports/summary.ts); a site token only its site.
+   */
+  "report.read": { allow: team },
   /** The inbox's own session and live socket. */
   "inbox.session": { allow: { owner: true, admin: true, agent: true }, refuse: "unauthorized" },
 } satisfies Record<string, Rule>;

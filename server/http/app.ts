@@ -13,6 +13,7 @@ import { adminRoutes } from "./routes/admin.ts";
 import { cannedResponseRoutes } from "./routes/canned-responses.ts";
 import { noteRoutes } from "./routes/notes.ts";
 import { searchRoutes } from "./routes/search.ts";
+import { reportRoutes } from "./routes/reports.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes, type Readiness } from "./routes/health.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(adminRoutes(deps.ctx));
   api.use(cannedResponseRoutes(deps.ctx));
   api.use(searchRoutes(deps.ctx));
+  api.use(reportRoutes(deps.ctx));
   // Paths in the routers read as in the contract (/v1/…); only /v1 requests pass through the API stack.
   app.use((req, res, next) => (req.path.startsWith("/v1/") ? api(req, res, next) : next()));
 
@@ -119,6 +121,9 @@ function staticFiles(dir: string): RequestHandler {
   const placeholder = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Parley</title></head><body><h1>Parley</h1><p>The front end is not built yet: run <code>npm run build</code>.</p><p><a href="/docs">API reference</a></p></body></html>`;
   return (req, res, next) => {
     if (req.method !== "GET" && req.method !== "HEAD") return next();
+    // The inbox's reports page is the inbox app at its own address (its relative asset URLs resolve
+    // to /inbox/assets/ from /inbox/reports).
+    if (req.path === "/inbox/reports") req.url = "/inbox/index.html";
     if (!fs.existsSync(dir)) {
       if (req.path === "/") return void res.type("html").send(placeholder);
       return next();

@@ -41,6 +41,7 @@ const tagOrder = [
   "Sites",
   "Tokens",
   "Agents",
+  "Reports",
   "Inbox session",
   "Widget",
 ];
@@ -54,7 +55,7 @@ function operation(spec: RouteSpec) {
       Object.entries(spec.responses).map(([status, r]) => [
         status,
         r.schema
-          ? { description: r.description, content: { "application/json": { schema: r.schema } } }
+          ? { description: r.description, content: { [r.mediaType ?? "application/json"]: { schema: r.schema } } }
           : { description: r.description },
       ]),
     ),

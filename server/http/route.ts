@@ -23,7 +23,8 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType 
   bodyValidatedByHandler?: boolean;
   query?: Q;
   params?: z.ZodObject;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** `mediaType` when the answer is not JSON (a CSV): its body is then the reply's `text`. */
+  responses: Record<number, { description: string; schema?: z.ZodType; mediaType?: string }>;
   /**
    * What the caller must be allowed in the permission table (domain/permissions.ts), checked
    * before anything else runs; or "public" for anyone, signed in or not. Every route names one.
@@ -44,7 +45,7 @@ export interface Call<B, Q> {
   res: Response;
 }
 
-export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+export type Reply = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
 
 export const registry: RouteSpec[] = [];
 
@@ -74,7 +75,8 @@ export function define<B extends z.ZodType, Q extends z.ZodType>(
       res,
     });
     for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
-    if (reply.body === undefined) res.status(reply.status).end();
+    if (reply.text !== undefined) res.status(reply.status).send(reply.text);
+    else if (reply.body === undefined) res.status(reply.status).end();
     else res.status(reply.status).json(reply.body);
   });
 }

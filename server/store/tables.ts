@@ -317,6 +317,32 @@ export interface JobLeasesTable {
   until: string | null;
 }
 
+/** Reports' projection of the event log (migration 0017, server/reports/projection.ts). */
+export interface ReportConversationsTable {
+  conversation_id: string;
+  site_id: string;
+  status: string;
+  queue: string | null;
+  assignee: string | null;
+  created_at: string;
+  first_contact_at: string | null;
+  first_response_at: string | null;
+  first_responder: string | null;
+  resolved_at: string | null;
+  rating_score: number | null;
+  rated_at: string | null;
+  rating_agent: string | null;
+}
+
+/** Each assignment, solve and close, with the assignee at that moment. */
+export interface ReportChangesTable {
+  id: Generated<number>;
+  conversation_id: string;
+  kind: string; // assigned | solved | closed
+  agent_id: string | null;
+  created_at: string;
+}
+
 export interface Database {
   sites: SitesTable;
   api_tokens: ApiTokensTable;
@@ -344,6 +370,10 @@ export interface Database {
   email_outbox: EmailOutboxTable;
   email_reply_tokens: EmailReplyTokensTable;
   job_leases: JobLeasesTable;
+}
+
+  report_conversations: ReportConversationsTable;
+  report_changes: ReportChangesTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;

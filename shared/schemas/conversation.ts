@@ -11,8 +11,8 @@ export const channels = ["widget", "api"] as const;
 export const Status = z.enum(statuses);
 export const Priority = z.enum(priorities);
 export const Tag = line(64).regex(/^[^/?#\s][^/?#]*$/, "must not contain / ? # or start with a space");
-const Queue = line(100);
-const AgentId = idOf("ag_");
+export const Queue = line(100);
+export const AgentId = idOf("ag_");
 
 /** The visitor's rating of the latest solve or close (CONTRACT §10). */
 export const Rating = z

@@ -12,3 +12,4 @@ export * from "./search.ts";
 export * from "./availability.ts";
 export * from "./visitor.ts";
 export * from "./email.ts";
+export * from "./report.ts";

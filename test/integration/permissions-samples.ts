@@ -58,6 +58,14 @@ export const samples: Record<string, (fx: Fixtures) => Promise<Sample> | Sample>
   "POST /v1/conversations": () => ({ path: "/v1/conversations", body: { contact: { name: "Matrix" } } }),
   "GET /v1/conversations": () => ({ path: "/v1/conversations" }),
   "GET /v1/search": () => ({ path: "/v1/search?q=matrix" }),
+  "GET /v1/reports/summary": (fx) => ({
+    path: `/v1/reports/summary?from=2026-11-01&to=2026-11-30&siteId=${fx.siteA}`,
+    resource: siteA(fx),
+  }),
+  "GET /v1/reports/summary.csv": (fx) => ({
+    path: `/v1/reports/summary.csv?from=2026-11-01&to=2026-11-30&tz=Asia%2FKolkata&siteId=${fx.siteA}`,
+    resource: siteA(fx),
+  }),
   "GET /v1/contacts": () => ({ path: "/v1/contacts?q=matrix" }),
   "GET /v1/conversations/links": () => ({ path: "/v1/conversations/links?email=nobody@example.com" }),
   "GET /v1/conversations/:id": (fx) => ({

@@ -14,6 +14,7 @@ import { visitorContext } from "./0013-visitor-context.ts";
 import { messageIndex } from "./0014-message-index.ts";
 import { ratings } from "./0015-ratings.ts";
 import { email } from "./0016-email.ts";
+import { reports } from "./0017-reports.ts";
 import { emailTranscriptsNotifications } from "./0018-email-transcripts-notifications.ts";
 import { retention } from "./0019-retention.ts";
 
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   "0014_message_index": messageIndex,
   "0015_ratings": ratings,
   "0016_email": email,
+  "0017_reports": reports,
   "0018_email_transcripts_notifications": emailTranscriptsNotifications,
   "0019_retention": retention,
 };
