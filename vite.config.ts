@@ -28,6 +28,7 @@ function appAndDemo(): UserConfig {
       emptyOutDir: true,
       manifest: true,
       modulePreload: false,
+      sourcemap: !!process.env.PARLEY_SOURCEMAP,
       target: "es2022",
       rolldownOptions: {
         input: { index: path.join(root, "demo", "index.html"), app: path.join(root, "widget", "app", "main.tsx") },
