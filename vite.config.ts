@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { defineConfig, type UserConfig } from "vite";
+import { defineConfig, type Plugin, type UserConfig } from "vite";
 
 /**
  * The widget and the demo page, in two passes (`npm run build` runs both):
@@ -17,8 +17,28 @@ const outDir = process.env.PARLEY_BUILD_DIR
   ? path.resolve(process.env.PARLEY_BUILD_DIR)
   : path.join(root, "dist", "public");
 
+/**
+ * Pages hardened as SES does freeze Object.prototype, and then assigning an inherited name
+ * (`X.prototype.valueOf = …`, the "override mistake") throws in strict code: @preact/signals-core
+ * does that for valueOf/toString/toJSON. This rewrites such an assignment to define the property
+ * first (an own, writable one), which works on every page and means the same everywhere else.
+ */
+function frozenRealmSafe(): Plugin {
+  const assign = /\b([\w$]+)\.prototype\.(valueOf|toString|toJSON|toLocaleString|constructor)=(?!=)/g;
+  const helper = `function __parleyOwn(o,k){Object.defineProperty(o,k,{value:void 0,writable:!0,configurable:!0,enumerable:!1});return o}\n`;
+  return {
+    name: "parley-frozen-realm-safe",
+    transform(code, id) {
+      if (!/\.(m?js|tsx?)$/.test(id.split("?")[0]!) || !assign.test(code)) return null;
+      assign.lastIndex = 0;
+      return { code: helper + code.replace(assign, "__parleyOwn($1.prototype,`$2`).$2="), map: null };
+    },
+  };
+}
+
 function appAndDemo(): UserConfig {
   return {
+    plugins: [frozenRealmSafe()],
     root: path.join(root, "demo"),
     base: "./",
     publicDir: false,

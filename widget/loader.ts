@@ -9,7 +9,7 @@ import { effectiveSettings, type WidgetSettings } from "./loader/settings.ts";
 import { createEvents } from "./loader/events.ts";
 import { createLauncher } from "./loader/launcher.ts";
 import { createHost } from "./loader/host.ts";
-import { launcherStrings } from "./i18n/launcher.ts";
+import { isRtl, launcherStrings } from "./i18n/launcher.ts";
 import { applyTheme } from "./theme/vars.ts";
 import { baseCss } from "./theme/base-css.ts";
 import type { AppHandle, MountApp } from "./app/host-api.ts";
@@ -58,7 +58,9 @@ function boot(): void {
   function paint() {
     settings = effectiveSettings([site, page, live]);
     const cssPrimary = getComputedStyle(host.el).getPropertyValue("--parley-primary").trim();
-    applyTheme(host.root, settings.theme, cssPrimary || undefined);
+    const rtl = isRtl(settings.locale);
+    host.root.dir = rtl ? "rtl" : "ltr";
+    applyTheme(host.root, settings.theme, cssPrimary || undefined, rtl);
     host.root.dataset.launcher = settings.launcher?.hidden ? "hidden" : "shown";
     launcher.paint({
       ...settings.launcher,

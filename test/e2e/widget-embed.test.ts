@@ -94,8 +94,11 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
       body.innerHTML = "<main><h1>Next page</h1></main>";
       document.documentElement.replaceChild(body, document.body);
     });
-    await poll(() => page.evaluate(() => document.body.querySelectorAll("parley-widget").length)).toBe(1);
+    await poll(() => page.evaluate(() => document.querySelectorAll("parley-widget").length)).toBe(1);
     expect(await page.getByRole("dialog").isVisible()).toBe(true);
+    // A page script that removes the element: the same one comes back.
+    await page.evaluate(() => document.querySelector("parley-widget")!.remove());
+    await poll(() => page.evaluate(() => document.querySelectorAll("parley-widget").length)).toBe(1);
     expect(await logLines(page)).toEqual(["contact: Before navigation"]);
 
     // A page that clears its body, and the script tag inserted a second time.
