@@ -6,10 +6,11 @@ import { defineConfig, type Plugin, type UserConfig } from "vite";
 /**
  * The widget and the demo page, in two passes (`npm run build` runs both):
  *
- * 1. `vite build`: the demo page (dist/public/index.html, its script external) and the widget's
- *    Preact app as a content-hashed ES module chunk under assets/. Empties dist/public first.
+ * 1. `vite build`: the demo page (dist/public/index.html, its script external), the widget's
+ *    boot chunk (launcher, page API) and its Preact app, content-hashed ES module chunks under
+ *    assets/ (the boot chunk imports the app chunk). Empties dist/public first.
  * 2. `vite build --mode loader`: widget.js, the classic-script loader (IIFE, not hashed), with
- *    the app chunk's path from pass 1's manifest baked in.
+ *    the boot chunk's path from pass 1's manifest baked in.
  */
 const root = path.dirname(fileURLToPath(import.meta.url));
 /** PARLEY_BUILD_DIR builds elsewhere (end-to-end suites build their own copy). */
@@ -51,9 +52,22 @@ function appAndDemo(): UserConfig {
       sourcemap: !!process.env.PARLEY_SOURCEMAP,
       target: "es2022",
       rolldownOptions: {
-        input: { index: path.join(root, "demo", "index.html"), app: path.join(root, "widget", "app", "main.tsx") },
-        preserveEntrySignatures: "exports-only",
-        output: { entryFileNames: "assets/[name]-[hash].js", chunkFileNames: "assets/[name]-[hash].js" },
+        input: {
+          index: path.join(root, "demo", "index.html"),
+          boot: path.join(root, "widget", "boot.ts"),
+          app: path.join(root, "widget", "app", "main.tsx"),
+        },
+        preserveEntrySignatures: "allow-extension",
+        output: {
+          entryFileNames: "assets/[name]-[hash].js",
+          chunkFileNames: "assets/[name]-[hash].js",
+          // What the launcher needs, shared with the app or not, in the one boot chunk: one request before it paints.
+          codeSplitting: {
+            groups: [
+              { name: "boot", test: /widget[\\/](boot|loader[\\/]|theme[\\/]|i18n[\\/]launcher)|preload-helper/ },
+            ],
+          },
+        },
       },
     },
   };
@@ -64,15 +78,16 @@ function loader(): UserConfig {
     string,
     { file: string }
   >;
-  const app = Object.entries(manifest).find(([src]) => src.endsWith("widget/app/main.tsx"))?.[1].file;
-  if (!app) throw new Error("build the app first: `vite build` before `vite build --mode loader`");
+  const boot = Object.entries(manifest).find(([src]) => src.endsWith("widget/boot.ts"))?.[1].file;
+  if (!boot) throw new Error("build the app first: `vite build` before `vite build --mode loader`");
   return {
     publicDir: false,
-    define: { __PARLEY_APP__: JSON.stringify(app) },
+    define: { __PARLEY_BOOT__: JSON.stringify(boot) },
     build: {
       outDir,
       emptyOutDir: false,
       target: "es2020",
+      sourcemap: !!process.env.PARLEY_SOURCEMAP,
       copyPublicDir: false,
       lib: {
         entry: path.join(root, "widget", "loader.ts"),

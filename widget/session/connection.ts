@@ -65,7 +65,8 @@ export function openRelay(baseUrl: string, auth: () => HandshakeAuth, onBlocked:
   document.addEventListener("securitypolicyviolation", onViolation);
   socket.on("connect", () => (failures = 0));
   socket.on("connect_error", (err: Error & { opened?: boolean }) => {
-    if (err.opened === false && ++failures >= 2) fallBack();
+    // Offline is not a refusal: only failures while the browser is online count.
+    if (err.opened === false && navigator.onLine && ++failures >= 2) fallBack();
   });
   return socket;
 }

@@ -44,6 +44,13 @@ export class WebSocketRelay implements RelaySocket {
 
   constructor(private opts: RelayOptions) {}
 
+  /** The browser says it went offline: the link is gone now, not at the next missed ping. */
+  private onOffline = () => this.ws?.close();
+  /** Back online: try at once instead of waiting out the backoff. */
+  private onOnline = () => {
+    if (this.active && !this.ws) this.connect();
+  };
+
   on(event: string, fn: (...args: never[]) => void): void {
     const list = this.listeners.get(event) ?? [];
     list.push(fn as Listener);
@@ -71,6 +78,10 @@ export class WebSocketRelay implements RelaySocket {
 
   connect(): void {
     if (this.ws) return;
+    if (!this.active) {
+      addEventListener("offline", this.onOffline);
+      addEventListener("online", this.onOnline);
+    }
     this.active = true;
     clearTimeout(this.reconnectTimer);
     let ws: WebSocket;
@@ -104,8 +115,14 @@ export class WebSocketRelay implements RelaySocket {
 
   disconnect(): void {
     if (this.connected) this.send(`1${this.nsp()}`);
-    this.active = false;
+    this.stop();
     this.close("io client disconnect");
+  }
+
+  private stop(): void {
+    this.active = false;
+    removeEventListener("offline", this.onOffline);
+    removeEventListener("online", this.onOnline);
   }
 
   private nsp(): string {
@@ -146,11 +163,11 @@ export class WebSocketRelay implements RelaySocket {
     } else if (type === "4") {
       // The relay refused the handshake: no reconnect of our own (the caller decides).
       const info = (data ?? {}) as { message?: string; data?: unknown };
-      this.active = false;
+      this.stop();
       this.close(null);
       this.emit("connect_error", Object.assign(new Error(info.message ?? "refused"), { data: info.data }));
     } else if (type === "1") {
-      this.active = false;
+      this.stop();
       this.close("io server disconnect");
     } else if (type === "2" && Array.isArray(data)) {
       const [event, ...args] = data as [string, ...unknown[]];
@@ -170,7 +187,7 @@ export class WebSocketRelay implements RelaySocket {
     const wasConnected = this.connected;
     this.close(wasConnected ? err.message : null);
     if (!wasConnected) this.emit("connect_error", Object.assign(err, { opened }));
-    if (!this.active) return;
+    if (!this.active) return this.stop();
     // socket.io-client's backoff: 1 s doubling up to the maximum, ±50 %.
     const base = Math.min(1000 * 2 ** this.attempts++, this.opts.reconnectionDelayMax);
     this.reconnectTimer = setTimeout(() => this.connect(), base * (0.5 + Math.random()));
