@@ -184,9 +184,9 @@ describe("the chat panel", () => {
     expect(screen.getByText(/Offline/)).toBeTruthy();
   });
 
-  it("speaks Swedish and takes string overrides", () => {
+  it("speaks Swedish (loaded on first use) and takes string overrides", async () => {
     const { settingsSig } = setup({ locale: "sv" });
-    expect(screen.getByRole("textbox", { name: "Meddelande" })).toBeTruthy();
+    expect(await screen.findByRole("textbox", { name: "Meddelande" })).toBeTruthy();
     expect(screen.getByRole("button", { name: "Skicka" })).toBeTruthy();
     act(() => {
       settingsSig.value = { locale: "sv", strings: { send: "Iväg" }, title: "Hjälp", placeholder: "Skriv här" };
@@ -222,9 +222,9 @@ describe("the chat panel", () => {
     expect(calls).toContain('identify:{"phone":"+46 70 123 45 67"}');
   });
 
-  it("names the pre-chat phone field in Swedish", () => {
+  it("names the pre-chat phone field in Swedish", async () => {
     setup({ locale: "sv", preChat: { fields: ["name", "phone"] } });
-    expect(screen.getByRole("textbox", { name: "Telefon" })).toBeTruthy();
+    expect(await screen.findByRole("textbox", { name: "Telefon" })).toBeTruthy();
     expect(screen.getByRole("textbox", { name: "Namn" })).toBeTruthy();
   });
 
