@@ -188,13 +188,16 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
     const { page, errors } = await open(url);
     const requests: string[] = [];
     page.on("request", (r) => requests.push(r.url()));
+    page.on("websocket", (ws) => requests.push(ws.url()));
     await page.getByRole("button", { name: "Open chat" }).click();
     const box = page.getByRole("textbox", { name: "Message" });
     await box.fill("Through the prefix");
     await box.press("Enter");
     await poll(() => page.locator('parley-widget [data-sender="contact"]').getAttribute("data-state")).toBe("sent");
     expect(requests.some((u) => u.startsWith(`${host.url}/chat/assets/app-`))).toBe(true);
-    expect(requests.some((u) => u.startsWith(`${host.url}/chat/socket.io/`))).toBe(true);
+    // The relay's socket, a websocket, through the prefix too.
+    const ws = host.url.replace(/^http/, "ws");
+    expect(requests.some((u) => u.startsWith(`${ws}/chat/socket.io/`))).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();
   });
