@@ -78,7 +78,7 @@ export class WebSocketRelay implements RelaySocket {
 
   connect(): void {
     if (this.ws) return;
-    if (!this.active) {
+    if (!this.active && typeof addEventListener === "function") {
       addEventListener("offline", this.onOffline);
       addEventListener("online", this.onOnline);
     }
@@ -121,6 +121,7 @@ export class WebSocketRelay implements RelaySocket {
 
   private stop(): void {
     this.active = false;
+    if (typeof removeEventListener !== "function") return; // not in a browser (tests under Node)
     removeEventListener("offline", this.onOffline);
     removeEventListener("online", this.onOnline);
   }
