@@ -1,5 +1,5 @@
 /**
- * The panel's stylesheet (adopted as a constructable stylesheet next to widget.js's base sheet;
+ * The panel's stylesheet (adopted as a constructable stylesheet next to the boot chunk's base sheet;
  * the theme tokens --p, --on, --bg, --fg, --r come from there). px only: the page's root font
  * size must not scale the widget.
  */

@@ -1,4 +1,4 @@
-/** English, the default. The launcher's strings (every language's) are in launcher.ts, in widget.js. */
+/** English, the default. The launcher's strings (every language's) are in launcher.ts, in the boot chunk. */
 export { en as launcher } from "./launcher.ts";
 import type { LauncherStrings } from "./launcher.ts";
 

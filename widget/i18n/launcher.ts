@@ -1,4 +1,4 @@
-/** The few strings widget.js itself needs, in every locale; the app loads the rest per language ({n} is a count). */
+/** The few strings the launcher needs (in the boot chunk), in every locale; the app loads the rest per language ({n} is a count). */
 export const en = { openChat: "Open chat", unread: "{n} unread" };
 const tables: Record<string, typeof en> = {
   en,

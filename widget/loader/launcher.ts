@@ -30,7 +30,7 @@ export interface LauncherView {
   strings: LauncherStrings;
 }
 
-/** The launcher button, plain DOM: widget.js paints it before any framework loads. */
+/** The launcher button, plain DOM: the boot chunk paints it before any framework loads. */
 export function createLauncher(
   onClick: () => void,
   onEscape: () => void,

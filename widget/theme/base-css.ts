@@ -1,5 +1,5 @@
 /**
- * widget.js's own stylesheet: the host reset, the theme tokens and the launcher. Adopted as a
+ * The boot chunk's stylesheet: the host reset, the theme tokens and the launcher. Adopted as a
  * constructable stylesheet (no <style>, no inline style attribute: strict-CSP safe). Sizes are
  * in px so that the page's root font size cannot scale the widget.
  *
