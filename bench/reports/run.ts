@@ -154,6 +154,7 @@ async function run(kind: "sqlite" | "postgres"): Promise<string> {
           id,
           name: `Agent ${a}`,
           email: `a${a}@bench`,
+          email_notifications: 0,
           role: "agent",
           password_hash: "x",
           active: 1,

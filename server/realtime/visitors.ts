@@ -73,6 +73,7 @@ const requests = Object.keys({
   "message.get": true,
   page: true,
   identify: true,
+  transcript: true,
 } satisfies Record<VisitorRequest, true>);
 
 export function attachVisitorNamespace(io: Server, deps: RealtimeDeps): () => void {

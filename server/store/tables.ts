@@ -370,8 +370,6 @@ export interface Database {
   email_outbox: EmailOutboxTable;
   email_reply_tokens: EmailReplyTokensTable;
   job_leases: JobLeasesTable;
-}
-
   report_conversations: ReportConversationsTable;
   report_changes: ReportChangesTable;
 }

@@ -50,4 +50,7 @@ export const ui: Omit<UiStrings, keyof LauncherStrings> = {
   ratingComment: "تعليق (اختياري)",
   sendRating: "إرسال التقييم",
   skip: "تخطٍّ",
+  menu: "القائمة",
+  transcript: "أرسل لي نص المحادثة بالبريد الإلكتروني",
+  slowDown: "أنت ترسل الرسائل بسرعة كبيرة: يُرجى التمهّل. ستُرسَل الرسائل التالية خلال ثوانٍ.",
 };
