@@ -42,11 +42,7 @@ export function MessageList({ messages, greeting, t, onChoice, children }: Messa
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
       }}
     >
-      {greeting && (
-        <p class="greeting" dir="auto">
-          {greeting}
-        </p>
-      )}
+      {greeting && <p class="greeting">{greeting}</p>}
       {messages.map((vm, i) => {
         const { message } = vm;
         const sender = message.sender.type;

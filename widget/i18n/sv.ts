@@ -1,8 +1,12 @@
 import type { UiStrings } from "./en.ts";
-import type { LauncherStrings } from "./launcher.ts";
 
 /** Swedish. */
-export const ui: Omit<UiStrings, keyof LauncherStrings> = {
+export const launcher = {
+  openChat: "Öppna chatten",
+  unread: "{n} olästa",
+};
+
+export const ui: Omit<UiStrings, keyof typeof launcher> = {
   title: "Chatta med oss",
   subtitle: "",
   greeting: "",

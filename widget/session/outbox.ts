@@ -1,7 +1,6 @@
 import { batch, signal } from "@preact/signals";
 import type { TypedMessageInput } from "../../shared/schemas/message.ts";
 import type { SiteStorage } from "./storage.ts";
-import { toJson } from "./json.ts";
 import { withLock, type Connection } from "./connection.ts";
 import type { Sync } from "./sync.ts";
 
@@ -58,7 +57,7 @@ export class Outbox {
   }
 
   private write(items: OutboxItem[]): void {
-    this.storage.set("outbox", items.length ? toJson(items) : null);
+    this.storage.set("outbox", items.length ? JSON.stringify(items) : null);
   }
 }
 
