@@ -17,7 +17,15 @@ import { operations, requestOf, type FuzzRequest } from "./openapi-arbitraries.t
 
 const RUNS_PER_SEED = Number(process.env.PARLEY_FUZZ_RUNS ?? 10_000);
 /** Written by background workers, not by the request: their cursors, delivery attempts and job leases. */
-const background = new Set(["event_consumers", "webhook_deliveries", "email_outbox", "job_leases"]);
+const background = new Set([
+  "event_consumers",
+  "webhook_deliveries",
+  "email_outbox",
+  "job_leases",
+  // The reports consumer's projection of what the setup wrote.
+  "report_conversations",
+  "report_changes",
+]);
 /** A token's last use is recorded whatever its request asked (at most once a minute). */
 const volatileColumns: Record<string, string[]> = { api_tokens: ["last_used_at"] };
 const stackTrace = /\n\s+at .+:\d+:\d+|node_modules|\/server\/[\w/-]+\.ts/;
