@@ -60,20 +60,7 @@ export async function composeDue(
       .where("conversation_id", "=", conversationId)
       .executeTakeFirst();
     if (!thread || thread.due_at === null || thread.due_at > now) return false;
-    const conv = await trx
-      .selectFrom("conversations")
-      .innerJoin("sites", "sites.id", "conversations.site_id")
-      .leftJoin("contacts", "contacts.id", "conversations.contact_id")
-      .select([
-        "conversations.read_contact",
-        "conversations.metadata",
-        "conversations.visitor_context",
-        "sites.name as site_name",
-        "sites.theme",
-        "contacts.email",
-      ])
-      .where("conversations.id", "=", conversationId)
-      .executeTakeFirst();
+    const conv = await mailContext(trx, conversationId);
     const after = Math.max(Number(thread.emailed_seq), Number(conv?.read_contact ?? 0));
     const messages = conv
       ? await trx
@@ -98,11 +85,7 @@ export async function composeDue(
       .where("emailed_seq", "=", thread.emailed_seq)
       .executeTakeFirst();
     if (Number(stopped.numUpdatedRows) !== 1 || !send || !conv?.email) return false;
-    const content: EmailContent = {
-      ...siteLook(conv.site_name, conv.theme),
-      pageUrl: pageUrlOf(parse(conv.visitor_context ?? "{}"), parse(conv.metadata)),
-      lines: messages.map((m) => lineOf(m, conv.site_name)),
-    };
+    const content = contentOf(conv, messages);
     const token = await issueReplyToken(trx, conversationId, now);
     await enqueueEmail(trx, {
       kind: "unseen",
@@ -118,6 +101,34 @@ export async function composeDue(
     });
     return true;
   });
+}
+
+/** What every email of a conversation is made from: its site, contact address and page. */
+export function mailContext(trx: Transaction<Database>, conversationId: string) {
+  return trx
+    .selectFrom("conversations")
+    .innerJoin("sites", "sites.id", "conversations.site_id")
+    .leftJoin("contacts", "contacts.id", "conversations.contact_id")
+    .select([
+      "conversations.read_contact",
+      "conversations.metadata",
+      "conversations.visitor_context",
+      "sites.name as site_name",
+      "sites.theme",
+      "contacts.email",
+    ])
+    .where("conversations.id", "=", conversationId)
+    .executeTakeFirst();
+}
+type MailContext = NonNullable<Awaited<ReturnType<typeof mailContext>>>;
+
+/** The email's content: the site's look, the page to continue on, the messages as lines. */
+export function contentOf(conv: MailContext, messages: Database["messages"][]): EmailContent {
+  return {
+    ...siteLook(conv.site_name, conv.theme),
+    pageUrl: pageUrlOf(parse(conv.visitor_context ?? "{}"), parse(conv.metadata)),
+    lines: messages.map((m) => lineOf(m, conv.site_name)),
+  };
 }
 
 /** The site's name and colour, as every email shows them. */

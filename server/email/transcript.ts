@@ -5,8 +5,8 @@ import { ParleyError } from "../domain/errors.ts";
 import { identifyVisitor, visitorPrincipal } from "../domain/visitors.ts";
 import type { SiteRow, VisitorRow } from "../store/tables.ts";
 import { RateLimitedError } from "../limits/limiters.ts";
-import { transcriptHtml, transcriptSubject, transcriptText, type EmailContent } from "./compose.ts";
-import { enqueueEmail, issueReplyToken, lineOf, pageUrlOf, parse, replyAddress, siteLook } from "./outbox.ts";
+import { transcriptHtml, transcriptSubject, transcriptText } from "./compose.ts";
+import { contentOf, enqueueEmail, issueReplyToken, mailContext, replyAddress } from "./outbox.ts";
 
 /**
  * The transcript by email (CONTRACT §9, docs/email.md): the whole conversation, to the contact's
@@ -26,19 +26,7 @@ export async function sendTranscript(ctx: Ctx, p: Principal, conversationId: str
   const mail = ctx.mail;
   if (!mail) throw new ParleyError("conflict", "This server sends no email: SMTP_URL is not set");
   const to = await write(ctx, async (trx) => {
-    const conv = await trx
-      .selectFrom("conversations")
-      .innerJoin("sites", "sites.id", "conversations.site_id")
-      .leftJoin("contacts", "contacts.id", "conversations.contact_id")
-      .select([
-        "conversations.metadata",
-        "conversations.visitor_context",
-        "sites.name as site_name",
-        "sites.theme",
-        "contacts.email",
-      ])
-      .where("conversations.id", "=", conversationId)
-      .executeTakeFirst();
+    const conv = await mailContext(trx, conversationId);
     const recipient = conv?.email?.trim().toLowerCase();
     if (!conv || !recipient)
       throw new ParleyError("validation_failed", "The conversation's contact has no email address", [
@@ -59,11 +47,7 @@ export async function sendTranscript(ctx: Ctx, p: Principal, conversationId: str
       throw new ParleyError("validation_failed", "The conversation has no messages yet", [
         { path: "conversationId", message: "nothing to send yet" },
       ]);
-    const content: EmailContent = {
-      ...siteLook(conv.site_name, conv.theme),
-      pageUrl: pageUrlOf(parse(conv.visitor_context ?? "{}"), parse(conv.metadata)),
-      lines: messages.map((m) => lineOf(m, conv.site_name)),
-    };
+    const content = contentOf(conv, messages);
     if (newest.length > maxTranscriptMessages)
       content.lines.unshift({ from: conv.site_name, at: "", text: "(Earlier messages are left out.)" });
     const token = await issueReplyToken(trx, conversationId, now);
