@@ -3,59 +3,38 @@
  * browses the host page with pushState; the inbox's visitor panel shows the new current page
  * live, without its query string, and the page trail, local time and browser.
  */
-import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import { services } from "../helpers/services.ts";
-import { buildFrontEnd, launchChromium, startHostSite, widget, type HostSite } from "./widget-harness.ts";
-import { signIn } from "./inbox-sign-in.ts";
+import { widget } from "./widget-harness.ts";
+import { poll, screenshots, useScene } from "./scene.ts";
 
-const shots = path.resolve(import.meta.dirname, "../../test-results/inbox");
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
+const shots = screenshots("inbox");
 
 describe.skipIf(!services.chromium)("inbox: the visitor's context, live as they browse", () => {
-  let server: TestServer;
-  let host: HostSite;
-  let browser: Browser;
-  let publicDir: string;
-  let agent: Page;
-  let visitor: Page;
-  let shopUrl: string;
-
-  beforeAll(async () => {
-    publicDir = buildFrontEnd();
-    server = await startTestServer({ publicDir });
-    host = await startHostSite(server.url);
-    browser = await launchChromium();
-    agent = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    visitor = await (
-      await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: "en-GB", timezoneId: "Asia/Tokyo" })
-    ).newPage();
-    await signIn(agent, server.url, "admin@localhost", server.adminPassword);
-    shopUrl = host.page("shop", { base: server.url, siteKey: server.siteKey });
-    await visitor.goto(`${shopUrl}?session=s3cret`);
-    fs.mkdirSync(shots, { recursive: true });
+  const s = useScene({
+    ownBuild: true,
+    signIn: true,
+    visitorContext: { viewport: { width: 1100, height: 800 }, locale: "en-GB", timezoneId: "Asia/Tokyo" },
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await server?.close();
-    if (publicDir) fs.rmSync(publicDir, { recursive: true, force: true });
+  let shopUrl: string;
+  beforeAll(async () => {
+    shopUrl = s.host.page("shop", { base: s.server.url, siteKey: s.server.siteKey });
+    await s.visitor.goto(`${shopUrl}?session=s3cret`);
   });
 
   it("shows the current page as a link, and the new one live after a pushState navigation", async () => {
-    await visitor.getByRole("button", { name: "Open chat" }).click();
-    const box = widget(visitor).getByRole("textbox", { name: "Message" });
+    await s.visitor.getByRole("button", { name: "Open chat" }).click();
+    const box = widget(s.visitor).getByRole("textbox", { name: "Message" });
     await box.fill("Which plan suits me?");
     await box.press("Enter");
-    await poll(() => widget(visitor).locator('[data-sender="contact"]').last().getAttribute("data-state")).toBe("sent");
-    const id = (await server.api("GET", "/v1/conversations")).body.items[0].id as string;
-    await agent.locator(`[data-conversation-id="${id}"]`).click();
+    await poll(() => widget(s.visitor).locator('[data-sender="contact"]').last().getAttribute("data-state")).toBe(
+      "sent",
+    );
+    const id = (await s.server.api("GET", "/v1/conversations")).body.items[0].id as string;
+    await s.agent.locator(`[data-conversation-id="${id}"]`).click();
 
-    const panel = agent.getByRole("region", { name: "Visitor", exact: true });
+    const panel = s.agent.getByRole("region", { name: "Visitor", exact: true });
     const current = panel.locator("dt:text-is('Current page') + dd a");
     await poll(() => current.getAttribute("href")).toBe(shopUrl);
     expect(await current.textContent()).toBe("Host");
@@ -65,17 +44,17 @@ describe.skipIf(!services.chromium)("inbox: the visitor's context, live as they 
     await panel.getByText("en-GB").waitFor();
     await panel.getByText(/Chrom/).first().waitFor();
 
-    await visitor.evaluate(() => {
+    await s.visitor.evaluate(() => {
       history.pushState({}, "", "/p/shop/pricing?token=abc#yearly");
       document.title = "Pricing";
     });
-    await poll(() => current.getAttribute("href")).toBe(`${host.url}/p/shop/pricing`);
+    await poll(() => current.getAttribute("href")).toBe(`${s.host.url}/p/shop/pricing`);
     expect(await current.textContent()).toBe("Pricing");
     const trail = panel.getByRole("list", { name: "Pages visited" }).getByRole("link");
     await poll(() => trail.allTextContents()).toEqual(["Pricing", "Host"]);
     expect(await panel.innerHTML()).not.toMatch(/token=abc|s3cret/);
 
-    await visitor.evaluate(() => {
+    await s.visitor.evaluate(() => {
       history.pushState({}, "", "/p/shop/plans/pro");
       document.title = "Pro plan";
     });
@@ -84,28 +63,28 @@ describe.skipIf(!services.chromium)("inbox: the visitor's context, live as they 
     await panel.screenshot({ path: path.join(shots, "visitor-panel.png") });
 
     // Back (popstate) is a navigation too.
-    await visitor.goBack();
-    await poll(() => current.getAttribute("href")).toBe(`${host.url}/p/shop/pricing`);
+    await s.visitor.goBack();
+    await poll(() => current.getAttribute("href")).toBe(`${s.host.url}/p/shop/pricing`);
   });
 
   it("shows query strings once an admin allows them in Site settings", async () => {
-    await agent.getByRole("button", { name: "Site settings" }).click();
-    const allow = agent.getByRole("checkbox", { name: /query strings/ });
+    await s.agent.getByRole("button", { name: "Site settings" }).click();
+    const allow = s.agent.getByRole("checkbox", { name: /query strings/ });
     expect(await allow.isChecked()).toBe(false);
     await allow.check();
-    await agent.getByRole("button", { name: "Save settings" }).click();
-    await agent.getByRole("status").getByText("Saved.").waitFor();
-    expect((await server.api("GET", `/v1/sites/${server.parley.boot.siteId}`)).body.visitorContext).toEqual({
+    await s.agent.getByRole("button", { name: "Save settings" }).click();
+    await s.agent.getByRole("status").getByText("Saved.").waitFor();
+    expect((await s.server.api("GET", `/v1/sites/${s.server.parley.boot.siteId}`)).body.visitorContext).toEqual({
       queryStrings: true,
     });
-    await agent.getByRole("button", { name: "Back to inbox" }).click();
+    await s.agent.getByRole("button", { name: "Back to inbox" }).click();
 
-    await visitor.evaluate(() => {
+    await s.visitor.evaluate(() => {
       history.pushState({}, "", "/p/shop/search?q=socks");
       document.title = "Search";
     });
-    const panel = agent.getByRole("region", { name: "Visitor", exact: true });
+    const panel = s.agent.getByRole("region", { name: "Visitor", exact: true });
     const current = panel.locator("dt:text-is('Current page') + dd a");
-    await poll(() => current.getAttribute("href")).toBe(`${host.url}/p/shop/search?q=socks`);
+    await poll(() => current.getAttribute("href")).toBe(`${s.host.url}/p/shop/search?q=socks`);
   });
 });
