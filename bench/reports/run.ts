@@ -29,6 +29,7 @@ import { reportsConsumer } from "../../server/reports/projection.ts";
 import { periodOf } from "../../server/reports/period.ts";
 import { reportSummary } from "../../server/reports/summary.ts";
 import { reportIndexes } from "../../server/store/migrations/0020-report-instants.ts";
+import { createIndexes } from "../../server/store/migrations/indexes.ts";
 import type { Database } from "../../server/store/tables.ts";
 import { ReportQuery } from "../../shared/schemas/index.ts";
 import { fmt, percentile, table } from "../api/stats.ts";
@@ -79,16 +80,8 @@ const floorOf = (ctx: Ctx) => {
 };
 
 async function setIndexes(db: Kysely<Database>, on: boolean) {
-  for (const i of reportIndexes) {
-    if (on)
-      await db.schema
-        .createIndex(i.name)
-        .ifNotExists()
-        .on(i.table)
-        .columns([...i.columns])
-        .execute();
-    else await db.schema.dropIndex(i.name).ifExists().execute();
-  }
+  if (on) await createIndexes(db, reportIndexes);
+  else for (const i of reportIndexes) await db.schema.dropIndex(i.name).ifExists().execute();
 }
 
 /** `count` conversation lives through the domain, then until the reports consumer has them all. */

@@ -1,4 +1,5 @@
 import { PostgresAdapter, sql, type Kysely, type Migration } from "kysely";
+import { createIndexes } from "./indexes.ts";
 
 /**
  * The reporting indexes: each covers the time range a summary reads and the figures it takes from
@@ -69,11 +70,6 @@ export const reportInstants: Migration = {
       .set({ created_ms: ms("created_at") })
       .execute();
     for (const name of textIndexes) await db.schema.dropIndex(name).ifExists().execute();
-    for (const i of reportIndexes)
-      await db.schema
-        .createIndex(i.name)
-        .on(i.table)
-        .columns([...i.columns])
-        .execute();
+    await createIndexes(db, reportIndexes);
   },
 };
