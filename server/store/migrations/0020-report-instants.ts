@@ -1,31 +1,36 @@
 import { PostgresAdapter, sql, type Kysely, type Migration } from "kysely";
 import { createIndexes } from "./indexes.ts";
 
+/** What the filters read (site, queue and assignee, as they are now): each index carries them. */
+const filters = ["site_id", "queue", "assignee"] as const;
+
 /**
- * The reporting indexes: each covers the time range a summary reads and the figures it takes from
- * it, so that an unfiltered summary reads the indexes alone (bench:reports weighs them).
+ * The reporting indexes: each covers the time range a summary reads, the figures it takes from it
+ * and the filters, so that a summary reads the indexes alone; the last one answers, for a change,
+ * whether its conversation passes the filters (bench:reports weighs them).
  */
 export const reportIndexes = [
   {
     name: "report_conversations_created_ms",
     table: "report_conversations",
-    columns: ["created_ms", "response_ms", "first_responder"],
+    columns: ["created_ms", "response_ms", "first_responder", ...filters],
   },
   {
     name: "report_conversations_resolved_ms",
     table: "report_conversations",
-    columns: ["resolved_ms", "resolution_ms"],
+    columns: ["resolved_ms", "resolution_ms", ...filters],
   },
   {
     name: "report_conversations_rated_ms",
     table: "report_conversations",
-    columns: ["rated_ms", "rating_score", "rating_agent"],
+    columns: ["rated_ms", "rating_score", "rating_agent", ...filters],
   },
   {
     name: "report_changes_created_ms",
     table: "report_changes",
     columns: ["created_ms", "kind", "conversation_id", "agent_id"],
   },
+  { name: "report_conversations_filters", table: "report_conversations", columns: ["conversation_id", ...filters] },
 ] as const;
 
 /** Migration 0017's indexes on the ISO text instants, which no query reads any more. */
