@@ -7,7 +7,8 @@
  * conversations and about ten times as many messages over `days` days, and their reports
  * projection. Then:
  * - GET /v1/reports/summary's domain function for the last 30 days in Asia/Kolkata, as an owner,
- *   with no filter and with a queue filter: p50/p99 over `queries` calls after a warm-up;
+ *   with no filter and with a queue filter: p50/p99 over `queries` calls after a warm-up, beside
+ *   a floor measured alike (one count of the period's range through the same index);
  * - the write path with the reporting indexes beside the same path without them: conversation
  *   lives (created with a visitor's message, answered, assigned, solved: four transactions)
  *   through the domain functions the API calls, with the event log's `reports` consumer running,
@@ -15,88 +16,72 @@
  *   the indexes so that both see the same machine.
  */
 import crypto from "node:crypto";
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import pg from "pg";
 import pino from "pino";
 import { sql, type Kysely } from "kysely";
-import { openStore, type Store } from "../../server/store/db.ts";
+import type { Store } from "../../server/store/db.ts";
 import { EventBus } from "../../server/events/bus.ts";
 import { EventLog } from "../../server/events/log-consumers.ts";
 import type { Ctx, Principal } from "../../server/domain/context.ts";
 import { createConversation, patchConversation } from "../../server/domain/conversations.ts";
 import { postMessage } from "../../server/domain/messages.ts";
 import { reportsConsumer } from "../../server/reports/projection.ts";
+import { periodOf } from "../../server/reports/period.ts";
 import { reportSummary } from "../../server/reports/summary.ts";
-import { reportIndexes } from "../../server/store/migrations/0017-reports.ts";
+import { reportIndexes } from "../../server/store/migrations/0020-report-instants.ts";
+import { createIndexes } from "../../server/store/migrations/indexes.ts";
 import type { Database } from "../../server/store/tables.ts";
 import { ReportQuery } from "../../shared/schemas/index.ts";
 import { fmt, percentile, table } from "../api/stats.ts";
+import { benchArgs, freshStore } from "../store.ts";
 import { seed } from "./seed.ts";
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, "").split("=");
-    return [k!, v ?? "true"];
-  }),
-);
+const args = benchArgs();
 const conversations = Number(args.conversations ?? 100_000);
 const days = Number(args.days ?? 90);
 const queries = Number(args.queries ?? 50);
 const lives = Number(args.lives ?? 150);
-const pgUrl =
-  process.env.PARLEY_BENCH_PG_URL || process.env.PARLEY_TEST_PG_URL || "postgres://root@127.0.0.1:5432/test";
 const TZ = "Asia/Kolkata";
-
-async function freshStore(kind: "sqlite" | "postgres"): Promise<{ store: Store; drop(): Promise<void> }> {
-  if (kind === "sqlite") {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-bench-reports-"));
-    const store = await openStore(`sqlite:${path.join(dir, "parley.sqlite")}`);
-    return { store, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-  }
-  const schema = `bench_${crypto.randomBytes(4).toString("hex")}`;
-  const url = new URL(pgUrl);
-  url.searchParams.set("schema", schema);
-  const store = await openStore(url.toString());
-  return {
-    store,
-    drop: async () => {
-      const client = new pg.Client({ connectionString: pgUrl });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    },
-  };
-}
 
 const day = (ms: number) => new Intl.DateTimeFormat("en-CA", { timeZone: TZ }).format(new Date(ms));
 
-async function latencies(ctx: Ctx, owner: Principal, extra: Record<string, string>) {
-  const query = ReportQuery.parse({ from: day(Date.now() - 29 * 86_400_000), to: day(Date.now()), tz: TZ, ...extra });
+const lastDays = () => ({ from: day(Date.now() - 29 * 86_400_000), to: day(Date.now()), tz: TZ });
+
+/** p50/p99 of `call` over `queries` calls after 3 of warm-up, and what the last one answered. */
+async function latencies(call: () => Promise<number>) {
   const times: number[] = [];
   let started = 0;
   for (let i = 0; i < queries + 3; i++) {
     const t = performance.now();
-    const s = await reportSummary(ctx, owner, query);
+    started = await call();
     if (i >= 3) times.push(performance.now() - t);
-    started = s.conversations.started;
   }
   times.sort((a, b) => a - b);
   return { p50: percentile(times, 50), p99: percentile(times, 99), started };
 }
 
+const summaryOf = (ctx: Ctx, owner: Principal, extra: Record<string, string>) => {
+  const query = ReportQuery.parse({ ...lastDays(), ...extra });
+  return async () => (await reportSummary(ctx, owner, query)).conversations.started;
+};
+
+/** The floor: one count of the conversations started in the period, through the same index. */
+const floorOf = (ctx: Ctx) => {
+  const { start, end } = periodOf(lastDays().from, lastDays().to, TZ);
+  return async () => {
+    const r = await ctx.db
+      .selectFrom("report_conversations")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .where("created_ms", ">=", start)
+      .where("created_ms", "<", end)
+      .executeTakeFirst();
+    return Number(r?.n);
+  };
+};
+
 async function setIndexes(db: Kysely<Database>, on: boolean) {
-  for (const i of reportIndexes) {
-    if (on)
-      await db.schema
-        .createIndex(i.name)
-        .ifNotExists()
-        .on(i.table)
-        .columns([...i.columns])
-        .execute();
-    else await db.schema.dropIndex(i.name).ifExists().execute();
-  }
+  if (on) await createIndexes(db, reportIndexes);
+  else for (const i of reportIndexes) await db.schema.dropIndex(i.name).ifExists().execute();
 }
 
 /** `count` conversation lives through the domain, then until the reports consumer has them all. */
@@ -130,7 +115,7 @@ async function round(ctx: Ctx, count: number, agents: string[]): Promise<number>
 }
 
 async function run(kind: "sqlite" | "postgres"): Promise<string> {
-  const { store, drop } = await freshStore(kind);
+  const { store, drop } = await freshStore(kind, "reports");
   const bus = new EventBus();
   const now = () => new Date().toISOString();
   const ctx: Ctx = { db: store.db, dialect: store.dialect, bus, now, publicUrl: "http://localhost" };
@@ -171,8 +156,9 @@ async function run(kind: "sqlite" | "postgres"): Promise<string> {
     const loadSeconds = (performance.now() - t) / 1000;
     console.error(`${kind}: loaded ${conversations} conversations, ${messages} messages in ${fmt(loadSeconds)} s`);
 
-    const all = await latencies(ctx, owner, {});
-    const queue = await latencies(ctx, owner, { queue: "support" });
+    const floor = await latencies(floorOf(ctx));
+    const all = await latencies(summaryOf(ctx, owner, {}));
+    const queue = await latencies(summaryOf(ctx, owner, { queue: "support" }));
     const name = kind === "sqlite" ? "SQLite" : "PostgreSQL";
 
     log.consume(reportsConsumer);
@@ -202,6 +188,7 @@ async function run(kind: "sqlite" | "postgres"): Promise<string> {
         [
           ["every conversation", fmt(all.p50, 1), fmt(all.p99, 1), String(all.started)],
           ["one queue", fmt(queue.p50, 1), fmt(queue.p99, 1), String(queue.started)],
+          ["floor: one count of the period's range", fmt(floor.p50, 1), fmt(floor.p99, 1), String(floor.started)],
         ],
       ),
       "",
@@ -247,18 +234,16 @@ async function makeSite(store: Store): Promise<string> {
   return "site_bench";
 }
 
-const out: string[] = [
+// Each database's tables are printed as soon as they are measured.
+console.log(
   `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.versions.node}; ` +
-    `${conversations} conversations over ${days} days, ${queries} summaries per row, ${lives} conversation lives per side`,
-  "",
-];
-if (args["no-sqlite"] === undefined) out.push(await run("sqlite"));
+    `${conversations} conversations over ${days} days, ${queries} summaries per row, ${lives} conversation lives per side\n`,
+);
+if (args["no-sqlite"] === undefined) console.log(await run("sqlite"));
 if (args["no-postgres"] === undefined) {
-  out.push("");
   try {
-    out.push(await run("postgres"));
+    console.log(`\n${await run("postgres")}`);
   } catch (err) {
-    out.push(`PostgreSQL not measured: ${(err as Error).message}`);
+    console.log(`\nPostgreSQL not measured: ${(err as Error).message}`);
   }
 }
-console.log(out.join("\n"));

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { Insertable } from "kysely";
 import type { Ctx } from "../../server/domain/context.ts";
 import { newId } from "../../server/domain/secrets.ts";
+import { withMillis } from "../../server/reports/projection.ts";
 import type { Database } from "../../server/store/tables.ts";
 
 /**
@@ -111,26 +112,34 @@ export async function seed(ctx: Ctx, o: SeedOptions): Promise<{ messages: number
         rating_comment: null,
         rated_at: rated ? iso(rated) : null,
       });
-      facts.push({
-        conversation_id: id,
-        site_id: o.siteId,
-        status,
-        queue,
-        assignee: answered ? agent : null,
-        created_at: iso(created),
-        first_contact_at: iso(created),
-        first_response_at: answered ? iso(responded) : null,
-        first_responder: answered ? agent : null,
-        resolved_at: resolved ? iso(resolved) : null,
-        rating_score: rating,
-        rated_at: rated ? iso(rated) : null,
-        rating_agent: rated ? agent : null,
-      });
-      if (answered)
-        changes.push({ conversation_id: id, kind: "assigned", agent_id: agent, created_at: iso(responded) });
-      if (resolved) changes.push({ conversation_id: id, kind: "solved", agent_id: agent, created_at: iso(resolved) });
-      if (status === "closed")
-        changes.push({ conversation_id: id, kind: "closed", agent_id: agent, created_at: iso(resolved! + 3600_000) });
+      facts.push(
+        withMillis({
+          conversation_id: id,
+          site_id: o.siteId,
+          status,
+          queue,
+          assignee: answered ? agent : null,
+          created_at: iso(created),
+          first_contact_at: iso(created),
+          first_response_at: answered ? iso(responded) : null,
+          first_responder: answered ? agent : null,
+          resolved_at: resolved ? iso(resolved) : null,
+          rating_score: rating,
+          rated_at: rated ? iso(rated) : null,
+          rating_agent: rated ? agent : null,
+        }),
+      );
+      const change = (kind: string, at: number) =>
+        changes.push({
+          conversation_id: id,
+          kind,
+          agent_id: agent,
+          created_at: iso(at),
+          created_ms: Date.parse(iso(at)),
+        });
+      if (answered) change("assigned", responded);
+      if (resolved) change("solved", resolved);
+      if (status === "closed") change("closed", resolved! + 3600_000);
       if (i % 5 === 0) tags.push({ conversation_id: id, tag: i % 10 ? "vip" : "bug", created_at: iso(created) });
     }
     await ctx.db.transaction().execute(async (trx) => {

@@ -15,12 +15,8 @@
  *   see the same machine.
  */
 import crypto from "node:crypto";
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import pg from "pg";
 import { sql } from "kysely";
-import { openStore, type Store } from "../../server/store/db.ts";
 import { EventBus } from "../../server/events/bus.ts";
 import type { Ctx, Principal } from "../../server/domain/context.ts";
 import { searchConversations } from "../../server/domain/search.ts";
@@ -30,19 +26,13 @@ import { postMessage } from "../../server/domain/messages.ts";
 import type { MessageRow } from "../../server/store/tables.ts";
 import { SearchQuery } from "../../shared/schemas/index.ts";
 import { fmt, percentile, table } from "../api/stats.ts";
+import { benchArgs, freshStore } from "../store.ts";
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, "").split("=");
-    return [k!, v ?? "true"];
-  }),
-);
+const args = benchArgs();
 const totalMessages = Number(args.messages ?? 200_000);
 const perConversation = Number(args["per-conversation"] ?? 10);
 const queries = Number(args.queries ?? 200);
 const writes = Number(args.writes ?? 3000);
-const pgUrl =
-  process.env.PARLEY_BENCH_PG_URL || process.env.PARLEY_TEST_PG_URL || "postgres://root@127.0.0.1:5432/test";
 
 /** A vocabulary with a long tail: word i is drawn with weight 1/(i+1) (Zipf), like real text. */
 const vocabulary = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}x${"aeiou"[i % 5]}`);
@@ -66,27 +56,6 @@ function messageText(n: number): string {
   if (n % 3 === 0) words.splice(2, 0, common[n % common.length]!);
   if (n % Math.floor(totalMessages / 10) === 7) words.push(RARE);
   return words.join(" ");
-}
-
-async function freshStore(kind: "sqlite" | "postgres"): Promise<{ store: Store; drop(): Promise<void> }> {
-  if (kind === "sqlite") {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-bench-search-"));
-    const store = await openStore(`sqlite:${path.join(dir, "parley.sqlite")}`);
-    return { store, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-  }
-  const schema = `bench_${crypto.randomBytes(4).toString("hex")}`;
-  const url = new URL(pgUrl);
-  url.searchParams.set("schema", schema);
-  const store = await openStore(url.toString());
-  return {
-    store,
-    drop: async () => {
-      const client = new pg.Client({ connectionString: pgUrl });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    },
-  };
 }
 
 /** Conversations and messages straight into the store, with their documents, in batches. */
@@ -191,7 +160,7 @@ async function writeRound(ctx: Ctx, conversationIds: string[], count: number, in
 }
 
 async function run(kind: "sqlite" | "postgres"): Promise<string> {
-  const { store, drop } = await freshStore(kind);
+  const { store, drop } = await freshStore(kind, "search");
   try {
     const ctx: Ctx = {
       db: store.db,

@@ -99,9 +99,18 @@ export function filtered(s: Scope): boolean {
   return !!(s.site ?? q.siteId ?? q.queue ?? q.assignee ?? q.tag);
 }
 
-/** report_changes as `ch`, narrowed to the scope's conversations when a filter is set. */
+/**
+ * report_changes as `ch`, narrowed to the scope's conversations when a filter is set: each change
+ * of the range looks its conversation up (EXISTS), so the cost follows the period, not the table.
+ */
 export function changesIn(db: Kysely<Database>, s: Scope) {
   const q = db.selectFrom("report_changes as ch");
   if (!filtered(s)) return q;
-  return q.where("ch.conversation_id", "in", conversationsIn(db, s).select("rc.conversation_id"));
+  return q.where((eb) =>
+    eb.exists(
+      conversationsIn(db, s)
+        .select(sql`1`.as("one"))
+        .where(sql.ref("rc.conversation_id"), "=", sql.ref("ch.conversation_id")),
+    ),
+  );
 }

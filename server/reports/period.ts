@@ -6,14 +6,14 @@ import { DateTime, IANAZone } from "luxon";
  */
 export interface Period {
   tz: string;
-  /** ISO instants: the first local midnight, and the midnight after the last day (exclusive). */
-  start: string;
-  end: string;
+  /** Epoch milliseconds: the first local midnight, and the midnight after the last day (exclusive). */
+  start: number;
+  end: number;
   days: string[];
   /** The zone's offset in minutes over the period: from each instant (ms) on, until the next. */
   segments: { from: number; offset: number }[];
-  /** Local day (YYYY-MM-DD), weekday (0 Sunday … 6 Saturday) and hour of an ISO instant. */
-  local(iso: string): { day: string; weekday: number; hour: number };
+  /** Local day (YYYY-MM-DD), weekday (0 Sunday … 6 Saturday) and hour of an instant (epoch ms). */
+  local(ms: number): { day: string; weekday: number; hour: number };
 }
 
 const QUARTER_HOUR = 900_000;
@@ -42,12 +42,11 @@ export function periodOf(from: string, to: string, tz: string): Period {
   };
   return {
     tz,
-    start: new Date(startMs).toISOString(),
-    end: new Date(endMs).toISOString(),
+    start: startMs,
+    end: endMs,
     days,
     segments,
-    local(iso) {
-      const ms = Date.parse(iso);
+    local(ms) {
       const shifted = new Date(ms + offsetAt(ms) * 60_000);
       return { day: shifted.toISOString().slice(0, 10), weekday: shifted.getUTCDay(), hour: shifted.getUTCHours() };
     },
@@ -81,7 +80,7 @@ function offsetSegments(zone: IANAZone, start: number, end: number): { from: num
 }
 
 /** percentile_cont: the value at fraction `p` of the sorted values, interpolated; null when empty. */
-export function percentile(sorted: number[], p: number): number | null {
+export function percentile(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
   const pos = p * (sorted.length - 1);
   const lo = Math.floor(pos);

@@ -66,6 +66,11 @@ export async function project(events: LoggedEvent[], trx: Transaction<Database>)
         rating_score: null,
         rated_at: null,
         rating_agent: null,
+        created_ms: 0,
+        resolved_ms: null,
+        rated_ms: null,
+        response_ms: null,
+        resolution_ms: null,
       };
       rows.set(c.id, row);
     }
@@ -97,9 +102,9 @@ function apply(row: Row, e: LoggedEvent, data: Parsed, changes: Insertable<Datab
   const at = c.updatedAt;
   const was = e.type === "conversation.created" ? null : row.status;
   if (c.assignee && (c.assignee !== row.assignee || was === null))
-    changes.push({ conversation_id: c.id, kind: "assigned", agent_id: c.assignee, created_at: at });
+    changes.push({ conversation_id: c.id, kind: "assigned", agent_id: c.assignee, created_at: at, created_ms: ms(at) });
   if (resolved(c.status) && c.status !== was) {
-    changes.push({ conversation_id: c.id, kind: c.status, agent_id: c.assignee, created_at: at });
+    changes.push({ conversation_id: c.id, kind: c.status, agent_id: c.assignee, created_at: at, created_ms: ms(at) });
     row.resolved_at ??= at;
   }
   row.status = c.status;
@@ -115,7 +120,29 @@ function apply(row: Row, e: LoggedEvent, data: Parsed, changes: Insertable<Datab
   }
 }
 
-async function save(trx: Transaction<Database>, rows: Row[], known: Set<string>): Promise<void> {
+const ms = (iso: string) => Date.parse(iso);
+const msOrNull = (iso: string | null) => (iso === null ? null : Date.parse(iso));
+
+type Millis = "created_ms" | "resolved_ms" | "rated_ms" | "response_ms" | "resolution_ms";
+
+/** The integers the summary reads (migration 0020), from the row's ISO instants. */
+export function withMillis(r: Omit<Row, Millis>): Row {
+  const created = ms(r.created_at);
+  const contact = msOrNull(r.first_contact_at);
+  const response = msOrNull(r.first_response_at);
+  const resolved = msOrNull(r.resolved_at);
+  return {
+    ...r,
+    created_ms: created,
+    resolved_ms: resolved,
+    rated_ms: msOrNull(r.rated_at),
+    response_ms: contact !== null && response !== null ? response - contact : null,
+    resolution_ms: resolved !== null ? resolved - created : null,
+  };
+}
+
+async function save(trx: Transaction<Database>, changed: Row[], known: Set<string>): Promise<void> {
+  const rows = changed.map(withMillis);
   const fresh = rows.filter((r) => !known.has(r.conversation_id));
   for (let i = 0; i < fresh.length; i += 200)
     await trx

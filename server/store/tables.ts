@@ -332,6 +332,13 @@ export interface ReportConversationsTable {
   rating_score: number | null;
   rated_at: string | null;
   rating_agent: string | null;
+  /** Epoch milliseconds of created_at, resolved_at and rated_at (migration 0020). */
+  created_ms: number;
+  resolved_ms: number | null;
+  rated_ms: number | null;
+  /** Milliseconds from the first contact message to the first response; from creation to resolution. */
+  response_ms: number | null;
+  resolution_ms: number | null;
 }
 
 /** Each assignment, solve and close, with the assignee at that moment. */
@@ -341,6 +348,7 @@ export interface ReportChangesTable {
   kind: string; // assigned | solved | closed
   agent_id: string | null;
   created_at: string;
+  created_ms: number;
 }
 
 export interface Database {

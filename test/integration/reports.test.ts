@@ -172,6 +172,14 @@ for (const db of databases()) {
       expect(got.byHour).toHaveLength(168);
     });
 
+    it("answers every figure over a period in which the zone's offset changes", async () => {
+      // Stockholm leaves summer time on 25 October: the days before count at +02:00, after at +01:00.
+      const tz = "Europe/Stockholm";
+      const got = await summary(`from=2026-10-01&to=2026-11-30&tz=${encodeURIComponent(tz)}`);
+      expect(got).toEqual(await expectedSummary(s.parley.ctx.db, "2026-10-01", "2026-11-30", tz));
+      expect(got.conversations.started).toBe(11);
+    });
+
     it("gives perDay as CSV, the same figures", async () => {
       const res = await fetch(`${s.url}/v1/reports/summary.csv?${period()}`, {
         headers: { authorization: `Bearer ${s.token}` },

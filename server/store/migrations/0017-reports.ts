@@ -1,6 +1,7 @@
 import { PostgresAdapter, type Kysely, type Migration } from "kysely";
+import { createIndexes } from "./indexes.ts";
 
-/** The reporting indexes: the summary reads each table by one time range (bench:reports weighs them). */
+/** The reporting indexes on the ISO text instants (migration 0020 replaced them with integer ones). */
 export const reportIndexes = [
   { name: "report_conversations_created", table: "report_conversations", columns: ["created_at"] },
   { name: "report_conversations_resolved", table: "report_conversations", columns: ["resolved_at"] },
@@ -52,12 +53,7 @@ export const reports: Migration = {
       .addColumn("agent_id", "text")
       .addColumn("created_at", "text", (c) => c.notNull())
       .execute();
-    for (const i of reportIndexes)
-      await db.schema
-        .createIndex(i.name)
-        .on(i.table)
-        .columns([...i.columns])
-        .execute();
+    await createIndexes(db, reportIndexes);
     // Erasure deletes a conversation's changes by it.
     await db.schema.createIndex("report_changes_conversation").on("report_changes").column("conversation_id").execute();
   },

@@ -17,6 +17,7 @@ import { email } from "./0016-email.ts";
 import { reports } from "./0017-reports.ts";
 import { emailTranscriptsNotifications } from "./0018-email-transcripts-notifications.ts";
 import { retention } from "./0019-retention.ts";
+import { reportInstants } from "./0020-report-instants.ts";
 
 /**
  * Every migration, in order. Each runs once per database; never edit one that has shipped:
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   "0017_reports": reports,
   "0018_email_transcripts_notifications": emailTranscriptsNotifications,
   "0019_retention": retention,
+  "0020_report_instants": reportInstants,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
