@@ -94,8 +94,11 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
       body.innerHTML = "<main><h1>Next page</h1></main>";
       document.documentElement.replaceChild(body, document.body);
     });
-    await poll(() => page.evaluate(() => document.body.querySelectorAll("parley-widget").length)).toBe(1);
+    await poll(() => page.evaluate(() => document.querySelectorAll("parley-widget").length)).toBe(1);
     expect(await page.getByRole("dialog").isVisible()).toBe(true);
+    // A page script that removes the element: the same one comes back.
+    await page.evaluate(() => document.querySelector("parley-widget")!.remove());
+    await poll(() => page.evaluate(() => document.querySelectorAll("parley-widget").length)).toBe(1);
     expect(await logLines(page)).toEqual(["contact: Before navigation"]);
 
     // A page that clears its body, and the script tag inserted a second time.
@@ -185,13 +188,16 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
     const { page, errors } = await open(url);
     const requests: string[] = [];
     page.on("request", (r) => requests.push(r.url()));
+    page.on("websocket", (ws) => requests.push(ws.url()));
     await page.getByRole("button", { name: "Open chat" }).click();
     const box = page.getByRole("textbox", { name: "Message" });
     await box.fill("Through the prefix");
     await box.press("Enter");
     await poll(() => page.locator('parley-widget [data-sender="contact"]').getAttribute("data-state")).toBe("sent");
     expect(requests.some((u) => u.startsWith(`${host.url}/chat/assets/app-`))).toBe(true);
-    expect(requests.some((u) => u.startsWith(`${host.url}/chat/socket.io/`))).toBe(true);
+    // The relay's socket, a websocket, through the prefix too.
+    const ws = host.url.replace(/^http/, "ws");
+    expect(requests.some((u) => u.startsWith(`${ws}/chat/socket.io/`))).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();
   });

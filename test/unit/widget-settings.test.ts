@@ -3,7 +3,7 @@ import { effectiveSettings, mergeSettings } from "../../widget/loader/settings.t
 import { baseUrlOf } from "../../widget/loader/script.ts";
 import { cssLength, themeVars } from "../../widget/theme/vars.ts";
 import { format, launcherStrings } from "../../widget/i18n/launcher.ts";
-import { uiStrings } from "../../widget/i18n/index.ts";
+import { isRtl, loadStrings, uiStrings } from "../../widget/i18n/index.ts";
 
 describe("widget settings", () => {
   it("layers site < page < live, merging nested objects one level deep", () => {
@@ -78,7 +78,9 @@ describe("theme tokens", () => {
 });
 
 describe("strings", () => {
-  it("English by default, Swedish by locale, overrides win", () => {
+  it("English by default, Swedish by locale (loaded on first use), overrides win", async () => {
+    expect(uiStrings("sv").send).toBe("Send"); // asking starts the load; English meanwhile
+    await loadStrings("sv");
     expect(launcherStrings(undefined).openChat).toBe("Open chat");
     expect(launcherStrings("sv-SE").openChat).toBe("Öppna chatten");
     expect(launcherStrings("xx", { openChat: "Talk to us" }).openChat).toBe("Talk to us");
@@ -87,11 +89,28 @@ describe("strings", () => {
     expect(format("{n} unread", { n: 3 })).toBe("3 unread");
   });
 
-  it("Swedish translates every English key", () => {
+  it("Swedish translates every English key", async () => {
+    await loadStrings("sv");
     const en = uiStrings("en");
     const sv = uiStrings("sv");
     const same = new Set(["agent", "bot"]); // the same words in Swedish
     for (const key of Object.keys(en) as (keyof typeof en)[])
       if (en[key] && !same.has(key)) expect(sv[key], key).not.toBe(en[key]);
+  });
+
+  it("Arabic translates every English key and is written right to left", async () => {
+    await loadStrings("ar-EG");
+    const en = uiStrings("en");
+    const ar = uiStrings("ar-EG");
+    for (const key of Object.keys(en) as (keyof typeof en)[]) if (en[key]) expect(ar[key], key).not.toBe(en[key]);
+    expect(launcherStrings("ar").openChat).toBe("افتح المحادثة");
+    expect([isRtl("ar-EG"), isRtl("he"), isRtl("fa"), isRtl("en"), isRtl("sv"), isRtl(undefined)]).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 });

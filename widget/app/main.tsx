@@ -1,7 +1,7 @@
 /**
- * The app chunk: imported by widget.js when the visitor opens the chat or already has a
- * conversation. It creates the realtime session and renders the panel into the launcher's
- * shadow root; widget.js keeps the launcher, the page API and the settings.
+ * The app chunk: imported by the boot chunk (widget/boot.ts) when the visitor opens the chat or
+ * already has a conversation. It creates the realtime session and renders the panel into the
+ * launcher's shadow root; the boot chunk keeps the launcher, the page API and the settings.
  */
 import { render } from "preact";
 import { effect, signal } from "@preact/signals";

@@ -1,8 +1,10 @@
 /**
- * The <parley-widget> element: an open shadow root with constructable stylesheets, kept on
- * document.body through client-side navigation. A MutationObserver (never polling) watches the
- * <html> children (a framework swapping <body>, as Turbo does) and the body's children (a page
- * clearing its body), and puts the same element — state, open conversation and all — back once.
+ * The <parley-widget> element: an open shadow root with constructable stylesheets, a child of
+ * <html> after <body>. Not inside <body>: a `transform` (or filter, contain…) on the body would
+ * make the body, not the viewport, what `position: fixed` means, and a framework swapping or
+ * clearing <body> (as Turbo does) leaves the element alone. A MutationObserver (never polling)
+ * on the <html> children puts the same element — state, open conversation and all — back if a
+ * page removes it.
  */
 export interface Host {
   el: HTMLElement;
@@ -27,12 +29,12 @@ export function createHost(css: string): Host {
   };
   adopt(css);
 
+  const html = document.documentElement;
   const attach = () => {
-    if (document.body && el.parentNode !== document.body) document.body.append(el);
-    if (document.body) observer.observe(document.body, { childList: true });
+    if (el.parentNode !== html) html.append(el);
   };
   const observer = new MutationObserver(attach);
-  observer.observe(document.documentElement, { childList: true });
+  observer.observe(html, { childList: true });
   attach();
 
   return {

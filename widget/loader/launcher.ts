@@ -1,12 +1,26 @@
 import { format, type LauncherStrings } from "../i18n/launcher.ts";
 
-const SVG = (cls: string, path: string) =>
-  `<svg class="${cls}" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="${path}"/></svg>`;
-const ICONS =
-  SVG(
-    "i-chat",
-    "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01z",
-  ) + SVG("i-x", "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z");
+const NS = "http://www.w3.org/2000/svg";
+
+/** An icon built node by node (no markup string: nothing for Trusted Types to refuse). */
+function icon(cls: string, d: string): SVGSVGElement {
+  const svg = document.createElementNS(NS, "svg");
+  const path = document.createElementNS(NS, "path");
+  path.setAttribute("d", d);
+  svg.setAttribute("class", cls);
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  svg.append(path);
+  return svg;
+}
+
+function span(cls: string): HTMLSpanElement {
+  const el = document.createElement("span");
+  el.className = cls;
+  el.hidden = true;
+  return el;
+}
 
 export interface LauncherView {
   label?: string;
@@ -16,7 +30,7 @@ export interface LauncherView {
   strings: LauncherStrings;
 }
 
-/** The launcher button, plain DOM: widget.js paints it before any framework loads. */
+/** The launcher button, plain DOM: the boot chunk paints it before any framework loads. */
 export function createLauncher(
   onClick: () => void,
   onEscape: () => void,
@@ -26,9 +40,18 @@ export function createLauncher(
   el.type = "button";
   el.className = "launcher";
   el.setAttribute("part", "launcher");
-  el.innerHTML = `${ICONS}<span class="label" hidden></span><span class="badge" aria-hidden="true" hidden></span>`;
-  const label = el.querySelector<HTMLElement>(".label")!;
-  const badge = el.querySelector<HTMLElement>(".badge")!;
+  const label = span("label");
+  const badge = span("badge");
+  badge.setAttribute("aria-hidden", "true");
+  el.append(
+    icon(
+      "i-chat",
+      "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01z",
+    ),
+    icon("i-x", "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z"),
+    label,
+    badge,
+  );
   el.addEventListener("click", onClick);
   el.addEventListener("keydown", (e) => {
     if (e.key === "Escape") onEscape();

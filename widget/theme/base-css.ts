@@ -1,5 +1,5 @@
 /**
- * widget.js's own stylesheet: the host reset, the theme tokens and the launcher. Adopted as a
+ * The boot chunk's stylesheet: the host reset, the theme tokens and the launcher. Adopted as a
  * constructable stylesheet (no <style>, no inline style attribute: strict-CSP safe). Sizes are
  * in px so that the page's root font size cannot scale the widget.
  *
@@ -12,7 +12,8 @@ export const baseCss = `
 :host{all:initial!important;display:block!important;position:static!important;visibility:visible!important;opacity:1!important;width:0!important;height:0!important;overflow:visible!important}
 .w{--_primary:#4f46e5;--_on:#fff;--_bg:#ffffff;--_fg:#111827;--_muted:#6b7280;--_surface:#f3f4f6;--_border:#e5e7eb;--_radius:16px;--_ox:20px;--_oy:20px;--_z:2147483000;--_font:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
 --p:var(--parley-primary,var(--_primary));--on:var(--parley-on-primary,var(--_on));--bg:var(--parley-background,var(--_bg));--fg:var(--parley-text,var(--_fg));--r:var(--parley-radius,var(--_radius));
-position:fixed;top:0;left:0;width:0;height:0;z-index:var(--_z);font:14px/1.45 var(--parley-font,var(--_font));color:var(--fg);text-align:left;direction:ltr;-webkit-text-size-adjust:100%;color-scheme:light}
+position:fixed;top:0;left:0;width:0;height:0;z-index:var(--_z);font:14px/1.45 var(--parley-font,var(--_font));color:var(--fg);text-align:start;direction:ltr;-webkit-text-size-adjust:100%;color-scheme:light}
+.w[dir=rtl]{direction:rtl}
 .w[data-scheme=dark]{--_bg:#111827;--_fg:#f9fafb;--_muted:#9ca3af;--_surface:#1f2937;--_border:#374151;color-scheme:dark}
 @media (prefers-color-scheme:dark){.w[data-scheme=auto]{--_bg:#111827;--_fg:#f9fafb;--_muted:#9ca3af;--_surface:#1f2937;--_border:#374151;color-scheme:dark}}
 [hidden]{display:none!important}
@@ -25,6 +26,6 @@ position:fixed;top:0;left:0;width:0;height:0;z-index:var(--_z);font:14px/1.45 va
 .launcher .i-x,.launcher[aria-expanded=true] .i-chat{display:none}
 .launcher[aria-expanded=true] .i-x{display:block}
 .launcher[aria-expanded=true] .label{display:none}
-.badge{position:absolute;top:-4px;right:-4px;box-sizing:border-box;min-width:22px;height:22px;padding:0 6px;border:2px solid #fff;border-radius:11px;background:#dc2626;color:#fff;font:700 12px/18px var(--parley-font,var(--_font));text-align:center}
+.badge{position:absolute;top:-4px;inset-inline-end:-4px;box-sizing:border-box;min-width:22px;height:22px;padding:0 6px;border:2px solid #fff;border-radius:11px;background:#dc2626;color:#fff;font:700 12px/18px var(--parley-font,var(--_font));text-align:center}
 @media (prefers-reduced-motion:reduce){.launcher{transition:none}.launcher:hover{transform:none}}
 `;

@@ -55,12 +55,16 @@ export function themeVars(theme: ThemeSettings = {}, cssPrimary?: string): Recor
   };
 }
 
-/** Applies themeVars and the position/scheme attributes to the widget's root element. */
-export function applyTheme(root: HTMLElement, theme: ThemeSettings = {}, cssPrimary?: string): void {
+/**
+ * Applies themeVars and the position/scheme attributes to the widget's root element. A
+ * right-to-left widget (`rtl`) sits in the left corner unless the theme names a side.
+ */
+export function applyTheme(root: HTMLElement, theme: ThemeSettings = {}, cssPrimary?: string, rtl = false): void {
   for (const [name, value] of Object.entries(themeVars(theme, cssPrimary))) {
     if (value === null) root.style.removeProperty(name);
     else root.style.setProperty(name, value);
   }
-  root.dataset.side = theme.position === "left" ? "left" : "right";
+  const side = theme.position === "left" || theme.position === "right" ? theme.position : rtl ? "left" : "right";
+  root.dataset.side = side;
   root.dataset.scheme = theme.colorScheme === "dark" || theme.colorScheme === "auto" ? theme.colorScheme : "light";
 }
