@@ -1,6 +1,6 @@
 /** The few strings the launcher needs (in the boot chunk), in every locale; the app loads the rest per language ({n} is a count). */
 export const en = { openChat: "Open chat", unread: "{n} unread" };
-const tables: Record<string, typeof en> = {
+export const launcherTables: Record<string, typeof en> = {
   en,
   sv: { openChat: "Öppna chatten", unread: "{n} olästa" },
   ar: { openChat: "افتح المحادثة", unread: "{n} غير مقروءة" },
@@ -9,7 +9,7 @@ const tables: Record<string, typeof en> = {
 export type LauncherStrings = typeof en;
 
 export function launcherStrings(locale: string | undefined, overrides: Record<string, unknown> = {}): LauncherStrings {
-  return pick(en, tables[baseLocale(locale)] ?? en, overrides);
+  return pick(en, launcherTables[baseLocale(locale)] ?? en, overrides);
 }
 
 /** "sv-SE" → "sv". */
