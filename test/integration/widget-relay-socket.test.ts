@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { WebSocket as NodeWebSocket } from "ws";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { WebSocketRelay } from "../../widget/session/relay-socket.ts";
+import { NodeWebSocket } from "../helpers/node-websocket.ts";
 
 /**
  * The widget's own socket.io client (widget/session/relay-socket.ts) against the real relay:
  * the handshake, acknowledgements, a refused handshake, and emits that wait for the connection.
- * Node has no WebSocket global before v22: the `ws` package stands in for the browser's.
+ * Node 20 has no WebSocket global: the relay socket is handed the `ws` package's.
  */
 describe("the widget's relay socket against the real relay", () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    (globalThis as { WebSocket?: unknown }).WebSocket ??= NodeWebSocket;
     server = await startTestServer();
   });
 
@@ -22,7 +21,13 @@ describe("the widget's relay socket against the real relay", () => {
 
   function relay(auth: object) {
     const url = `${server.url.replace(/^http/, "ws")}/socket.io/`;
-    const socket = new WebSocketRelay({ url, namespace: "/visitor", auth: () => auth, reconnectionDelayMax: 1000 });
+    const socket = new WebSocketRelay({
+      url,
+      namespace: "/visitor",
+      auth: () => auth,
+      reconnectionDelayMax: 1000,
+      WebSocket: NodeWebSocket,
+    });
     const seen: { event: string; args: unknown[] }[] = [];
     for (const event of ["connect", "welcome", "connect_error", "disconnect"])
       socket.on(event, (...args: never[]) => seen.push({ event, args }));

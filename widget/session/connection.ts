@@ -9,7 +9,7 @@ import type {
 import type { PublicSiteConfig } from "../../shared/schemas/site.ts";
 import type { SiteStorage } from "./storage.ts";
 import type { ConnectionState, SessionOptions, VisitorUser } from "./types.ts";
-import { pollingRelay, WebSocketRelay, type RelaySocket } from "./relay-socket.ts";
+import { pollingRelay, webSocketClass, WebSocketRelay, type RelaySocket, type WebSocketClass } from "./relay-socket.ts";
 
 /** What the widget sends with `event`, and the acknowledgement the relay answers it with. */
 export type PayloadOf<E extends keyof VisitorClientEvents> = Parameters<VisitorClientEvents[E]>[0];
@@ -38,22 +38,33 @@ const WS_BLOCKED_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Opens the visitor socket; `auth` runs before every (re)connect, so it always sends the current
- * token. The widget speaks socket.io over a websocket (`relay-socket.ts`). A page whose CSP lists
- * the relay's https: origin in connect-src but not its wss: origin refuses the websocket (and the
- * browser logs it): the widget notices the violation and, for a day on this host origin, uses
- * long-polling instead (`onBlocked` then reopens), so the refusal is logged once, not on every
- * page view. A websocket that fails twice without ever opening also falls back, for this page view.
+ * token. The widget speaks socket.io over a websocket (`relay-socket.ts`), made with `WS` (the
+ * global WebSocket by default; Node 20 has none, and its callers pass the `ws` package's). A page
+ * whose CSP lists the relay's https: origin in connect-src but not its wss: origin refuses the
+ * websocket (and the browser logs it): the widget notices the violation and, for a day on this
+ * host origin, uses long-polling instead (`onBlocked` then reopens), so the refusal is logged
+ * once, not on every page view. A websocket that fails twice without ever opening while the
+ * relay answers over HTTP also falls back, for this page view (a proxy that refuses websockets),
+ * and so does a runtime with no WebSocket at all.
  */
-export function openRelay(baseUrl: string, auth: () => HandshakeAuth, onBlocked: () => void): RelaySocket {
+export function openRelay(
+  baseUrl: string,
+  auth: () => HandshakeAuth,
+  onBlocked: () => void,
+  WS?: WebSocketClass,
+): RelaySocket {
   const { url, path } = relayEndpoint(baseUrl);
   const wsOrigin = new URL(baseUrl).origin.replace(/^http/, "ws");
   const key = `parley:ws-blocked:${wsOrigin}`;
-  const opts = { url: wsOrigin + path + "/", namespace, auth, reconnectionDelayMax: 10_000 };
-  if (noWebSocket || Date.now() - Number(storageGet(key)) < WS_BLOCKED_MS) return pollingRelay(url, path, opts);
+  const opts = { url: wsOrigin + path + "/", namespace, auth, reconnectionDelayMax: 10_000, WebSocket: WS };
+  if (noWebSocket || !webSocketClass(opts) || Date.now() - Number(storageGet(key)) < WS_BLOCKED_MS)
+    return pollingRelay(url, path, opts);
   const socket = new WebSocketRelay(opts);
+  // Only a page has a CSP to refuse by (not Node).
+  const doc = typeof document === "undefined" ? null : document;
   let failures = 0;
   const fallBack = () => {
-    document.removeEventListener("securitypolicyviolation", onViolation);
+    doc?.removeEventListener("securitypolicyviolation", onViolation);
     noWebSocket = true;
     onBlocked();
   };
@@ -62,11 +73,16 @@ export function openRelay(baseUrl: string, auth: () => HandshakeAuth, onBlocked:
     storageSet(key, String(Date.now()));
     fallBack();
   };
-  document.addEventListener("securitypolicyviolation", onViolation);
+  doc?.addEventListener("securitypolicyviolation", onViolation);
   socket.on("connect", () => (failures = 0));
   socket.on("connect_error", (err: Error & { opened?: boolean }) => {
-    // Offline is not a refusal: only failures while the browser is online count.
-    if (err.opened === false && navigator.onLine && ++failures >= 2) fallBack();
+    if (err.opened !== false || ++failures < 2) return;
+    // Refused, or only down (offline, the relay restarting)? Something on the way refuses
+    // websockets only if the relay answers over HTTP meanwhile.
+    fetch(`${new URL(baseUrl).origin}${path}/?EIO=4&transport=polling`).then(
+      (res) => res.ok && socket.active && !socket.connected && fallBack(),
+      () => {},
+    );
   });
   return socket;
 }
@@ -174,12 +190,17 @@ export function createConnection(
       ...(connection.user ? { user: connection.user } : {}),
     });
     // The websocket is refused here: the same connection again, over long-polling.
-    const s = openRelay(opts.baseUrl, auth, () => {
-      if (socket !== s) return;
-      s.removeAllListeners();
-      s.disconnect();
-      open();
-    });
+    const s = openRelay(
+      opts.baseUrl,
+      auth,
+      () => {
+        if (socket !== s) return;
+        s.removeAllListeners();
+        s.disconnect();
+        open();
+      },
+      opts.WebSocket,
+    );
     socket = s;
     s.on("welcome", onWelcome);
     // The team came or went (CONTRACT §8): the away screen follows `site.available`.

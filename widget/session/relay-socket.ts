@@ -19,15 +19,26 @@ export interface RelaySocket {
   removeAllListeners(): void;
 }
 
+/** A WebSocket constructor: the browser's, or one passed in where there is none (the `ws` package under Node 20). */
+export type WebSocketClass = typeof WebSocket;
+
 export interface RelayOptions {
   /** ws(s)://host/path/socket.io/ */
   url: string;
   namespace: string;
   auth(): object;
   reconnectionDelayMax: number;
+  /** The WebSocket constructor to use (default: the global `WebSocket`). */
+  WebSocket?: WebSocketClass;
 }
 
+/** The WebSocket constructor `opts` names, else the global one; undefined where there is neither. */
+export const webSocketClass = (opts: { WebSocket?: WebSocketClass }): WebSocketClass | undefined =>
+  opts.WebSocket ?? (globalThis as { WebSocket?: WebSocketClass }).WebSocket;
+
 type Listener = (...args: unknown[]) => void;
+/** WebSocket.OPEN, without reading a global that Node 20 lacks. */
+const OPEN = 1;
 type Ack = { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> };
 
 export class WebSocketRelay implements RelaySocket {
@@ -45,7 +56,7 @@ export class WebSocketRelay implements RelaySocket {
   constructor(private opts: RelayOptions) {}
 
   /** The browser says it went offline: the link is gone now, not at the next missed ping. */
-  private onOffline = () => this.ws?.close();
+  private onOffline = () => this.dead("transport close");
   /** Back online: try at once instead of waiting out the backoff. */
   private onOnline = () => {
     if (this.active && !this.ws) this.connect();
@@ -86,7 +97,9 @@ export class WebSocketRelay implements RelaySocket {
     clearTimeout(this.reconnectTimer);
     let ws: WebSocket;
     try {
-      ws = new WebSocket(`${this.opts.url}?EIO=4&transport=websocket`);
+      const WS = webSocketClass(this.opts);
+      if (!WS) throw new Error("no WebSocket here");
+      ws = new WS(`${this.opts.url}?EIO=4&transport=websocket`);
     } catch (err) {
       // Refused before any byte (a CSP without the relay's ws origin, a bad URL).
       return this.lost(err as Error, false);
@@ -111,6 +124,8 @@ export class WebSocketRelay implements RelaySocket {
       if (this.ws !== ws) return;
       this.lost(new Error(opened ? "transport close" : "websocket error"), opened);
     };
+    // An error is followed by close; without a listener, Node's `ws` would throw it instead.
+    ws.onerror = () => {};
   }
 
   disconnect(): void {
@@ -131,7 +146,7 @@ export class WebSocketRelay implements RelaySocket {
   }
 
   private send(packet: string, engine = false): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(engine ? packet : `4${packet}`);
+    if (this.ws?.readyState === OPEN) this.ws.send(engine ? packet : `4${packet}`);
   }
 
   private heartbeatMs = 45_000;
@@ -139,7 +154,15 @@ export class WebSocketRelay implements RelaySocket {
   private beat(ms = this.heartbeatMs): void {
     this.heartbeatMs = ms;
     clearTimeout(this.heartbeat);
-    this.heartbeat = setTimeout(() => this.ws?.close(), ms);
+    this.heartbeat = setTimeout(() => this.dead("ping timeout"), ms);
+  }
+
+  /**
+   * The link is dead now (no ping in time, the browser went offline): lost at once, not when the
+   * websocket's closing handshake, which a dead link never completes, would end.
+   */
+  private dead(reason: string): void {
+    if (this.ws) this.lost(new Error(reason), true);
   }
 
   /** A socket.io packet: `<type>[/nsp,][id]<json>`. */
