@@ -7,10 +7,10 @@ import { defineConfig, type Plugin, type UserConfig } from "vite";
  * The widget and the demo page, in two passes (`npm run build` runs both):
  *
  * 1. `vite build`: the demo page (dist/public/index.html, its script external), the widget's
- *    boot chunk (launcher, page API) and its Preact app, content-hashed ES module chunks under
+ *    boot chunk (page API, open state) and its Preact app, content-hashed ES module chunks under
  *    assets/ (the boot chunk imports the app chunk). Empties dist/public first.
- * 2. `vite build --mode loader`: widget.js, the classic-script loader (IIFE, not hashed), with
- *    the boot chunk's path from pass 1's manifest baked in.
+ * 2. `vite build --mode loader`: widget.js, the classic script that paints the launcher (IIFE,
+ *    not hashed), with the boot chunk's path from pass 1's manifest baked in.
  */
 const root = path.dirname(fileURLToPath(import.meta.url));
 /** PARLEY_BUILD_DIR builds elsewhere (end-to-end suites build their own copy). */
@@ -37,9 +37,27 @@ function frozenRealmSafe(): Plugin {
   };
 }
 
+/**
+ * Vite wraps every dynamic import in a helper that preloads the imported chunk's dependencies
+ * and CSS (about 0.9 KB gzip in the boot chunk). The widget's chunks have no CSS files (its
+ * styles are constructable sheets in JS) and import their dependencies themselves: the helper
+ * only calls the import.
+ */
+function noPreloadHelper(): Plugin {
+  const id = "\0vite/preload-helper.js";
+  return {
+    name: "parley-no-preload-helper",
+    enforce: "pre",
+    load: {
+      filter: { id: new RegExp(`^${id.replace(/[.\\/]/g, "\\$&")}$`) },
+      handler: () => "export const __vitePreload = (load) => load();",
+    },
+  };
+}
+
 function appAndDemo(): UserConfig {
   return {
-    plugins: [frozenRealmSafe()],
+    plugins: [frozenRealmSafe(), noPreloadHelper()],
     root: path.join(root, "demo"),
     base: "./",
     publicDir: false,
@@ -61,10 +79,13 @@ function appAndDemo(): UserConfig {
         output: {
           entryFileNames: "assets/[name]-[hash].js",
           chunkFileNames: "assets/[name]-[hash].js",
-          // What the launcher needs, shared with the app or not, in the one boot chunk: one request before it paints.
+          // What the boot chunk needs, shared with the app or not, in the one boot chunk.
           codeSplitting: {
             groups: [
-              { name: "boot", test: /widget[\\/](boot|loader[\\/]|theme[\\/]|i18n[\\/]launcher)|preload-helper/ },
+              {
+                name: "boot",
+                test: /widget[\\/](boot|loader[\\/](settings|events)|theme[\\/](vars|contrast))|preload-helper/,
+              },
             ],
           },
         },

@@ -1,64 +1,45 @@
 /**
- * The boot chunk (content-hashed, cached for a year), which widget.js imports at once: it reads
- * the settings, replays the Parley stub queue, paints the launcher in a shadow root and imports
- * the Preact app chunk only when the visitor opens the chat or already has a conversation.
+ * The boot chunk (content-hashed, cached for a year), which widget.js imports once it has painted
+ * the launcher (loader/view.ts): it keeps the page API (replaying the Parley stub queue), the
+ * open state and the unread count, drives the launcher through the view, and imports the Preact
+ * app chunk only when the visitor opens the chat or already has a conversation.
  */
-import type { ScriptInfo } from "./loader/script.ts";
 import { effectiveSettings, type WidgetSettings } from "./loader/settings.ts";
 import { createEvents } from "./loader/events.ts";
-import { createLauncher } from "./loader/launcher.ts";
-import { createHost } from "./loader/host.ts";
-import { isRtl, launcherStrings } from "./i18n/launcher.ts";
-import { applyTheme } from "./theme/vars.ts";
-import { baseCss } from "./theme/base-css.ts";
+import type { View } from "./loader/view.ts";
+import { applyPanelTheme } from "./theme/vars.ts";
 import type { AppHandle, MountApp } from "./app/host-api.ts";
-
-const SITE_CONFIG_WAIT_MS = 1500;
 
 type Stub = ((...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[] };
 const w = window as unknown as { Parley?: Stub; parleySettings?: WidgetSettings };
 
-/** Called once by widget.js with where it was loaded from and the site key. */
-export function boot({ baseUrl, siteKey }: ScriptInfo & { siteKey: string }): void {
+/** Called once by widget.js with where it was loaded from, the site key and the launcher it painted. */
+export function boot({ baseUrl, siteKey, view }: { baseUrl: string; siteKey: string; view: View }): void {
   const page: WidgetSettings = w.parleySettings && typeof w.parleySettings === "object" ? w.parleySettings : {};
   const markerKey = `parley:${siteKey}:active`;
 
-  let site: WidgetSettings = {};
   let live: WidgetSettings = {};
-  let settings = effectiveSettings([site, page]);
+  let settings = effectiveSettings([view.site, page]);
   let open = false;
   let unread = 0;
-  let refused = false;
   /** The page element that had focus when the chat opened: where focus goes back when there is no launcher to return to. */
   let opener: HTMLElement | null = null;
   let app: AppHandle | null = null;
   let loading: Promise<AppHandle | null> | null = null;
   const events = createEvents();
+  const { host, launcher } = view;
 
-  const host = createHost(baseCss);
-  const launcher = createLauncher(
-    () => setOpen(!open),
-    () => setOpen(false),
-    () => void importApp().catch(() => {}),
-  );
-  host.root.append(launcher.el);
-
-  function paint() {
-    settings = effectiveSettings([site, page, live]);
-    const cssPrimary = getComputedStyle(host.el).getPropertyValue("--parley-primary").trim();
-    const rtl = isRtl(settings.locale);
-    host.root.dir = rtl ? "rtl" : "ltr";
-    applyTheme(host.root, settings.theme, cssPrimary || undefined, rtl);
+  view.state = () => ({ settings: (settings = effectiveSettings([view.site, page, live])), open, unread });
+  view.painted = () => {
+    applyPanelTheme(host.root, settings.theme);
     host.root.dataset.launcher = settings.launcher?.hidden ? "hidden" : "shown";
-    launcher.paint({
-      ...settings.launcher,
-      hidden: refused || settings.launcher?.hidden,
-      open,
-      unread,
-      strings: launcherStrings(settings.locale, settings.strings),
-    });
     app?.update();
-  }
+  };
+  // A pointer over the launcher, or focus on it: the chat may be opened soon.
+  const intent = () => void importApp().catch(() => {});
+  launcher.addEventListener("pointerenter", intent, { once: true });
+  launcher.addEventListener("focus", intent, { once: true });
+  const paint = () => view.paint();
 
   let appModule: Promise<{ mount: MountApp }> | null = null;
   const importApp = (): Promise<{ mount: MountApp }> => (appModule ??= import("./app/main.tsx"));
@@ -70,11 +51,11 @@ export function boot({ baseUrl, siteKey }: ScriptInfo & { siteKey: string }): vo
           baseUrl,
           siteKey,
           root: host.root,
-          shadow: host.shadow,
+          shadow: host.el.shadowRoot!,
           settings: () => settings,
           isOpen: () => open,
           requestClose: () => {
-            const back = launcher.el.hidden ? opener : launcher.el;
+            const back = launcher.hidden ? opener : launcher;
             setOpen(false);
             back?.focus();
           },
@@ -115,7 +96,7 @@ export function boot({ baseUrl, siteKey }: ScriptInfo & { siteKey: string }): vo
     identify(user: unknown) {
       if (!user || typeof user !== "object") return;
       live = { ...live, user: { ...live.user, ...user } };
-      settings = effectiveSettings([site, page, live]);
+      settings = effectiveSettings([view.site, page, live]);
       app?.identify(settings.user!);
     },
     update(patch: unknown) {
@@ -155,40 +136,10 @@ export function boot({ baseUrl, siteKey }: ScriptInfo & { siteKey: string }): vo
   paint();
   for (const args of queued) api(...Array.from(args));
 
-  let shown = false;
-  const show = () => {
-    if (shown) return;
-    shown = true;
-    host.root.dataset.ready = "";
+  void view.ready.then(() => {
     paint();
     events.emit("ready");
-  };
-  const timer = setTimeout(show, SITE_CONFIG_WAIT_MS);
-  fetch(`${baseUrl}/v1/widget/config?siteKey=${encodeURIComponent(siteKey)}`)
-    .then((res) => {
-      // An unknown site key, or a page on an origin the site does not allow: the chat could not work here.
-      if (res.status === 403 || res.status === 404)
-        throw new Error(`the relay refused site ${siteKey} on this page (${res.status})`);
-      return res.ok ? res.json() : null;
-    })
-    .then(
-      (config: { theme?: unknown; greeting?: unknown } | null) => {
-        if (config && typeof config === "object")
-          site = {
-            theme: config.theme as WidgetSettings["theme"],
-            greeting: typeof config.greeting === "string" ? config.greeting : undefined,
-          };
-        show();
-      },
-      (err: Error) => {
-        // A network error (offline, a CSP without the relay) still shows the launcher; a refusal does not.
-        if (err instanceof TypeError) return show();
-        console.warn(`[parley] ${err.message}`);
-        refused = true;
-        paint();
-      },
-    )
-    .finally(() => clearTimeout(timer));
+  });
 
   let hasConversation = false;
   try {

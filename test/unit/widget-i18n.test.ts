@@ -12,7 +12,11 @@ import { transcriptTables } from "../../widget/i18n/transcript.ts";
  * in one language would show English (or a blank) to its visitors.
  */
 const panel: Record<string, Record<string, string>> = { en: enUi, sv: svUi, ar: arUi };
-const tables = { panel, launcher: launcherTables, transcript: transcriptTables };
+const tables: Record<string, Record<string, Record<string, string>>> = {
+  panel,
+  launcher: launcherTables,
+  transcript: transcriptTables,
+};
 const placeholders = (s: string) => [...s.matchAll(/\{\w+\}/g)].map((m) => m[0]).sort();
 
 describe("widget languages", () => {

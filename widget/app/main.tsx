@@ -11,11 +11,12 @@ import { Panel } from "./panel.tsx";
 import { panelCss } from "./styles.ts";
 import { messageCss } from "./messages/styles.ts";
 import { chime } from "./sound.ts";
+import { panelTokensCss } from "../theme/base-css.ts";
 
 let styles: CSSStyleSheet | undefined;
 
 export const mount: MountApp = (ctx) => {
-  styles ??= sheet(messageCss + panelCss);
+  styles ??= sheet(panelTokensCss + messageCss + panelCss);
   if (!ctx.shadow.adoptedStyleSheets.includes(styles))
     ctx.shadow.adoptedStyleSheets = [...ctx.shadow.adoptedStyleSheets, styles];
   const settings = signal(ctx.settings());

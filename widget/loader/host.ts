@@ -7,12 +7,10 @@
  * page removes it.
  */
 export interface Host {
+  /** <parley-widget>; its open shadow root is `el.shadowRoot`. */
   el: HTMLElement;
-  shadow: ShadowRoot;
   /** The themed root inside the shadow tree: launcher and panel live here. */
   root: HTMLDivElement;
-  adopt(css: string): void;
-  remove(): void;
 }
 
 export function createHost(css: string): Host {
@@ -22,29 +20,15 @@ export function createHost(css: string): Host {
   root.className = "w";
   shadow.append(root);
 
-  const adopt = (text: string) => {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(text);
-    shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet];
-  };
-  adopt(css);
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  shadow.adoptedStyleSheets = [sheet];
 
   const html = document.documentElement;
   const attach = () => {
     if (el.parentNode !== html) html.append(el);
   };
-  const observer = new MutationObserver(attach);
-  observer.observe(html, { childList: true });
+  new MutationObserver(attach).observe(html, { childList: true });
   attach();
-
-  return {
-    el,
-    shadow,
-    root,
-    adopt,
-    remove() {
-      observer.disconnect();
-      el.remove();
-    },
-  };
+  return { el, root };
 }
