@@ -1,7 +1,8 @@
 /**
  * What a visitor's browser fetches from the production build (shared by the size test and
- * `npm run bench:widget`), read from the build's manifest: widget.js, then the boot chunk
- * (launcher, page API) with every chunk it imports statically, then the app chunk likewise.
+ * `npm run bench:widget`), read from the build's manifest: widget.js (which paints the
+ * launcher), then the boot chunk (page API, open state) with every chunk it imports statically,
+ * then the app chunk likewise.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -30,12 +31,13 @@ function closure(m: Manifest, source: string): string[] {
   return [...seen];
 }
 
-/** Up to a painted launcher: widget.js and the boot chunk it imports. */
-export function launcherFiles(dir: string): string[] {
-  return ["widget.js", ...closure(manifest(dir), "widget/boot.ts")];
+/** Up to a painted launcher: widget.js alone (CONTRACT §2). */
+export function launcherFiles(): string[] {
+  return ["widget.js"];
 }
 
-/** Up to a usable open chat: the launcher's files, the app chunk and what it imports statically. */
+/** Up to a usable open chat: widget.js, the boot chunk, the app chunk and what they import statically. */
 export function chatFiles(dir: string): string[] {
-  return [...new Set([...launcherFiles(dir), ...closure(manifest(dir), "widget/app/main.tsx")])];
+  const m = manifest(dir);
+  return [...new Set(["widget.js", ...closure(m, "widget/boot.ts"), ...closure(m, "widget/app/main.tsx")])];
 }

@@ -39,7 +39,7 @@ for (const r of rows) console.log(`${r.file.padEnd(36)}${pad(r.raw, 10)}${pad(r.
 const sum = (set: Set<string>, k: "raw" | "gzip" | "brotli") =>
   rows.filter((r) => set.has(r.file)).reduce((n, r) => n + r[k], 0);
 for (const [label, set] of [
-  ["= up to the launcher", new Set(launcherFiles(dir))],
+  ["= up to the launcher", new Set(launcherFiles())],
   ["= up to an open chat (budget 30 KB gz)", new Set(chatFiles(dir))],
 ] as const)
   console.log(

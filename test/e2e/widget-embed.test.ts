@@ -79,6 +79,40 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
     await page.context().close();
   });
 
+  it("paints the launcher from widget.js alone: themed, named and clickable while the rest is held back", async () => {
+    const url = host.page("widget-js-alone", {
+      base: server.url,
+      siteKey: server.siteKey,
+      inline: `window.parleySettings = { locale: "sv", theme: { primaryColor: "#16a34a" } };`,
+    });
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    // Every chunk but widget.js waits until released: what shows until then, widget.js painted.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const held: string[] = [];
+    await page.route(/\/assets\/[\w-]+\.js$/, async (route) => {
+      held.push(new URL(route.request().url()).pathname);
+      await released;
+      await route.continue();
+    });
+    await page.goto(url);
+    const launcher = page.getByRole("button", { name: "Öppna chatten" });
+    await poll(() => launcher.evaluate((el) => getComputedStyle(el).opacity)).toBe("1");
+    expect(await launcher.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe("rgb(22, 163, 74)");
+    expect(await launcher.getAttribute("aria-expanded")).toBe("false");
+    expect(held).toEqual([expect.stringMatching(/^\/assets\/boot-[\w-]+\.js$/)]);
+    // A click now is queued, and opens the chat once the rest has arrived.
+    await launcher.click();
+    expect(await page.getByRole("dialog").count()).toBe(0);
+    release();
+    await page.getByRole("dialog").waitFor();
+    expect(await launcher.getAttribute("aria-expanded")).toBe("true");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("survives pushState and a framework swapping <body>, keeping the open conversation, mounting once", async () => {
     const url = host.page("spa", { base: server.url, siteKey: server.siteKey });
     const { page, errors } = await open(url);

@@ -6,8 +6,8 @@ import { chatFiles, gzipBytes, launcherFiles } from "../../bench/widget/chat-fil
 
 /**
  * Size budgets on the production build (dist/public), as a visitor's browser fetches it
- * (gzip level 9). widget.js is not content-hashed, so every page view revalidates it: at most
- * 3 KB. Everything up to a usable open chat — widget.js, the boot chunk, the app chunk and every
+ * (gzip level 9). widget.js, which paints the launcher by itself, is not content-hashed, so
+ * every page view revalidates it: at most 3 KB. Everything up to a usable open chat — widget.js, the boot chunk, the app chunk and every
  * chunk they import statically (Preact, signals, the relay socket), styles included (they are in
  * the JS) — at most 30 KB. Cards, uploads, pre-chat, rating and away screens' extras, other
  * languages and long-polling load on first use and are not counted.
@@ -38,7 +38,7 @@ describe("widget size budgets (production build)", () => {
     expect(files.some((f) => fs.readFileSync(path.join(dir, f), "utf8").includes("xhr poll error"))).toBe(false);
     const bytes = total(files);
     console.log(`up to an open chat: ${bytes} B gzip in ${files.length} files (budget ${30 * KB})`);
-    console.log(`up to a painted launcher: ${total(launcherFiles(dir))} B gzip`);
+    console.log(`up to a painted launcher: ${total(launcherFiles())} B gzip`);
     expect(bytes).toBeLessThanOrEqual(30 * KB);
   });
 
@@ -50,5 +50,13 @@ describe("widget size budgets (production build)", () => {
     // A classic script: no static import/export statements and no import.meta.
     expect(loader).not.toMatch(/^\s*(import|export)\s/m);
     expect(loader).not.toContain("import.meta");
+  });
+
+  it("widget.js paints the launcher itself (CONTRACT §2): the button, its icon and its stylesheet, no markup strings", () => {
+    const loader = fs.readFileSync(path.join(dir, "widget.js"), "utf8");
+    expect(loader).toContain("createElementNS");
+    expect(loader).toMatch(/\.launcher\{/);
+    expect(loader).toContain("/v1/widget/config");
+    expect(loader).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|DOMParser/);
   });
 });
