@@ -43,9 +43,9 @@ const WS_BLOCKED_MS = 24 * 60 * 60 * 1000;
  * whose CSP lists the relay's https: origin in connect-src but not its wss: origin refuses the
  * websocket (and the browser logs it): the widget notices the violation and, for a day on this
  * host origin, uses long-polling instead (`onBlocked` then reopens), so the refusal is logged
- * once, not on every page view. A websocket that fails twice without ever opening while the
- * relay answers over HTTP also falls back, for this page view (a proxy that refuses websockets),
- * and so does a runtime with no WebSocket at all.
+ * once, not on every page view. Where no websocket has reached the relay yet on this page view,
+ * one that fails twice without ever opening while the relay answers over HTTP also falls back,
+ * for this page view (a proxy that refuses websockets), and so does a runtime with no WebSocket.
  */
 export function openRelay(
   baseUrl: string,
@@ -74,9 +74,11 @@ export function openRelay(
     fallBack();
   };
   doc?.addEventListener("securitypolicyviolation", onViolation);
-  socket.on("connect", () => (failures = 0));
+  socket.on("connect", () => (webSocketOpened = true));
   socket.on("connect_error", (err: Error & { opened?: boolean }) => {
-    if (err.opened !== false || ++failures < 2) return;
+    // Once a websocket has worked on this page, later failures are outages (a relay restarting,
+    // a network blackout), not a refusal.
+    if (webSocketOpened || err.opened !== false || ++failures < 2) return;
     // Refused, or only down (offline, the relay restarting)? Something on the way refuses
     // websockets only if the relay answers over HTTP meanwhile.
     fetch(`${new URL(baseUrl).origin}${path}/?EIO=4&transport=polling`).then(
@@ -89,6 +91,8 @@ export function openRelay(
 
 /** Websockets failed on this page view: later sockets use long-polling. */
 let noWebSocket = false;
+/** A websocket reached the relay on this page view: websockets work on this network. */
+let webSocketOpened = false;
 
 function storageGet(key: string): string | null {
   try {

@@ -39,6 +39,8 @@ export const webSocketClass = (opts: { WebSocket?: WebSocketClass }): WebSocketC
 type Listener = (...args: unknown[]) => void;
 /** WebSocket.OPEN, without reading a global that Node 20 lacks. */
 const OPEN = 1;
+/** How long a connection may take to reach the namespace (socket.io-client's default `timeout`). */
+const CONNECT_TIMEOUT_MS = 20_000;
 type Ack = { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> };
 
 export class WebSocketRelay implements RelaySocket {
@@ -51,6 +53,7 @@ export class WebSocketRelay implements RelaySocket {
   private nextId = 0;
   private attempts = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeat: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private opts: RelayOptions) {}
@@ -106,6 +109,11 @@ export class WebSocketRelay implements RelaySocket {
     }
     this.ws = ws;
     let opened = false;
+    // A handshake that hangs (a link dead before the first byte came back) is given up, as
+    // socket.io-client does, and tried again.
+    this.connectTimer = setTimeout(() => {
+      if (this.ws === ws && !this.connected) this.lost(new Error("timeout"), opened);
+    }, CONNECT_TIMEOUT_MS);
     ws.onmessage = (e) => {
       if (typeof e.data !== "string") return;
       const type = e.data[0];
@@ -179,6 +187,7 @@ export class WebSocketRelay implements RelaySocket {
     const data = m[2] ? (JSON.parse(m[2]) as unknown) : undefined;
     if (type === "0") {
       this.connected = true;
+      clearTimeout(this.connectTimer);
       this.attempts = 0;
       const queued = this.buffer;
       this.buffer = [];
@@ -221,6 +230,7 @@ export class WebSocketRelay implements RelaySocket {
   private close(reason: string | null): void {
     clearTimeout(this.heartbeat);
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.connectTimer);
     const ws = this.ws;
     this.ws = null;
     if (ws) {
