@@ -39,6 +39,52 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // Trusted Types (docs/widget.md): the widget runs on pages that enforce them with no policy
+    // allowed, so it may use no DOM XSS sink at all — not even behind a policy of its own.
+    files: ["widget/**"],
+    rules: {
+      "no-eval": "error",
+      "no-implied-eval": "error",
+      "no-new-func": "error",
+      "no-restricted-properties": [
+        "error",
+        ...["innerHTML", "outerHTML", "insertAdjacentHTML", "srcdoc", "setHTMLUnsafe", "createContextualFragment"].map(
+          (property) => ({
+            property,
+            message: "A DOM XSS sink: build nodes (createElement/createElementNS) or render with Preact",
+          }),
+        ),
+        { object: "document", property: "write", message: "A DOM XSS sink" },
+        { object: "document", property: "writeln", message: "A DOM XSS sink" },
+        { property: "parseFromString", message: "DOMParser on strings is a DOM XSS sink" },
+        {
+          object: "JSON",
+          property: "stringify",
+          message: "toJson (widget/session/json.ts): a page may have put toJSON on Array.prototype",
+        },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: "A DOM XSS sink: render the content as text",
+        },
+        {
+          selector: "AssignmentExpression[left.property.name=/^(src|href)$/][right.type!='Literal']",
+          message: "A script/frame URL from a string is a Trusted Types sink: import() the module instead",
+        },
+        {
+          selector: "CallExpression[callee.property.name='setAttribute'][arguments.0.value=/^(src|srcdoc|on.*)$/i]",
+          message: "A Trusted Types sink: no script URLs or handlers from strings",
+        },
+      ],
+    },
+  },
+  {
+    files: ["widget/session/json.ts", "widget/**/*.test.{ts,tsx}"],
+    rules: { "no-restricted-properties": "off" },
+  },
   boundary(
     ["server/domain/**"],
     [

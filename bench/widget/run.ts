@@ -9,6 +9,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { launchChromium } from "../../test/helpers/chromium.ts";
 import { startTestServer } from "../../test/helpers/server.ts";
+import { chatFiles, launcherFiles } from "./chat-files.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dir = path.join(root, "dist", "public");
@@ -34,21 +35,16 @@ const rows = files.map((file) => {
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 console.log(`\n${"file".padEnd(36)}${pad("raw", 10)}${pad("gzip", 10)}${pad("brotli", 10)}`);
 for (const r of rows) console.log(`${r.file.padEnd(36)}${pad(r.raw, 10)}${pad(r.gzip, 10)}${pad(r.brotli, 10)}`);
-// What a visitor fetches up to an open chat: widget.js, the app chunk and what it imports statically.
-const chat = new Set<string>();
-const visit = (file: string) => {
-  if (chat.has(file)) return;
-  chat.add(file);
-  const code = fs.readFileSync(path.join(dir, file), "utf8");
-  for (const m of code.matchAll(/(?:\bimport|\bfrom)\s*["'](\.{1,2}\/[^"']+)["']/g))
-    visit(path.posix.join(path.posix.dirname(file), m[1]!));
-};
-chat.add("widget.js");
-visit(/assets\/app-[\w-]+\.js/.exec(fs.readFileSync(path.join(dir, "widget.js"), "utf8"))![0]);
-const sum = (k: "raw" | "gzip" | "brotli") => rows.filter((r) => chat.has(r.file)).reduce((n, r) => n + r[k], 0);
-console.log(
-  `${"= up to an open chat (budget 40 KB gz)".padEnd(36)}${pad(sum("raw"), 10)}${pad(sum("gzip"), 10)}${pad(sum("brotli"), 10)}`,
-);
+// What a visitor fetches up to a painted launcher, and up to an open chat (bench/widget/chat-files.ts).
+const sum = (set: Set<string>, k: "raw" | "gzip" | "brotli") =>
+  rows.filter((r) => set.has(r.file)).reduce((n, r) => n + r[k], 0);
+for (const [label, set] of [
+  ["= up to the launcher", new Set(launcherFiles())],
+  ["= up to an open chat (budget 30 KB gz)", new Set(chatFiles(dir))],
+] as const)
+  console.log(
+    `${label.padEnd(36)}${pad(sum(set, "raw"), 10)}${pad(sum(set, "gzip"), 10)}${pad(sum(set, "brotli"), 10)}`,
+  );
 
 // 2. Click → usable composer.
 const server = await startTestServer();

@@ -79,6 +79,40 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
     await page.context().close();
   });
 
+  it("paints the launcher from widget.js alone: themed, named and clickable while the rest is held back", async () => {
+    const url = host.page("widget-js-alone", {
+      base: server.url,
+      siteKey: server.siteKey,
+      inline: `window.parleySettings = { locale: "sv", theme: { primaryColor: "#16a34a" } };`,
+    });
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    // Every chunk but widget.js waits until released: what shows until then, widget.js painted.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const held: string[] = [];
+    await page.route(/\/assets\/[\w-]+\.js$/, async (route) => {
+      held.push(new URL(route.request().url()).pathname);
+      await released;
+      await route.continue();
+    });
+    await page.goto(url);
+    const launcher = page.getByRole("button", { name: "Öppna chatten" });
+    await poll(() => launcher.evaluate((el) => getComputedStyle(el).opacity)).toBe("1");
+    expect(await launcher.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe("rgb(22, 163, 74)");
+    expect(await launcher.getAttribute("aria-expanded")).toBe("false");
+    expect(held).toEqual([expect.stringMatching(/^\/assets\/boot-[\w-]+\.js$/)]);
+    // A click now is queued, and opens the chat once the rest has arrived.
+    await launcher.click();
+    expect(await page.getByRole("dialog").count()).toBe(0);
+    release();
+    await page.getByRole("dialog").waitFor();
+    expect(await launcher.getAttribute("aria-expanded")).toBe("true");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("survives pushState and a framework swapping <body>, keeping the open conversation, mounting once", async () => {
     const url = host.page("spa", { base: server.url, siteKey: server.siteKey });
     const { page, errors } = await open(url);
@@ -94,8 +128,11 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
       body.innerHTML = "<main><h1>Next page</h1></main>";
       document.documentElement.replaceChild(body, document.body);
     });
-    await poll(() => page.evaluate(() => document.body.querySelectorAll("parley-widget").length)).toBe(1);
+    await poll(() => page.evaluate(() => document.querySelectorAll("parley-widget").length)).toBe(1);
     expect(await page.getByRole("dialog").isVisible()).toBe(true);
+    // A page script that removes the element: the same one comes back.
+    await page.evaluate(() => document.querySelector("parley-widget")!.remove());
+    await poll(() => page.evaluate(() => document.querySelectorAll("parley-widget").length)).toBe(1);
     expect(await logLines(page)).toEqual(["contact: Before navigation"]);
 
     // A page that clears its body, and the script tag inserted a second time.
@@ -185,13 +222,16 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
     const { page, errors } = await open(url);
     const requests: string[] = [];
     page.on("request", (r) => requests.push(r.url()));
+    page.on("websocket", (ws) => requests.push(ws.url()));
     await page.getByRole("button", { name: "Open chat" }).click();
     const box = page.getByRole("textbox", { name: "Message" });
     await box.fill("Through the prefix");
     await box.press("Enter");
     await poll(() => page.locator('parley-widget [data-sender="contact"]').getAttribute("data-state")).toBe("sent");
     expect(requests.some((u) => u.startsWith(`${host.url}/chat/assets/app-`))).toBe(true);
-    expect(requests.some((u) => u.startsWith(`${host.url}/chat/socket.io/`))).toBe(true);
+    // The relay's socket, a websocket, through the prefix too.
+    const ws = host.url.replace(/^http/, "ws");
+    expect(requests.some((u) => u.startsWith(`${ws}/chat/socket.io/`))).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -73,12 +73,15 @@ export interface HostSite {
   origin: string;
   /** Serves `html` at `/p/<name>` until the site closes. */
   page(name: string, opts: PageOptions): string;
+  /** Serves `html` as it is at `/p/<name>` under `csp`, and each of `scripts` (.js, .css) at `/p/<name>/<file>` (same origin: `'self'`). */
+  raw(name: string, html: string, csp?: string, scripts?: Record<string, string>): string;
   close(): Promise<void>;
 }
 
 /** The host site on another port (so another origin), with the /chat prefix proxy to `relay`. */
 export async function startHostSite(relay: string): Promise<HostSite> {
   const pages = new Map<string, { html: string; csp?: string }>();
+  const scripts = new Map<string, string>();
   const relayUrl = new URL(relay);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://host");
@@ -86,6 +89,11 @@ export async function startHostSite(relay: string): Promise<HostSite> {
     if (url.pathname === "/favicon.ico") return void res.writeHead(204).end();
     if (url.pathname === "/hostile.css")
       return void res.writeHead(200, { "content-type": "text/css" }).end(HOSTILE_CSS);
+    const js = scripts.get(url.pathname);
+    if (js !== undefined) {
+      const type = url.pathname.endsWith(".css") ? "text/css" : "text/javascript";
+      return void res.writeHead(200, { "content-type": type }).end(js);
+    }
     const p = pages.get(url.pathname);
     if (!p) return void res.writeHead(404).end("not found");
     res.writeHead(200, {
@@ -142,6 +150,11 @@ export async function startHostSite(relay: string): Promise<HostSite> {
         ? `default-src 'none'; script-src ${relayOrigin}; connect-src ${relayOrigin}; img-src ${relayOrigin}; style-src 'self'; font-src 'none'; base-uri 'none'; form-action 'none'`
         : undefined;
       pages.set(`/p/${name}`, { html, csp });
+      return `${origin}/p/${name}`;
+    },
+    raw(name, html, csp, files = {}) {
+      pages.set(`/p/${name}`, { html, csp });
+      for (const [file, js] of Object.entries(files)) scripts.set(`/p/${name}/${file}`, js);
       return `${origin}/p/${name}`;
     },
     close: () =>

@@ -1,6 +1,7 @@
 import { createSession } from "../../widget/session/index.ts";
 import type { Session } from "../../widget/session/types.ts";
 import type { Message } from "../../shared/schemas/message.ts";
+import { NodeWebSocket } from "./node-websocket.ts";
 
 /**
  * A visitor for fault tests: the widget's own session layer (widget/session, the code the
@@ -20,7 +21,7 @@ export class ChaosVisitor {
     baseUrl: string,
     siteKey: string,
   ) {
-    this.session = createSession({ baseUrl, siteKey, storage: this.storage });
+    this.session = createSession({ baseUrl, siteKey, storage: this.storage, WebSocket: NodeWebSocket });
     this.session.onMessage((m) => this.told.push(m));
   }
 

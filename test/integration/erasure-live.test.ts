@@ -3,6 +3,7 @@ import { io, Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession } from "../../widget/session/index.ts";
 import type { ParleyNode } from "../helpers/nodes.ts";
+import { NodeWebSocket } from "../helpers/node-websocket.ts";
 import {
   clientId,
   connectVisitor,
@@ -108,7 +109,12 @@ for (const topology of topologies) {
 
     it("makes the widget forget its token, conversation and messages and start fresh, online", async () => {
       const storage = memoryStorage();
-      const s = createSession({ baseUrl: d.visitorNode.url, siteKey: d.visitorNode.siteKey, storage });
+      const s = createSession({
+        baseUrl: d.visitorNode.url,
+        siteKey: d.visitorNode.siteKey,
+        storage,
+        WebSocket: NodeWebSocket,
+      });
       try {
         s.connect();
         s.send({ type: "text", content: { text: "my secret" } });

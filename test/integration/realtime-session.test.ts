@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSession } from "../../widget/session/index.ts";
 import type { Session } from "../../widget/session/types.ts";
 import type { Message } from "../../shared/schemas/message.ts";
+import { NodeWebSocket } from "../helpers/node-websocket.ts";
 import { FlakyLink, memoryStorage, topologies, type Deployment } from "./realtime-helpers.ts";
 
 /** Resolves once `ready()` holds, re-checked whenever a signal it reads changes. */
@@ -32,7 +33,7 @@ for (const topology of topologies) {
     let linkUrl: string;
     const sessions: Session[] = [];
     const session = (storage: Storage, baseUrl = linkUrl) => {
-      const s = createSession({ baseUrl, siteKey: d.visitorNode.siteKey, storage });
+      const s = createSession({ baseUrl, siteKey: d.visitorNode.siteKey, storage, WebSocket: NodeWebSocket });
       sessions.push(s);
       return s;
     };

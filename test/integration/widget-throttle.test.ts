@@ -2,6 +2,7 @@ import { effect } from "@preact/signals";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSession } from "../../widget/session/index.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { NodeWebSocket } from "../helpers/node-websocket.ts";
 import { memoryStorage } from "./realtime-helpers.ts";
 
 /** Resolves once `ready()` holds, re-checked whenever a signal it reads changes. */
@@ -30,7 +31,12 @@ afterAll(() => server?.close());
  * once the held messages went through.
  */
 it("tells the visitor to slow down when its sends are rate limited, then delivers every message once", async () => {
-  const s = createSession({ baseUrl: server.url, siteKey: server.siteKey, storage: memoryStorage() });
+  const s = createSession({
+    baseUrl: server.url,
+    siteKey: server.siteKey,
+    storage: memoryStorage(),
+    WebSocket: NodeWebSocket,
+  });
   try {
     s.connect();
     const texts = Array.from({ length: SEND_LIMIT * 2 }, (_, i) => `quick ${i + 1}`);

@@ -185,7 +185,7 @@ describe("the chat panel", () => {
     expect(screen.getByText(/Offline/)).toBeTruthy();
   });
 
-  it("asks the visitor to slow down while its sends are rate limited, in its language", () => {
+  it("asks the visitor to slow down while its sends are rate limited, in its language", async () => {
     const { s, settingsSig } = setup();
     expect(screen.queryByText(/slow down/)).toBeNull();
     act(() => {
@@ -195,16 +195,16 @@ describe("the chat panel", () => {
     act(() => {
       settingsSig.value = { locale: "sv" };
     });
-    expect(screen.getByText(/sakta ner/).getAttribute("role")).toBe("status");
+    expect((await screen.findByText(/sakta ner/)).getAttribute("role")).toBe("status");
     act(() => {
       s.throttled.value = false;
     });
     expect(screen.queryByText(/sakta ner/)).toBeNull();
   });
 
-  it("speaks Swedish and takes string overrides", () => {
+  it("speaks Swedish (loaded on first use) and takes string overrides", async () => {
     const { settingsSig } = setup({ locale: "sv" });
-    expect(screen.getByRole("textbox", { name: "Meddelande" })).toBeTruthy();
+    expect(await screen.findByRole("textbox", { name: "Meddelande" })).toBeTruthy();
     expect(screen.getByRole("button", { name: "Skicka" })).toBeTruthy();
     act(() => {
       settingsSig.value = { locale: "sv", strings: { send: "Iväg" }, title: "Hjälp", placeholder: "Skriv här" };
@@ -240,9 +240,9 @@ describe("the chat panel", () => {
     expect(calls).toContain('identify:{"phone":"+46 70 123 45 67"}');
   });
 
-  it("names the pre-chat phone field in Swedish", () => {
+  it("names the pre-chat phone field in Swedish", async () => {
     setup({ locale: "sv", preChat: { fields: ["name", "phone"] } });
-    expect(screen.getByRole("textbox", { name: "Telefon" })).toBeTruthy();
+    expect(await screen.findByRole("textbox", { name: "Telefon" })).toBeTruthy();
     expect(screen.getByRole("textbox", { name: "Namn" })).toBeTruthy();
   });
 

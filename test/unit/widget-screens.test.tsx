@@ -165,7 +165,7 @@ describe("the rating screen", () => {
 });
 
 describe("availability in the header", () => {
-  it("says when the team typically replies while available, in the visitor's language, and nothing while away", () => {
+  it("says when the team typically replies while available, in the visitor's language, and nothing while away", async () => {
     const { s } = setup({ site: { available: true, replyTime: "day" } });
     expect(screen.getByText("Typically replies in a day")).toBeTruthy();
     act(() => void (s.site.value = { ...s.site.value, replyTime: "minutes" }));
@@ -174,7 +174,7 @@ describe("availability in the header", () => {
     expect(screen.queryByText(/Typically replies/)).toBeNull();
     cleanup();
     setup({ site: { available: true, replyTime: "hours" }, settings: { locale: "sv" } });
-    expect(screen.getByText("Svarar oftast inom några timmar")).toBeTruthy();
+    expect(await screen.findByText("Svarar oftast inom några timmar")).toBeTruthy();
   });
 
   it("keeps what the visitor is typing when the team goes away meanwhile", async () => {

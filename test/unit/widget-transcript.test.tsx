@@ -46,7 +46,8 @@ describe("the transcript in the widget", () => {
   it("asks for an address, refuses a typo without asking the relay, and says where it went (in Swedish)", async () => {
     const user = userEvent.setup();
     const { asked } = setup({ available: true, transcript: true }, { locale: "sv" });
-    await user.click(screen.getByRole("button", { name: "Meny" }));
+    // Swedish loads on first use: the panel redraws in Swedish when it has arrived.
+    await user.click(await screen.findByRole("button", { name: "Meny" }));
     await user.click(screen.getByRole("menuitem", { name: "Mejla mig konversationen" }));
     const email = await screen.findByRole("textbox", { name: "E-post" });
     await user.type(email, "ann@example");
@@ -59,6 +60,15 @@ describe("the transcript in the widget", () => {
     expect(asked).toEqual(["ann@example.org"]);
     await user.click(screen.getByRole("button", { name: "Tillbaka till chatten" }));
     expect(await screen.findByRole("textbox", { name: "Meddelande" })).toBeTruthy();
+  });
+
+  it("asks in Arabic", async () => {
+    const user = userEvent.setup();
+    setup({ available: true, transcript: true }, { locale: "ar" });
+    await user.click(await screen.findByRole("button", { name: "القائمة" }));
+    await user.click(screen.getByRole("menuitem", { name: "أرسل لي نص المحادثة بالبريد الإلكتروني" }));
+    expect(await screen.findByText("إلى أين نرسل هذه المحادثة؟")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "إلغاء" })).toBeTruthy();
   });
 
   it("says so when the relay refuses", async () => {

@@ -1,7 +1,7 @@
 import type { VisitorUser } from "../session/types.ts";
 import type { WidgetSettings } from "../loader/settings.ts";
 
-/** What widget.js hands the app chunk when it loads it (types only: no code is shared at run time). */
+/** What the boot chunk (widget/boot.ts) hands the app chunk when it loads it. */
 export interface AppContext {
   baseUrl: string;
   siteKey: string;

@@ -1,7 +1,7 @@
 /**
- * The app chunk: imported by widget.js when the visitor opens the chat or already has a
- * conversation. It creates the realtime session and renders the panel into the launcher's
- * shadow root; widget.js keeps the launcher, the page API and the settings.
+ * The app chunk: imported by the boot chunk (widget/boot.ts) when the visitor opens the chat or
+ * already has a conversation. It creates the realtime session and renders the panel into the
+ * launcher's shadow root; the boot chunk keeps the launcher, the page API and the settings.
  */
 import { render } from "preact";
 import { effect, signal } from "@preact/signals";
@@ -11,11 +11,12 @@ import { Panel } from "./panel.tsx";
 import { panelCss } from "./styles.ts";
 import { messageCss } from "./messages/styles.ts";
 import { chime } from "./sound.ts";
+import { panelTokensCss } from "../theme/base-css.ts";
 
 let styles: CSSStyleSheet | undefined;
 
 export const mount: MountApp = (ctx) => {
-  styles ??= sheet(messageCss + panelCss);
+  styles ??= sheet(panelTokensCss + messageCss + panelCss);
   if (!ctx.shadow.adoptedStyleSheets.includes(styles))
     ctx.shadow.adoptedStyleSheets = [...ctx.shadow.adoptedStyleSheets, styles];
   const settings = signal(ctx.settings());

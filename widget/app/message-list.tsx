@@ -42,7 +42,11 @@ export function MessageList({ messages, greeting, t, onChoice, children }: Messa
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
       }}
     >
-      {greeting && <p class="greeting">{greeting}</p>}
+      {greeting && (
+        <p class="greeting" dir="auto">
+          {greeting}
+        </p>
+      )}
       {messages.map((vm, i) => {
         const { message } = vm;
         const sender = message.sender.type;

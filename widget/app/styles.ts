@@ -1,5 +1,5 @@
 /**
- * The panel's stylesheet (adopted as a constructable stylesheet next to widget.js's base sheet;
+ * The panel's stylesheet (adopted as a constructable stylesheet next to the boot chunk's base sheet;
  * the theme tokens --p, --on, --bg, --fg, --r come from there). px only: the page's root font
  * size must not scale the widget.
  */
@@ -12,7 +12,7 @@ export const panelCss = `
 @media (max-width:479px){.panel{top:0;right:0;bottom:0;left:0;width:100%;max-width:none;height:100%;max-height:none;border:0;border-radius:0}.w[data-side=left] .panel{left:0}.launcher[aria-expanded=true]{display:none}.w .composer textarea,.w .prechat input,.w .prechat textarea,.w .ask input{font-size:16px}}
 .panel *{box-sizing:border-box}
 .panel :focus-visible{outline:2px solid var(--p);outline-offset:2px}
-.head{display:flex;align-items:flex-start;gap:8px;padding:16px 12px 16px 18px;background:var(--p);color:var(--on)}
+.head{display:flex;align-items:flex-start;gap:8px;padding-block:16px;padding-inline:18px 12px;background:var(--p);color:var(--on)}
 .titles{flex:1;min-width:0}
 .head h2{margin:0;font-size:17px;font-weight:700;line-height:1.3;overflow-wrap:anywhere}
 .head p{margin:2px 0 0;font-size:13px;opacity:.9}
@@ -24,6 +24,7 @@ export const panelCss = `
 .menu [role=menuitem]:hover{background:var(--_surface)}
 .head .close:focus-visible{outline-color:var(--on)}
 .close svg,.send svg,.attach svg{width:22px;height:22px;fill:currentColor}
+.w[dir=rtl] .send svg{transform:scaleX(-1)}
 .attach{display:flex;flex:none;align-items:center;justify-content:center;width:36px;height:40px;padding:0;border:0;border-radius:10px;background:transparent;color:var(--_muted);cursor:pointer}
 .attach:hover{color:var(--fg)}
 .notice.failed{color:#b91c1c;background:#fef2f2}
@@ -34,10 +35,10 @@ export const panelCss = `
 .msg{display:flex;flex-direction:column;align-items:flex-start;max-width:85%}
 .msg[data-sender=contact]{align-self:flex-end;align-items:flex-end}
 .msg[data-sender=system]{align-self:center;max-width:100%;color:var(--_muted);font-size:12px;text-align:center}
-.who{margin:6px 0 2px 4px;color:var(--_muted);font-size:12px}
+.who{margin:6px 0 2px;margin-inline-start:4px;color:var(--_muted);font-size:12px}
 .bubble{--pm-accent:var(--p);--pm-on-accent:var(--on);--pm-accent-text:var(--fg);--pm-surface:var(--bg);--pm-text:var(--fg);--pm-border:var(--_border);max-width:100%;padding:9px 13px;border-radius:16px;background:var(--_surface);color:var(--fg);overflow-wrap:anywhere}
-.msg[data-sender=contact] .bubble{--pm-accent:var(--on);--pm-on-accent:var(--p);--pm-accent-text:var(--on);--pm-surface:var(--p);background:var(--p);color:var(--on);border-bottom-right-radius:4px}
-.msg[data-sender=agent] .bubble,.msg[data-sender=bot] .bubble{border-bottom-left-radius:4px}
+.msg[data-sender=contact] .bubble{--pm-accent:var(--on);--pm-on-accent:var(--p);--pm-accent-text:var(--on);--pm-surface:var(--p);background:var(--p);color:var(--on);border-end-end-radius:4px}
+.msg[data-sender=agent] .bubble,.msg[data-sender=bot] .bubble{border-end-start-radius:4px}
 .msg[data-sender=system] .bubble{padding:2px 8px;background:transparent;color:inherit}
 .msg[data-state=sending] .bubble{opacity:.7}
 .msg[data-state=failed] .bubble{outline:2px solid #dc2626}

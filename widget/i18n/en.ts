@@ -1,9 +1,6 @@
-/** English, the default. Launcher strings ship in widget.js; the rest only in the app chunk. */
-export const launcher = {
-  openChat: "Open chat",
-  /** {n} is the count. */
-  unread: "{n} unread",
-};
+/** English, the default. The launcher's strings (every language's) are in launcher.ts, in the boot chunk. */
+export { en as launcher } from "./launcher.ts";
+import type { LauncherStrings } from "./launcher.ts";
 
 export const ui = {
   title: "Chat with us",
@@ -58,4 +55,4 @@ export const ui = {
   transcript: "Email me the transcript",
 };
 
-export type UiStrings = typeof launcher & typeof ui;
+export type UiStrings = LauncherStrings & typeof ui;

@@ -1,19 +1,24 @@
-import { launcher as en } from "./en.ts";
-import { launcher as sv } from "./sv.ts";
-
-/** The few strings widget.js itself needs, in every locale; the app chunk carries the rest. */
-const tables: Record<string, typeof en> = { en, sv };
+/** The few strings the launcher needs (in the boot chunk), in every locale; the app loads the rest per language ({n} is a count). */
+export const en = { openChat: "Open chat", unread: "{n} unread" };
+export const launcherTables: Record<string, typeof en> = {
+  en,
+  sv: { openChat: "Öppna chatten", unread: "{n} olästa" },
+  ar: { openChat: "افتح المحادثة", unread: "{n} غير مقروءة" },
+};
 
 export type LauncherStrings = typeof en;
 
 export function launcherStrings(locale: string | undefined, overrides: Record<string, unknown> = {}): LauncherStrings {
-  return pick(en, tables[baseLocale(locale)] ?? en, overrides);
+  return pick(en, launcherTables[baseLocale(locale)] ?? en, overrides);
 }
 
 /** "sv-SE" → "sv". */
 export function baseLocale(locale: string | undefined): string {
   return (locale ?? "en").toLowerCase().split(/[-_]/)[0]!;
 }
+
+/** Languages written right to left: the widget mirrors its layout for them. */
+export const isRtl = (locale: string | undefined): boolean => /^(ar|he|fa|ur)$/.test(baseLocale(locale));
 
 /** Every key of `defaults`, from `overrides` when it is a string there, else from `table`. */
 export function pick<T extends Record<string, string>>(

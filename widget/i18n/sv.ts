@@ -1,12 +1,8 @@
 import type { UiStrings } from "./en.ts";
+import type { LauncherStrings } from "./launcher.ts";
 
 /** Swedish. */
-export const launcher = {
-  openChat: "Öppna chatten",
-  unread: "{n} olästa",
-};
-
-export const ui: Omit<UiStrings, keyof typeof launcher> = {
+export const ui: Omit<UiStrings, keyof LauncherStrings> = {
   title: "Chatta med oss",
   subtitle: "",
   greeting: "",

@@ -1,8 +1,8 @@
 import { baseLocale, pick } from "./launcher.ts";
 
 /**
- * The transcript form's strings (CONTRACT §9), every locale the widget has. Kept apart from en.ts
- * and sv.ts: only the lazily loaded transcript screen imports this module, so the open-chat path
+ * The transcript form's strings (CONTRACT §9), every locale the widget has. Kept apart from en.ts,
+ * sv.ts and ar.ts: only the lazily loaded transcript screen imports this module, so the open-chat path
  * does not carry them. The page's `strings` override them like any other.
  */
 const en = {
@@ -27,8 +27,19 @@ const sv: TranscriptStrings = {
   backToChat: "Tillbaka till chatten",
 };
 
-const tables: Record<string, TranscriptStrings> = { en, sv };
+const ar: TranscriptStrings = {
+  transcriptTo: "سنرسل هذه المحادثة إلى {email}.",
+  transcriptAsk: "إلى أين نرسل هذه المحادثة؟",
+  transcriptSent: "أُرسلت إلى {email}.",
+  transcriptFailed: "لم يُرسَل نص المحادثة: يُرجى المحاولة لاحقًا.",
+  invalidEmail: "يُرجى إدخال عنوان بريد إلكتروني صالح.",
+  cancel: "إلغاء",
+  backToChat: "العودة إلى المحادثة",
+};
+
+/** Every language's table (a unit test checks that each has every key). */
+export const transcriptTables: Record<string, TranscriptStrings> = { en, sv, ar };
 
 export function transcriptStrings(locale: string | undefined, overrides: Record<string, unknown> = {}) {
-  return pick(en, tables[baseLocale(locale)] ?? en, overrides);
+  return pick(en, transcriptTables[baseLocale(locale)] ?? en, overrides);
 }

@@ -1,16 +1,16 @@
 /**
- * The <parley-widget> element: an open shadow root with constructable stylesheets, kept on
- * document.body through client-side navigation. A MutationObserver (never polling) watches the
- * <html> children (a framework swapping <body>, as Turbo does) and the body's children (a page
- * clearing its body), and puts the same element — state, open conversation and all — back once.
+ * The <parley-widget> element: an open shadow root with constructable stylesheets, a child of
+ * <html> after <body>. Not inside <body>: a `transform` (or filter, contain…) on the body would
+ * make the body, not the viewport, what `position: fixed` means, and a framework swapping or
+ * clearing <body> (as Turbo does) leaves the element alone. A MutationObserver (never polling)
+ * on the <html> children puts the same element — state, open conversation and all — back if a
+ * page removes it.
  */
 export interface Host {
+  /** <parley-widget>; its open shadow root is `el.shadowRoot`. */
   el: HTMLElement;
-  shadow: ShadowRoot;
   /** The themed root inside the shadow tree: launcher and panel live here. */
   root: HTMLDivElement;
-  adopt(css: string): void;
-  remove(): void;
 }
 
 export function createHost(css: string): Host {
@@ -20,29 +20,15 @@ export function createHost(css: string): Host {
   root.className = "w";
   shadow.append(root);
 
-  const adopt = (text: string) => {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(text);
-    shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet];
-  };
-  adopt(css);
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  shadow.adoptedStyleSheets = [sheet];
 
+  const html = document.documentElement;
   const attach = () => {
-    if (document.body && el.parentNode !== document.body) document.body.append(el);
-    if (document.body) observer.observe(document.body, { childList: true });
+    if (el.parentNode !== html) html.append(el);
   };
-  const observer = new MutationObserver(attach);
-  observer.observe(document.documentElement, { childList: true });
+  new MutationObserver(attach).observe(html, { childList: true });
   attach();
-
-  return {
-    el,
-    shadow,
-    root,
-    adopt,
-    remove() {
-      observer.disconnect();
-      el.remove();
-    },
-  };
+  return { el, root };
 }

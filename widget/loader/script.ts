@@ -9,13 +9,9 @@ export function baseUrlOf(src: string): string {
   return new URL(".", src).href.replace(/\/$/, "");
 }
 
+/** The running widget.js (a classic script: document.currentScript is it while it runs). */
 export function readScript(doc: Document, settings: { site?: unknown }): ScriptInfo | null {
-  const script =
-    (doc.currentScript as HTMLScriptElement | null) ??
-    Array.from(doc.querySelectorAll<HTMLScriptElement>("script[src]"))
-      .reverse()
-      .find((s) => /\/widget\.js(?:[?#]|$)/.test(s.src)) ??
-    null;
+  const script = doc.currentScript as HTMLScriptElement | null;
   if (!script?.src) return null;
   const site = script.dataset.site ?? (typeof settings.site === "string" ? settings.site : null);
   return { baseUrl: baseUrlOf(script.src), siteKey: site };

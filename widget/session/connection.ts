@@ -1,5 +1,4 @@
 import { batch, signal, type Signal } from "@preact/signals";
-import { io, type Socket } from "socket.io-client";
 import type {
   HandshakeAuth,
   VisitorClientEvents,
@@ -10,8 +9,7 @@ import type {
 import type { PublicSiteConfig } from "../../shared/schemas/site.ts";
 import type { SiteStorage } from "./storage.ts";
 import type { ConnectionState, SessionOptions, VisitorUser } from "./types.ts";
-
-export type RelaySocket = Socket<VisitorServerEvents, VisitorClientEvents>;
+import { pollingRelay, webSocketClass, WebSocketRelay, type RelaySocket, type WebSocketClass } from "./relay-socket.ts";
 
 /** What the widget sends with `event`, and the acknowledgement the relay answers it with. */
 export type PayloadOf<E extends keyof VisitorClientEvents> = Parameters<VisitorClientEvents[E]>[0];
@@ -40,43 +38,61 @@ const WS_BLOCKED_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Opens the visitor socket; `auth` runs before every (re)connect, so it always sends the current
- * token. socket.io starts with HTTP long-polling and upgrades to a websocket. A page whose CSP
- * lists the relay's https: origin in connect-src but not its wss: origin refuses that upgrade
- * (and the browser logs it): the widget notices the violation and, for a day on this host
- * origin, asks for long-polling only, so the refusal is logged once, not on every page view.
+ * token. The widget speaks socket.io over a websocket (`relay-socket.ts`), made with `WS` (the
+ * global WebSocket by default; Node 20 has none, and its callers pass the `ws` package's). A page
+ * whose CSP lists the relay's https: origin in connect-src but not its wss: origin refuses the
+ * websocket (and the browser logs it): the widget notices the violation and, for a day on this
+ * host origin, uses long-polling instead (`onBlocked` then reopens), so the refusal is logged
+ * once, not on every page view. Where no websocket has reached the relay yet on this page view,
+ * one that fails twice without ever opening while the relay answers over HTTP also falls back,
+ * for this page view (a proxy that refuses websockets), and so does a runtime with no WebSocket.
  */
-export function openRelay(baseUrl: string, auth: () => HandshakeAuth): RelaySocket {
+export function openRelay(
+  baseUrl: string,
+  auth: () => HandshakeAuth,
+  onBlocked: () => void,
+  WS?: WebSocketClass,
+): RelaySocket {
   const { url, path } = relayEndpoint(baseUrl);
   const wsOrigin = new URL(baseUrl).origin.replace(/^http/, "ws");
   const key = `parley:ws-blocked:${wsOrigin}`;
-  const blocked = Date.now() - Number(storageGet(key)) < WS_BLOCKED_MS;
-  const socket = io(url, {
-    path,
-    auth: (cb) => cb(auth()),
-    forceNew: true,
-    reconnectionDelayMax: 10_000,
-    ...(blocked ? { transports: ["polling"] } : {}),
+  const opts = { url: wsOrigin + path + "/", namespace, auth, reconnectionDelayMax: 10_000, WebSocket: WS };
+  if (noWebSocket || !webSocketClass(opts) || Date.now() - Number(storageGet(key)) < WS_BLOCKED_MS)
+    return pollingRelay(url, path, opts);
+  const socket = new WebSocketRelay(opts);
+  // Only a page has a CSP to refuse by (not Node).
+  const doc = typeof document === "undefined" ? null : document;
+  let failures = 0;
+  const fallBack = () => {
+    doc?.removeEventListener("securitypolicyviolation", onViolation);
+    noWebSocket = true;
+    onBlocked();
+  };
+  const onViolation = (e: SecurityPolicyViolationEvent) => {
+    if (!e.blockedURI.startsWith(wsOrigin)) return;
+    storageSet(key, String(Date.now()));
+    fallBack();
+  };
+  doc?.addEventListener("securitypolicyviolation", onViolation);
+  socket.on("connect", () => (webSocketOpened = true));
+  socket.on("connect_error", (err: Error & { opened?: boolean }) => {
+    // Once a websocket has worked on this page, later failures are outages (a relay restarting,
+    // a network blackout), not a refusal.
+    if (webSocketOpened || err.opened !== false || ++failures < 2) return;
+    // Refused, or only down (offline, the relay restarting)? Something on the way refuses
+    // websockets only if the relay answers over HTTP meanwhile.
+    fetch(`${new URL(baseUrl).origin}${path}/?EIO=4&transport=polling`).then(
+      (res) => res.ok && socket.active && !socket.connected && fallBack(),
+      () => {},
+    );
   });
-  // A connection found dead by the heartbeat (no ping came) may leave dead idle HTTP connections
-  // in the browser's pool on the same network path; a long-polling reconnect could reuse them and
-  // hang until the connect timeout, again and again. If the dead one was a WebSocket (so they work
-  // here), reconnect by WebSocket first: a new WebSocket always opens a new connection.
-  socket.on("disconnect", (reason) => {
-    if (reason === "ping timeout" && socket.io.engine?.transport?.name === "websocket")
-      Object.assign(socket.io.opts, { transports: ["websocket", "polling"], tryAllTransports: true });
-  });
-  if (!blocked && typeof document !== "undefined") {
-    const onViolation = (e: SecurityPolicyViolationEvent) => {
-      if (!e.blockedURI.startsWith(wsOrigin)) return;
-      document.removeEventListener("securitypolicyviolation", onViolation);
-      // Reconnects of this socket, and sockets of later page views, stay on long-polling.
-      socket.io.opts.transports = ["polling"];
-      storageSet(key, String(Date.now()));
-    };
-    document.addEventListener("securitypolicyviolation", onViolation);
-  }
   return socket;
 }
+
+/** Websockets failed on this page view: later sockets use long-polling. */
+let noWebSocket = false;
+/** A websocket reached the relay on this page view: websockets work on this network. */
+let webSocketOpened = false;
 
 function storageGet(key: string): string | null {
   try {
@@ -102,18 +118,15 @@ export function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
 
 /**
  * Sends `event` and waits for its acknowledgement, typed by the shared event map. Rejects when
- * the relay does not answer in time (offline, timeout). socket.io's own typing of emitWithAck
- * under timeout() loses the acknowledgement's type, so it is stated here, once.
+ * the relay does not answer in time (offline, timeout). The acknowledgement's type is stated
+ * here, once, from the shared event map.
  */
 export function request<E extends keyof VisitorClientEvents>(
   socket: RelaySocket,
   event: E,
   payload: PayloadOf<E>,
 ): Promise<AckOf<E>> {
-  const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as {
-    emitWithAck(event: E, payload: PayloadOf<E>): Promise<AckOf<E>>;
-  };
-  return timed.emitWithAck(event, payload);
+  return socket.emitWithAck(event, payload, ACK_TIMEOUT_MS) as Promise<AckOf<E>>;
 }
 
 type Listener<E extends keyof VisitorServerEvents> = VisitorServerEvents[E];
@@ -175,15 +188,27 @@ export function createConnection(
   }
 
   function open() {
-    const s = openRelay(opts.baseUrl, () => ({
+    const auth = () => ({
       siteKey: opts.siteKey,
       visitorToken: store.get("visitor") ?? undefined,
       ...(connection.user ? { user: connection.user } : {}),
-    }));
+    });
+    // The websocket is refused here: the same connection again, over long-polling.
+    const s = openRelay(
+      opts.baseUrl,
+      auth,
+      () => {
+        if (socket !== s) return;
+        s.removeAllListeners();
+        s.disconnect();
+        open();
+      },
+      opts.WebSocket,
+    );
     socket = s;
     s.on("welcome", onWelcome);
     // The team came or went (CONTRACT §8): the away screen follows `site.available`.
-    s.on("site", (e) => (site.value = e.site));
+    s.on("site", (e: { site: PublicSiteConfig }) => (site.value = e.site));
     s.on("disconnect", () => {
       welcomed = false;
       state.value = "offline";
@@ -191,11 +216,12 @@ export function createConnection(
     });
     s.on("connect_error", (err: Error & { data?: { code?: string } }) => {
       state.value = "offline";
-      // A refused handshake is not retried by socket.io itself; a transient one is, later.
+      // A refused handshake is not retried by the socket itself; a transient one is, later.
       if (!s.active && !FATAL.has(err.data?.code ?? "")) retryLater(() => s.connect());
       if (!s.active) releaseTokenLock?.();
     });
     for (const { event, listener } of listeners) s.on(event, listener as never);
+    s.connect();
   }
 
   const connection: Connection = {

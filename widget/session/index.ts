@@ -1,6 +1,7 @@
 import { batch, computed, effect, signal } from "@preact/signals";
 import type { Session, SessionOptions } from "./types.ts";
 import { defaultStorage, siteStorage } from "./storage.ts";
+import { toJson } from "./json.ts";
 import { createSender, Outbox, unsentState } from "./outbox.ts";
 import { createConnection } from "./connection.ts";
 import { createSync } from "./sync.ts";
@@ -37,7 +38,7 @@ export function createSession(opts: SessionOptions): Session {
   /** Conversations whose rating the visitor skipped (the latest few). */
   const skipped = signal(store.readJson<string[]>("skipped", []));
   const rated = computed(() => sync.rated.value || skipped.value.includes(sync.conversationId.value ?? ""));
-  const skip = (ids: string[]) => store.set("skipped", JSON.stringify((skipped.value = ids.slice(-20))));
+  const skip = (ids: string[]) => store.set("skipped", toJson((skipped.value = ids.slice(-20))));
   // Solved or closed again after it reopened, seen live: a new survey, even if the last one was skipped.
   let lastStatus = sync.conversationStatus.peek();
   const unwatch = effect(() => {

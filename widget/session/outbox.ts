@@ -1,6 +1,7 @@
 import { batch, signal } from "@preact/signals";
 import type { TypedMessageInput } from "../../shared/schemas/message.ts";
 import type { SiteStorage } from "./storage.ts";
+import { toJson } from "./json.ts";
 import { withLock, type Connection } from "./connection.ts";
 import type { Sync } from "./sync.ts";
 
@@ -57,7 +58,7 @@ export class Outbox {
   }
 
   private write(items: OutboxItem[]): void {
-    this.storage.set("outbox", items.length ? JSON.stringify(items) : null);
+    this.storage.set("outbox", items.length ? toJson(items) : null);
   }
 }
 

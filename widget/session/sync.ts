@@ -37,8 +37,15 @@ export function createSync(link: Connection, store: SiteStorage, typing: Typing,
   /** Resync requests started so far: a hand-over noticed after round r is settled by a resync of a later round. */
   let round = 0;
 
-  function tell(list: VisitorMessage[]) {
-    for (const m of list) {
+  /**
+   * Tells the handlers of every complete agent or bot message held without a gap before it, in
+   * seq order: a live event that overtook an earlier message (lost between nodes, fetched by the
+   * resync it starts) waits for it, so the page hears them in the conversation's order.
+   */
+  function tell() {
+    const upTo = contiguousSeq(stored.value);
+    for (const m of stored.value) {
+      if (m.seq > upTo) break;
       if (m.sender.type === "contact" || m.state !== "complete" || told.has(m.id)) continue;
       told.add(m.id);
       if (historyLoaded) for (const h of handlers) h(m);
@@ -47,7 +54,7 @@ export function createSync(link: Connection, store: SiteStorage, typing: Typing,
 
   function merge(list: VisitorMessage[]) {
     stored.value = mergeMessages(stored.value, list);
-    tell(list);
+    tell();
     if (list.some((m) => m.sender.type !== "contact")) typing.show(null);
   }
 

@@ -80,4 +80,9 @@ export interface SessionOptions {
   user?: VisitorUser;
   /** Storage to persist the visitor token, conversation and outbox (defaults to localStorage). */
   storage?: Storage;
+  /**
+   * The WebSocket constructor the session reaches the relay with (default: the global one). Node
+   * 20 has no WebSocket global: code that runs the session there passes the `ws` package's.
+   */
+  WebSocket?: typeof WebSocket;
 }

@@ -21,7 +21,7 @@ const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v : 
 
 export function TextMessage({ content, streaming }: RendererProps) {
   return (
-    <p class="pm-text" aria-busy={streaming ? "true" : undefined}>
+    <p class="pm-text" dir="auto" aria-busy={streaming ? "true" : undefined}>
       <Linkified text={str(content.text)} />
       {streaming && <span class="pm-caret" aria-hidden="true" />}
     </p>
@@ -51,7 +51,11 @@ export function QuickRepliesMessage(props: RendererProps) {
 }
 
 export function QuickReplyMessage({ content }: RendererProps) {
-  return <p class="pm-text">{str(content.title)}</p>;
+  return (
+    <p class="pm-text" dir="auto">
+      {str(content.title)}
+    </p>
+  );
 }
 
 export function CardsMessage({ content, strings, onChoice }: RendererProps) {
@@ -63,9 +67,11 @@ export function CardsMessage({ content, strings, onChoice }: RendererProps) {
           <li class="pm-card">
             {image && <img class="pm-card-image" src={image} alt="" loading="lazy" />}
             <div class="pm-card-body">
-              <p class="pm-card-title">{str(card.title)}</p>
+              <p class="pm-card-title" dir="auto">
+                {str(card.title)}
+              </p>
               {card.text && (
-                <p class="pm-text">
+                <p class="pm-text" dir="auto">
                   <Linkified text={str(card.text)} />
                 </p>
               )}
@@ -121,7 +127,9 @@ export function FileMessage({ content, strings }: RendererProps) {
       <span class="pm-file-icon" aria-hidden="true">
         ⇩
       </span>
-      <span class="pm-file-name">{str(content.name)}</span>
+      <span class="pm-file-name" dir="auto">
+        {str(content.name)}
+      </span>
       {size && <span class="pm-meta">{`, ${size}`}</span>}
     </a>
   );
@@ -133,8 +141,14 @@ export function LocationMessage({ content, strings }: RendererProps) {
   const href = `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=16/${lat}/${lon}`;
   return (
     <div class="pm-location">
-      <p class="pm-card-title">{str(content.name) || `${lat.toFixed(5)}, ${lon.toFixed(5)}`}</p>
-      {content.address && <p class="pm-text">{str(content.address)}</p>}
+      <p class="pm-card-title" dir="auto">
+        {str(content.name) || `${lat.toFixed(5)}, ${lon.toFixed(5)}`}
+      </p>
+      {content.address && (
+        <p class="pm-text" dir="auto">
+          {str(content.address)}
+        </p>
+      )}
       <a class="pm-option" href={href} target="_blank" rel="noopener noreferrer">
         {strings.openMap}
       </a>
@@ -147,7 +161,9 @@ export function ContactMessage({ content, strings }: RendererProps) {
   const email = str(content.email);
   return (
     <div class="pm-contact">
-      <p class="pm-card-title">{str(content.name)}</p>
+      <p class="pm-card-title" dir="auto">
+        {str(content.name)}
+      </p>
       {phone && (
         <a class="pm-option" href={`tel:${phone.replace(/[^\d+]/g, "")}`} aria-label={`${strings.call} ${phone}`}>
           {phone}

@@ -2,11 +2,11 @@
 export const messageCss = `
 .pm-text { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .pm-text a, .pm-file, .pm-image { color: inherit; text-decoration: underline; }
-.pm-caret { display: inline-block; width: .5em; height: 1em; margin-left: 2px; vertical-align: text-bottom; background: currentColor; opacity: .6; animation: pm-blink 1s steps(2) infinite; }
+.pm-caret { display: inline-block; width: .5em; height: 1em; margin-inline-start: 2px; vertical-align: text-bottom; background: currentColor; opacity: .6; animation: pm-blink 1s steps(2) infinite; }
 @keyframes pm-blink { 50% { opacity: 0; } }
 @media (prefers-reduced-motion: reduce) { .pm-caret { animation: none; } }
 .pm-options { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }
-.pm-option { display: inline-block; box-sizing: border-box; margin: 6px 6px 0 0; padding: 6px 12px; border: 1px solid var(--pm-accent, #4f46e5); border-radius: 999px; background: var(--pm-surface, #fff); color: var(--pm-accent-text, var(--pm-accent, #4f46e5)); font: inherit; font-size: 13px; line-height: 18px; text-decoration: none; cursor: pointer; }
+.pm-option { display: inline-block; box-sizing: border-box; margin: 6px 0 0; margin-inline-end: 6px; padding: 6px 12px; border: 1px solid var(--pm-accent, #4f46e5); border-radius: 999px; background: var(--pm-surface, #fff); color: var(--pm-accent-text, var(--pm-accent, #4f46e5)); font: inherit; font-size: 13px; line-height: 18px; text-decoration: none; cursor: pointer; }
 .pm-options .pm-option { margin: 0; }
 .pm-option:hover { background: var(--pm-accent, #4f46e5); color: var(--pm-on-accent, #fff); }
 .pm-option:focus-visible { outline: 2px solid var(--pm-accent, #4f46e5); outline-offset: 2px; }

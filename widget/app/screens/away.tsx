@@ -15,7 +15,11 @@ export function AwayScreen(props: ScreenProps) {
     <>
       <p class="notice">{t.away}</p>
       <Conversation {...props}>
-        {wrote && <p class="greeting">{reply}</p>}
+        {wrote && (
+          <p class="greeting" dir="auto">
+            {reply}
+          </p>
+        )}
         {wrote &&
           (email ? (
             <p class="greeting">{format(t.emailSaved, { email })}</p>
