@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { io, type Socket } from "socket.io-client";
-import { agentWithRole } from "../helpers/agents.ts";
+import type { Socket } from "socket.io-client";
+import { agentSocket, agentWithRole } from "../helpers/agents.ts";
 import { nodesAvailable, startNodes, type Nodes, type SpawnedNode } from "../helpers/nodes.ts";
 
 /**
@@ -12,18 +12,10 @@ import { nodesAvailable, startNodes, type Nodes, type SpawnedNode } from "../hel
 
 const sockets: Socket[] = [];
 
-function inbox(node: SpawnedNode, cookie: string): Promise<Socket> {
-  const socket = io(`${node.url}/agent`, {
-    transports: ["websocket"],
-    forceNew: true,
-    reconnection: false,
-    extraHeaders: { cookie },
-  });
+async function inbox(node: SpawnedNode, cookie: string): Promise<Socket> {
+  const socket = await agentSocket(node.url, cookie);
   sockets.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.once("connect", () => resolve(socket));
-    socket.once("connect_error", reject);
-  });
+  return socket;
 }
 
 type AgentUpdated = { agent: { id: string; availability: string } };
