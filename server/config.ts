@@ -24,6 +24,8 @@ export interface Config {
   bodyLimit: string;
   /** How long an agent stays online after its last inbox closed (a reload is not a sign-out). */
   presenceGraceMs: number;
+  /** How long inbox sockets count without their node's heartbeat: a dead node's agents expire then. */
+  presenceTtlMs: number;
   /** How often the retention job looks for expired conversations (PARLEY_RETENTION_INTERVAL_MS). */
   retentionIntervalMs: number;
   /**
@@ -83,6 +85,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PARLEY_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ""),
     bodyLimit: env.PARLEY_BODY_LIMIT ?? "1mb",
     presenceGraceMs: positive(env.PARLEY_PRESENCE_GRACE_MS, 30_000),
+    presenceTtlMs: positive(env.PARLEY_PRESENCE_TTL_MS, 45_000),
     retentionIntervalMs: positive(env.PARLEY_RETENTION_INTERVAL_MS, 3_600_000),
     pingIntervalMs: positive(env.PARLEY_PING_INTERVAL_MS, 10_000),
     pingTimeoutMs: positive(env.PARLEY_PING_TIMEOUT_MS, 10_000),

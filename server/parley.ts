@@ -18,6 +18,7 @@ import { createApp } from "./http/app.ts";
 import { scheduleRetention } from "./domain/retention.ts";
 import { createLimiters } from "./http/rate-limit.ts";
 import { Drain } from "./drain.ts";
+import { answerClientErrors } from "./http/client-error.ts";
 import { attachWebhooks } from "./webhooks/index.ts";
 import { attachEmail, type Email } from "./email/index.ts";
 import { attachRealtime, connectRedis } from "./realtime/index.ts";
@@ -87,7 +88,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : null;
   const limiters = createLimiters(config.limits, redis?.pub);
   // One per process: which agents have an inbox connected, shared through Redis when configured.
-  const presence = createPresence(redis, { graceMs: config.presenceGraceMs });
+  const presence = createPresence(redis, { graceMs: config.presenceGraceMs, ttlMs: config.presenceTtlMs });
   ctx.presence = presence;
 
   const app = createApp({
@@ -110,6 +111,7 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
     ],
   });
   const server = http.createServer(app);
+  answerClientErrors(server, log);
   drain.track(server);
   const realtime = await attachRealtime(server, { ctx, log, metrics, config, limiters, redis, presence });
   drain.onClose(realtime.close);

@@ -19,7 +19,14 @@ const pick = (list) => list[Math.floor(Math.random() * list.length)];
 /** This minute's figures; reset each minute. */
 let minute = fresh();
 function fresh() {
-  return { sends: [], replies: [], errors: 0, reconnects: 0, received: 0 };
+  return { sends: [], replies: [], errors: 0, why: {}, reconnects: 0, received: 0 };
+}
+
+/** Counts an error of this minute under what failed and why ("send: operation has timed out"). */
+function failed(what, err) {
+  minute.errors++;
+  const key = `${what}: ${err?.message ?? err}`.slice(0, 80);
+  minute.why[key] = (minute.why[key] ?? 0) + 1;
 }
 
 const ack = (socket, event, payload) =>
@@ -37,6 +44,8 @@ class Visitor {
   conversationId = null;
   lastSeq = 0;
   socket = null;
+  /** Sends awaiting their acknowledgement: a reconnect lets them finish first. */
+  sending = new Set();
 
   connect() {
     return new Promise((resolve, reject) => {
@@ -67,8 +76,14 @@ class Visitor {
     });
   }
 
-  async send() {
+  send() {
     if (!this.socket?.connected) return;
+    const sent = this.sendNow().finally(() => this.sending.delete(sent));
+    this.sending.add(sent);
+    return sent;
+  }
+
+  async sendNow() {
     const started = performance.now();
     try {
       if (this.conversationId) await ack(this.socket, "typing", { conversationId: this.conversationId, typing: true });
@@ -80,15 +95,17 @@ class Visitor {
       this.conversationId = res.conversation.id;
       this.lastSeq = Math.max(this.lastSeq, res.message.seq);
       minute.sends.push(performance.now() - started);
-    } catch {
-      minute.errors++;
+    } catch (err) {
+      failed("send", err);
     }
   }
 
   async reconnect() {
+    // Cutting a send in flight would count as an error of the relay's (its acknowledgement lost).
+    await Promise.all(this.sending);
     this.socket?.disconnect();
     this.socket = null;
-    await this.connect().catch(() => minute.errors++);
+    await this.connect().catch((err) => failed("reconnect", err));
     minute.reconnects++;
   }
 }
@@ -104,8 +121,8 @@ async function reply(conversationId) {
     await res.arrayBuffer();
     if (res.status !== 201) throw new Error(String(res.status));
     minute.replies.push(performance.now() - started);
-  } catch {
-    minute.errors++;
+  } catch (err) {
+    failed("reply", err);
   }
 }
 
@@ -147,6 +164,7 @@ const reporter = (async () => {
       received: m.received,
       reconnects: m.reconnects,
       errors: m.errors,
+      why: m.why,
     };
     process.stdout.write(JSON.stringify(line) + "\n");
   }

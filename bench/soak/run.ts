@@ -44,6 +44,8 @@ interface Row {
   received: number;
   reconnects: number;
   errors: number;
+  /** What failed and why, when anything did. */
+  why: Record<string, number>;
 }
 
 function rssMb(pid: number): number {
@@ -95,7 +97,8 @@ readline.createInterface({ input: load.stdout! }).on("line", (line) => {
   rows.push(row);
   console.log(
     `minute ${row.minute}: RSS ${fmt(row.rssMb)} MB, send p99 ${fmt(row.sendP99 ?? NaN)} ms (${row.sends}), ` +
-      `reply p99 ${fmt(row.replyP99 ?? NaN)} ms (${row.replies}), reconnects ${row.reconnects}, errors ${row.errors}`,
+      `reply p99 ${fmt(row.replyP99 ?? NaN)} ms (${row.replies}), reconnects ${row.reconnects}, errors ${row.errors}` +
+      (row.errors ? ` ${JSON.stringify(row.why)}` : ""),
   );
 });
 const stop = () => load.stdin!.write("stop\n");

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { io, type Socket } from "socket.io-client";
 import type { ParleyNode } from "./nodes.ts";
 
 export interface Caller {
@@ -50,4 +51,21 @@ export async function agentWithRole(
   const created = await server.api("POST", "/v1/agents", { name: `A ${role}`, email, password, role });
   if (created.status !== 201) throw new Error(`creating a ${role} answered ${created.status}`);
   return { id: created.body.id, email, password, call: await signedIn(server, email, password) };
+}
+
+/** An inbox socket (`/agent`) of the session holding `cookie`, once connected; refused: rejects. */
+export function agentSocket(url: string, cookie: string): Promise<Socket> {
+  const socket = io(`${url}/agent`, {
+    transports: ["websocket"],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: { cookie },
+  });
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", (err) => {
+      socket.disconnect();
+      reject(err);
+    });
+  });
 }

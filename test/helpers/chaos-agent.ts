@@ -67,10 +67,10 @@ export class ChaosAgent {
   }
 
   /**
-   * Replies until acknowledged (or `deadline`): resolves with the stored message's id. A refusal
+   * Replies until acknowledged (or until `givesUp()`): resolves with the stored message's id. A refusal
    * that retrying cannot fix (4xx) is thrown.
    */
-  async reply(conversationId: string, text: string, deadline: number): Promise<string> {
+  async reply(conversationId: string, text: string, givesUp: () => boolean): Promise<string> {
     const uniqueId = `${this.name}-${crypto.randomBytes(8).toString("hex")}`;
     this.typed.push({ uniqueId, conversationId, text });
     for (;;) {
@@ -85,7 +85,10 @@ export class ChaosAgent {
       }
       if (res && res.status < 500 && res.status !== 429)
         throw new Error(`${this.name}'s reply was refused: ${res.status} ${JSON.stringify(res.body)}`);
-      if (Date.now() > deadline) throw new Error(`${this.name}'s reply ${uniqueId} was never acknowledged`);
+      if (givesUp())
+        throw new Error(
+          `${this.name}'s reply ${uniqueId} was never acknowledged (${JSON.stringify(Object.fromEntries(this.failures))})`,
+        );
       this.retries++;
       await new Promise((r) => setTimeout(r, 200 + Math.random() * 300));
     }

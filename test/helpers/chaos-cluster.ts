@@ -63,6 +63,20 @@ export async function allMessages(node: SpawnedNode, conversationId: string): Pr
   return out.sort((a, b) => a.seq - b.seq);
 }
 
+/** The histories of these conversations (by id), read a few at a time. */
+export async function allHistories(
+  node: SpawnedNode,
+  conversations: { id: string }[],
+): Promise<Map<string, Message[]>> {
+  const out = new Map<string, Message[]>();
+  const queue = [...conversations];
+  const reader = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) out.set(c.id, await allMessages(node, c.id));
+  };
+  await Promise.all(Array.from({ length: 8 }, reader));
+  return out;
+}
+
 /** Every conversation of the deployment. */
 export async function allConversations(node: SpawnedNode): Promise<{ id: string }[]> {
   const out: { id: string }[] = [];

@@ -159,11 +159,20 @@ export class Entrance {
     for (const pair of [...this.pairs]) pair.cut();
   }
 
+  /**
+   * The network is healthy again: no delay, nothing held back, no blackout. A connection whose
+   * bytes were thrown away cannot carry on (its stream has a hole that TCP would have filled by
+   * retransmitting), so it is reset, as a healed path delivers the reset of an end that gave up on
+   * it; it is not left for the heartbeats to find (dead-connections.test.ts proves they do).
+   */
   heal() {
     this.downUntil = 0;
-    for (const pair of this.pairs) {
-      pair.delay(0);
-      pair.stall(0);
+    for (const pair of [...this.pairs]) {
+      if (pair.flows.up.dropping || pair.flows.down.dropping) pair.cut();
+      else {
+        pair.delay(0);
+        pair.stall(0);
+      }
     }
   }
 

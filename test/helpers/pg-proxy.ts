@@ -1,4 +1,8 @@
 import net from "node:net";
+import { freshDatabaseUrl, startTestServer, type TestServer } from "./server.ts";
+import { services } from "./services.ts";
+
+export type PgProxy = Awaited<ReturnType<typeof pgProxy>>;
 
 /** A TCP proxy to PostgreSQL that can be cut (every connection dropped, new ones refused) and restored. */
 export async function pgProxy(target: URL) {
@@ -29,4 +33,27 @@ export async function pgProxy(target: URL) {
         else resolve();
       }),
   };
+}
+
+/**
+ * A test server on a fresh PostgreSQL database reached through a pgProxy, for outage tests: `cleanup`
+ * (run last-in first-out) restores the database before the server shuts down, so that the server's
+ * own shutdown is not what is tested, then drops the proxy and the database.
+ */
+export async function serverBehindPgProxy(
+  cleanup: (() => Promise<void> | void)[],
+): Promise<{ server: TestServer; proxy: PgProxy }> {
+  const fresh = await freshDatabaseUrl("postgres");
+  cleanup.push(() => fresh.drop());
+  const proxy = await pgProxy(new URL(services.postgresUrl!));
+  cleanup.push(() => proxy.close());
+  const url = new URL(fresh.url);
+  url.hostname = "127.0.0.1";
+  url.port = String(proxy.port);
+  const server = await startTestServer({ databaseUrl: url.toString() });
+  cleanup.push(async () => {
+    await proxy.restore().catch(() => {});
+    await server.close();
+  });
+  return { server, proxy };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { io, type Socket } from "socket.io-client";
-import { agentWithRole } from "../helpers/agents.ts";
+import type { Socket } from "socket.io-client";
+import { agentSocket, agentWithRole } from "../helpers/agents.ts";
 import { topologies, type Deployment } from "./realtime-helpers.ts";
 
 /**
@@ -8,19 +8,6 @@ import { topologies, type Deployment } from "./realtime-helpers.ts";
  * event of a site reaches the inboxes of that site, on every node, also for a site created
  * after the inbox connected. Deactivating an agent cuts its sockets on every node.
  */
-function connected(url: string, cookie: string): Promise<Socket> {
-  const socket = io(`${url}/agent`, {
-    transports: ["websocket"],
-    forceNew: true,
-    reconnection: false,
-    extraHeaders: { cookie },
-  });
-  return new Promise((resolve, reject) => {
-    socket.once("connect", () => resolve(socket));
-    socket.once("connect_error", reject);
-  });
-}
-
 function next<T>(socket: Socket, event: string, where: (payload: T) => boolean): Promise<T> {
   return new Promise((resolve) => {
     const handler = (payload: T) => {
@@ -47,7 +34,7 @@ for (const topology of topologies) {
     it("an event of a site reaches an agent of that site, also of a site created after it connected", async () => {
       const { restNode, visitorNode } = deployment;
       const agent = await agentWithRole(restNode, "agent");
-      const socket = await connected(visitorNode.url, agent.call.headers.cookie!);
+      const socket = await agentSocket(visitorNode.url, agent.call.headers.cookie!);
       sockets.push(socket);
 
       type Created = { conversation: { id: string; siteId: string; contact: { name: string } } };
@@ -69,7 +56,7 @@ for (const topology of topologies) {
     it("deactivating an agent cuts its socket on another node", async () => {
       const { restNode, visitorNode } = deployment;
       const agent = await agentWithRole(restNode, "agent");
-      const socket = await connected(visitorNode.url, agent.call.headers.cookie!);
+      const socket = await agentSocket(visitorNode.url, agent.call.headers.cookie!);
       sockets.push(socket);
       const cut = new Promise<string>((resolve) => socket.once("disconnect", resolve));
       expect((await restNode.api("PATCH", `/v1/agents/${agent.id}`, { active: false })).status).toBe(200);

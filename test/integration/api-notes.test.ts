@@ -1,25 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { databases } from "../helpers/services.ts";
-import { agentWithRole, callerWith, signedIn } from "../helpers/agents.ts";
+import { agentSocket, agentWithRole, callerWith, signedIn } from "../helpers/agents.ts";
 import { clientId, connectVisitor, text, type Visitor } from "./realtime-helpers.ts";
 import { startReceiver, type Receiver } from "./webhooks-receiver.ts";
 
 const fast = { PARLEY_WEBHOOK_ALLOW_PRIVATE: "1", PARLEY_WEBHOOK_BACKOFF_MS: "40", PARLEY_WEBHOOK_TIMEOUT_MS: "400" };
-
-function agentSocket(s: TestServer, cookie: string): Promise<Socket> {
-  const socket = io(`${s.url}/agent`, {
-    transports: ["websocket"],
-    forceNew: true,
-    reconnection: false,
-    extraHeaders: { cookie },
-  });
-  return new Promise((resolve, reject) => {
-    socket.once("connect", () => resolve(socket));
-    socket.once("connect_error", reject);
-  });
-}
 
 /** Private notes over real HTTP and sockets: stored for the team, never heard by the visitor. */
 describe.each(databases())("private notes on $name", ({ name, available }) => {
@@ -127,7 +114,7 @@ describe.each(databases())("private notes on $name", ({ name, available }) => {
     it("never reaches the visitor: not live, not in resync; agents hear it live and webhooks get note.created", async () => {
       const owner = await signedIn(s, "admin@localhost", s.adminPassword);
       const b = await agentWithRole(s, "agent");
-      const live = await agentSocket(s, b.call.headers.cookie!);
+      const live = await agentSocket(s.url, b.call.headers.cookie!);
       sockets.push(live);
       const visitor = await connectVisitor(s.url, { siteKey: s.siteKey });
       visitors.push(visitor);

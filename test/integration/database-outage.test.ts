@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { freshDatabaseUrl, startTestServer, type TestServer } from "../helpers/server.ts";
-import { databases, services } from "../helpers/services.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { databases } from "../helpers/services.ts";
 import { clientId, connectVisitor, text, type Visitor } from "./realtime-helpers.ts";
-import { pgProxy } from "../helpers/pg-proxy.ts";
+import { serverBehindPgProxy } from "../helpers/pg-proxy.ts";
 
 /**
  * The database goes away under a running server: a REST call and a socket acknowledgement both
@@ -26,19 +26,7 @@ for (const { name, available } of databases()) {
         cleanup.push(() => server.close().catch(() => {}));
         return { server, breakDatabase: () => server.parley.store.close() };
       }
-      const fresh = await freshDatabaseUrl("postgres");
-      cleanup.push(() => fresh.drop());
-      const proxy = await pgProxy(new URL(services.postgresUrl!));
-      cleanup.push(() => proxy.close());
-      const url = new URL(fresh.url);
-      url.hostname = "127.0.0.1";
-      url.port = String(proxy.port);
-      const server = await startTestServer({ databaseUrl: url.toString() });
-      // Shut down with the database back, so that the server's own shutdown is not what is tested.
-      cleanup.push(async () => {
-        await proxy.restore().catch(() => {});
-        await server.close();
-      });
+      const { server, proxy } = await serverBehindPgProxy(cleanup);
       return { server, breakDatabase: proxy.cut };
     }
 

@@ -6,7 +6,8 @@ import { nodesAvailable, startNodes, type Nodes, type ParleyNode } from "../help
 /**
  * An agent's live sockets end with its inbox session: signing out disconnects every socket of
  * that session (on every node of a Redis-joined deployment), an expired session's sockets are
- * cut when it expires, and other sessions keep theirs.
+ * cut when it expires, and other sessions keep theirs. API tokens open no socket, and a revoked
+ * one stops at once on every node (deactivating an agent: agents-roles and agent-site-rooms).
  */
 async function signIn(server: ParleyNode): Promise<string> {
   const res = await fetch(`${server.url}/v1/inbox/session`, {
@@ -98,6 +99,19 @@ describe("agent sockets end with their session (one node)", () => {
     expect(await disconnected(socket)).toBe("io server disconnect");
     await expect(connectAgent(server, cookie)).rejects.toThrow(/unauthorized/);
   });
+
+  it("an API token opens no socket: sockets need a session, which revoking and deactivating end", async () => {
+    const socket = io(`${server.url}/agent`, {
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { authorization: `Bearer ${server.token}` },
+      auth: { token: server.token },
+    });
+    sockets.push(socket);
+    const refused = await new Promise<Error>((resolve) => socket.once("connect_error", resolve));
+    expect(refused.message).toBe("unauthorized");
+  });
 });
 
 describe.skipIf(!nodesAvailable)("agent sockets end with their session (two node processes joined by Redis)", () => {
@@ -122,5 +136,16 @@ describe.skipIf(!nodesAvailable)("agent sockets end with their session (two node
     await signOut(second, cookie);
     expect(await Promise.all(cut)).toEqual(["io server disconnect", "io server disconnect"]);
     expect(stays.connected).toBe(true);
+  });
+
+  it("an API token revoked through one node is refused by the other at once", async () => {
+    const created = await first.api("POST", "/v1/tokens", { name: "revoked on the first node" });
+    const asToken = (node: ParleyNode) =>
+      fetch(`${node.url}/v1/conversations`, { headers: { authorization: `Bearer ${created.body.secret}` } });
+    expect((await asToken(second)).status).toBe(200);
+    expect((await first.api("DELETE", `/v1/tokens/${created.body.id}`)).status).toBe(204);
+    const refused = await asToken(second);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
   });
 });

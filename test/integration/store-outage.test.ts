@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { freshDatabaseUrl, startTestServer } from "../helpers/server.ts";
 import { services } from "../helpers/services.ts";
-import { pgProxy } from "../helpers/pg-proxy.ts";
+import { serverBehindPgProxy } from "../helpers/pg-proxy.ts";
 import { ChaosVisitor } from "../helpers/chaos-visitor.ts";
 import { clientId, connectVisitor, text } from "./realtime-helpers.ts";
 
@@ -18,18 +17,7 @@ describe.skipIf(!services.postgresUrl)("store outage, PostgreSQL", () => {
   });
 
   it("refuses writes as unavailable, keeps the widget's messages and delivers them once the database is back", async () => {
-    const fresh = await freshDatabaseUrl("postgres");
-    cleanup.push(() => fresh.drop());
-    const proxy = await pgProxy(new URL(services.postgresUrl!));
-    cleanup.push(() => proxy.close());
-    const url = new URL(fresh.url);
-    url.hostname = "127.0.0.1";
-    url.port = String(proxy.port);
-    const server = await startTestServer({ databaseUrl: url.toString() });
-    cleanup.push(async () => {
-      await proxy.restore().catch(() => {});
-      await server.close();
-    });
+    const { server, proxy } = await serverBehindPgProxy(cleanup);
 
     const visitor = new ChaosVisitor("erin", server.url, server.siteKey);
     cleanup.push(() => visitor.close());
