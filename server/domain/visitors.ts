@@ -8,6 +8,7 @@ import {
 import { write, type Ctx, type Db, type Principal, type Trx } from "./context.ts";
 import { hashToken, hmacHex, newId, newSecret, safeEqualHex } from "./secrets.ts";
 import { notFound, ParleyError } from "./errors.ts";
+import { writeGrouped } from "./write-group.ts";
 import { visitorMessageOf } from "./visitor-messages.ts";
 import { BatchedLookup, perOwner } from "../store/batched-lookup.ts";
 import { applyContactInput, upsertContact } from "./contacts.ts";
@@ -181,7 +182,7 @@ export async function ensureVisitorContact(ctx: Ctx, cached: VisitorRow): Promis
   const visitor = await visitorLookup(ctx).load(cached.id);
   if (!visitor) throw new ParleyError("unauthorized", "This visitor no longer exists: reconnect without its token");
   if (visitor.contact_id) return visitor;
-  const contactId = await write(ctx, async (trx, emit) => {
+  const contactId = await writeGrouped(ctx, async (trx, emit) => {
     // Two tabs making the visitor's first contact at once make one.
     await lockVisitor(ctx, trx, visitor.id);
     const fresh = await trx.selectFrom("visitors").select("contact_id").where("id", "=", visitor.id).executeTakeFirst();
