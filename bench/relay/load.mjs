@@ -104,8 +104,8 @@ async function sendLoad(sockets, onSent) {
             latencies.push(at - t0);
             if (m === 0) starts.push(at - t0);
           }
-        } catch {
-          errors++;
+        } catch (err) {
+          if (errors++ < 3) console.error(`send refused: ${err instanceof Error ? err.message : err}`);
         }
       }
     }),

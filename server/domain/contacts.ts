@@ -127,7 +127,7 @@ export async function upsertContact(
     updated_at: now,
   };
   await trx.insertInto("contacts").values(row).execute();
-  await reindexContact(trx, row, { conversations: false });
+  await reindexContact(trx, row, { conversations: false, fresh: true });
   return row;
 }
 

@@ -57,6 +57,8 @@ export interface CreateOptions {
   visitorId?: string | null;
   contactId?: string | null;
   siteId?: string;
+  /** The caller looked for a conversation with body.uniqueId in this transaction already (and holds the lock that decides it). */
+  uniqueIdChecked?: boolean;
 }
 
 /**
@@ -109,7 +111,7 @@ export async function insertConversation(
   body: CreateConversationBody,
   opts: CreateOptions,
   firstMessage: TypedMessageInput | undefined,
-): Promise<{ conversation: Conversation & { messages: Message[] }; created: boolean }> {
+): Promise<{ conversation: Conversation & { messages: Message[] }; created: boolean; row?: ConversationRow }> {
   authorize(p, "conversation.create", { siteId }, "Site");
   const askedSender = body.sender ?? body.message?.sender;
   const senderType = askedSender?.type ?? "agent";
@@ -126,7 +128,7 @@ export async function insertConversation(
   } else if (body.contact) {
     contactId = (await upsertContact(trx, emit, siteId, body.contact, now)).id;
   }
-  if (body.uniqueId) {
+  if (body.uniqueId && !opts.uniqueIdChecked) {
     // Checked again inside the transaction; a concurrent twin makes the insert fail and write() retries.
     const twin = await trx
       .selectFrom("conversations")
@@ -170,7 +172,7 @@ export async function insertConversation(
       .insertInto("conversation_tags")
       .values(tags.map((tag) => ({ conversation_id: row.id, tag, created_at: now })))
       .execute();
-  await reindexConversations(trx, [row.id]);
+  await reindexConversations(trx, [row.id], { fresh: true });
   const conversation = await conversationView(trx, row);
   emit({ type: "conversation.created", siteId, conversationId: row.id, conversation });
   if (firstMessage) {
@@ -179,9 +181,9 @@ export async function insertConversation(
         ? { type: "contact", id: contactId, name: null }
         : senderFor(p, { type: senderType, name: askedSender?.name });
     const first = await insertMessage(ctx, trx, emit, row.id, firstMessage, sender, null);
-    return { conversation: { ...first.conversation!, messages: [first.message] }, created: true };
+    return { conversation: { ...first.conversation!, messages: [first.message] }, created: true, row: first.row };
   }
-  return { conversation: { ...conversation, messages: [] as Message[] }, created: true };
+  return { conversation: { ...conversation, messages: [] as Message[] }, created: true, row };
 }
 
 async function withFirstMessages(db: Db, row: ConversationRow): Promise<Conversation & { messages: Message[] }> {

@@ -1,6 +1,7 @@
 import type { TypedMessageInput } from "../../shared/schemas/index.ts";
 import type { VisitorConversation, VisitorMessage } from "../../shared/protocol.ts";
-import { write, type Ctx, type Db, type Principal } from "./context.ts";
+import { writeGrouped } from "./write-group.ts";
+import { type Ctx, type Db, type Principal } from "./context.ts";
 import { ParleyError } from "./errors.ts";
 import { conversationRow, insertConversation } from "./conversations.ts";
 import { postMessage, postMessageIn } from "./messages.ts";
@@ -89,7 +90,8 @@ export async function sendFromVisitor(
   }
   // Starting is decided under the visitor's row lock: a second tab (on this node or another) waits,
   // then finds the conversation the first one started and joins it.
-  return write(ctx, async (trx, emit) => {
+  // Starts that arrive together share a transaction (write-group.ts).
+  return writeGrouped(ctx, async (trx, emit) => {
     await lockVisitor(ctx, trx, visitor.id);
     const twin = await started(trx);
     if (twin) return startedWith(trx, twin);
@@ -102,21 +104,28 @@ export async function sendFromVisitor(
         started: false,
       };
     }
-    const { conversation, created } = await insertConversation(
+    const { conversation, created, row } = await insertConversation(
       ctx,
       trx,
       emit,
       p,
       visitor.site_id,
       { message: input.message, sender: { type: "contact" }, uniqueId },
-      { channel: "widget", visitorId: visitor.id, contactId: p.contactId, siteId: visitor.site_id },
+      {
+        channel: "widget",
+        visitorId: visitor.id,
+        contactId: p.contactId,
+        siteId: visitor.site_id,
+        uniqueIdChecked: true,
+      },
       input.message,
     );
     const first = conversation.messages[0];
     if (!first) throw new ParleyError("conflict", "The conversation was started without this message");
     return {
       message: { ...first, clientId: input.clientId },
-      conversation: await conversationState(trx, p, conversation.id),
+      // The conversation as its first message left it.
+      conversation: row ? visitorConversation(row) : await conversationState(trx, p, conversation.id),
       started: created,
     };
   });

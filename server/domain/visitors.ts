@@ -8,6 +8,7 @@ import {
 import { write, type Ctx, type Db, type Principal, type Trx } from "./context.ts";
 import { hashToken, hmacHex, newId, newSecret, safeEqualHex } from "./secrets.ts";
 import { notFound, ParleyError } from "./errors.ts";
+import { writeGrouped } from "./write-group.ts";
 import { visitorMessageOf } from "./visitor-messages.ts";
 import { BatchedLookup, perOwner } from "../store/batched-lookup.ts";
 import { applyContactInput, upsertContact } from "./contacts.ts";
@@ -181,7 +182,7 @@ export async function ensureVisitorContact(ctx: Ctx, cached: VisitorRow): Promis
   const visitor = await visitorLookup(ctx).load(cached.id);
   if (!visitor) throw new ParleyError("unauthorized", "This visitor no longer exists: reconnect without its token");
   if (visitor.contact_id) return visitor;
-  const contactId = await write(ctx, async (trx, emit) => {
+  const contactId = await writeGrouped(ctx, async (trx, emit) => {
     // Two tabs making the visitor's first contact at once make one.
     await lockVisitor(ctx, trx, visitor.id);
     const fresh = await trx.selectFrom("visitors").select("contact_id").where("id", "=", visitor.id).executeTakeFirst();
@@ -238,17 +239,25 @@ export async function latestConversationId(
   p: Extract<Principal, { kind: "visitor" }>,
   openOnly = false,
 ): Promise<string | null> {
-  let q = db
-    .selectFrom("conversations")
+  // One indexed lookup per column, the newer one wins: with an OR of the two (or with the site in
+  // the lookup) SQLite walks the site's conversations by updated_at instead — all of them, for a
+  // visitor who has none open. A visitor's and a contact's conversations are all on its site;
+  // the site is checked on the result.
+  const latestBy = (column: "visitor_id" | "contact_id", value: string) => {
+    let q = db.selectFrom("conversations").select(["id", "updated_at", "site_id"]).where(column, "=", value);
+    if (openOnly) q = q.where("status", "!=", "closed");
+    return db.selectFrom(q.orderBy("updated_at", "desc").orderBy("id", "desc").limit(1).as(column)).selectAll();
+  };
+  const byVisitor = latestBy("visitor_id", p.visitorId);
+  const either = p.contactId ? byVisitor.unionAll(latestBy("contact_id", p.contactId)) : byVisitor;
+  const row = await db
+    .selectFrom(either.as("latest"))
     .select("id")
     .where("site_id", "=", p.siteId)
-    .where((eb) =>
-      p.contactId
-        ? eb.or([eb("visitor_id", "=", p.visitorId), eb("contact_id", "=", p.contactId)])
-        : eb("visitor_id", "=", p.visitorId),
-    );
-  if (openOnly) q = q.where("status", "!=", "closed");
-  const row = await q.orderBy("updated_at", "desc").orderBy("id", "desc").limit(1).executeTakeFirst();
+    .orderBy("updated_at", "desc")
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
   return row?.id ?? null;
 }
 

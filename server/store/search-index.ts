@@ -66,8 +66,9 @@ export async function insertDocuments(db: Db, docs: SearchDocument[]): Promise<v
 }
 
 /** Adds or replaces the document of `doc.sourceId`; an empty body removes it. */
-export async function indexDocument(db: Db, doc: SearchDocument): Promise<void> {
-  await removeDocuments(db, { sourceIds: [doc.sourceId] });
+export async function indexDocument(db: Db, doc: SearchDocument, opts: { fresh?: boolean } = {}): Promise<void> {
+  // A source written in this transaction for the first time has no document to replace.
+  if (!opts.fresh) await removeDocuments(db, { sourceIds: [doc.sourceId] });
   if (doc.body.trim()) await insertDocument(db, doc);
 }
 

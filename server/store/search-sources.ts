@@ -12,7 +12,7 @@ import { joinFields } from "./search-text.ts";
 type Db = Kysely<Database>;
 
 /** A conversation's own document: topic, summary, tags, and its contact's name, email and phone. */
-export async function reindexConversations(db: Db, ids: string[]): Promise<void> {
+export async function reindexConversations(db: Db, ids: string[], opts: { fresh?: boolean } = {}): Promise<void> {
   if (ids.length === 0) return;
   const rows = await db
     .selectFrom("conversations")
@@ -46,28 +46,33 @@ export async function reindexConversations(db: Db, ids: string[]): Promise<void>
       r.email,
       r.phone,
     ]);
-    await indexDocument(db, {
-      source: "conversation",
-      sourceId: r.id,
-      siteId: r.site_id,
-      conversationId: r.id,
-      seq: null,
-      body,
-    });
+    await indexDocument(
+      db,
+      {
+        source: "conversation",
+        sourceId: r.id,
+        siteId: r.site_id,
+        conversationId: r.id,
+        seq: null,
+        body,
+      },
+      opts,
+    );
   }
 }
 
 /** A contact's document (for GET /v1/contacts?q=), and its conversations', which carry its name, email and phone. */
-export async function reindexContact(db: Db, row: ContactRow, opts: { conversations?: boolean } = {}): Promise<void> {
+export async function reindexContact(
+  db: Db,
+  row: ContactRow,
+  opts: { conversations?: boolean; fresh?: boolean } = {},
+): Promise<void> {
   const body = joinFields([row.name, row.email, row.phone, row.external_id]);
-  await indexDocument(db, {
-    source: "contact",
-    sourceId: row.id,
-    siteId: row.site_id,
-    conversationId: null,
-    seq: null,
-    body,
-  });
+  await indexDocument(
+    db,
+    { source: "contact", sourceId: row.id, siteId: row.site_id, conversationId: null, seq: null, body },
+    { fresh: opts.fresh },
+  );
   if (opts.conversations === false) return;
   const ids = await db.selectFrom("conversations").select("id").where("contact_id", "=", row.id).execute();
   await reindexConversations(
