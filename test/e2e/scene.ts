@@ -24,11 +24,15 @@ export function screenshots(name: string): string {
   return dir;
 }
 
-/** A relay, a host page serving the widget, and Chromium with a visitor's and an agent's page. */
-export interface Scene {
+/** A relay, a host page serving the widget, and Chromium. */
+export interface Stage {
   server: TestServer;
   host: HostSite;
   browser: Browser;
+}
+
+/** The stage and a visitor's and an agent's page in contexts of their own. */
+export interface Scene extends Stage {
   /** The visitor's page on the host site (not navigated yet). */
   visitor: Page;
   /** The agent's page: signed in to the inbox as the admin when `signIn` was asked for. */
@@ -37,25 +41,28 @@ export interface Scene {
   errors: string[];
 }
 
-export interface SceneOptions {
+export interface StageOptions {
   /** The relay's environment; a function when it depends on something another hook started. */
   env?: Record<string, string> | (() => Record<string, string>);
   /** Builds the front end into a folder of this file's own (else the shared build is used). */
   ownBuild?: boolean;
-  /** Signs the agent in as the admin before the tests. */
-  signIn?: boolean;
-  visitorContext?: BrowserContextOptions;
-  agentViewport?: { width: number; height: number };
   /** Runs against the started server before the pages open (site settings, seed data). */
   prepare?: (server: TestServer) => Promise<void>;
 }
 
+export interface SceneOptions extends StageOptions {
+  /** Signs the agent in as the admin before the tests. */
+  signIn?: boolean;
+  visitorContext?: BrowserContextOptions;
+  agentViewport?: { width: number; height: number };
+}
+
 /**
- * Opens the scene before the file's tests and closes all of it after them. The returned object
+ * Starts the stage before the file's tests and closes all of it after them. The returned object
  * is filled in by `beforeAll`: read its fields inside hooks and tests only.
  */
-export function useScene(o: SceneOptions = {}): Scene {
-  const s = {} as Scene;
+export function useStage(o: StageOptions = {}): Stage {
+  const s = {} as Stage;
   let publicDir: string | undefined;
   beforeAll(async () => {
     if (o.ownBuild) publicDir = buildFrontEnd();
@@ -65,18 +72,26 @@ export function useScene(o: SceneOptions = {}): Scene {
     await o.prepare?.(s.server);
     s.host = await startHostSite(s.server.url);
     s.browser = await launchChromium();
-    const visitorContext = { viewport: { width: 1000, height: 760 }, ...o.visitorContext };
-    s.visitor = await (await s.browser.newContext(visitorContext)).newPage();
-    const agentViewport = o.agentViewport ?? { width: 1300, height: 900 };
-    s.agent = await (await s.browser.newContext({ viewport: agentViewport })).newPage();
-    s.errors = watchErrors(s.visitor);
-    if (o.signIn) await signInAdmin(s);
   });
   afterAll(async () => {
     await s.browser?.close();
     await s.host?.close();
     await s.server?.close();
     if (publicDir) fs.rmSync(publicDir, { recursive: true, force: true });
+  });
+  return s;
+}
+
+/** The stage with the visitor's and the agent's pages open (see `useStage`). */
+export function useScene(o: SceneOptions = {}): Scene {
+  const s = useStage(o) as Scene;
+  beforeAll(async () => {
+    const visitorContext = { viewport: { width: 1000, height: 760 }, ...o.visitorContext };
+    s.visitor = await (await s.browser.newContext(visitorContext)).newPage();
+    const agentViewport = o.agentViewport ?? { width: 1300, height: 900 };
+    s.agent = await (await s.browser.newContext({ viewport: agentViewport })).newPage();
+    s.errors = watchErrors(s.visitor);
+    if (o.signIn) await signInAdmin(s);
   });
   return s;
 }

@@ -6,22 +6,19 @@
  * host page's own styles left alone, missed messages and the offline outbox after a reconnect.
  */
 import crypto from "node:crypto";
-import fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { BrowserContextOptions, Page } from "playwright-core";
 import { services } from "../helpers/services.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
-import {
-  buildFrontEnd,
-  launchChromium,
-  logLines,
-  startHostSite,
-  watchErrors,
-  type HostSite,
-} from "./widget-harness.ts";
+import type { TestServer } from "../helpers/server.ts";
+import { logLines, watchErrors } from "./widget-harness.ts";
+import { poll, useStage } from "./scene.ts";
 
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
 const IDENTITY_SECRET = "contract-identity-secret";
+
+async function setIdentitySecret(server: TestServer) {
+  const siteId = (await server.api("GET", "/v1/sites")).body.items[0].id;
+  expect((await server.api("PATCH", `/v1/sites/${siteId}`, { identitySecret: IDENTITY_SECRET })).status).toBe(200);
+}
 
 /** What has focus, looking into the widget's shadow root: "launcher", "textbox:Message", "page:BUTTON#id"… */
 function focused(page: Page): Promise<string> {
@@ -46,29 +43,10 @@ function shadowStyle(page: Page, selector: string, property: string): Promise<st
 }
 
 describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
-  let server: TestServer;
-  let host: HostSite;
-  let browser: Browser;
-  let publicDir: string;
-
-  beforeAll(async () => {
-    publicDir = buildFrontEnd();
-    server = await startTestServer({ publicDir });
-    const siteId = (await server.api("GET", "/v1/sites")).body.items[0].id;
-    expect((await server.api("PATCH", `/v1/sites/${siteId}`, { identitySecret: IDENTITY_SECRET })).status).toBe(200);
-    host = await startHostSite(server.url);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await server?.close();
-    if (publicDir) fs.rmSync(publicDir, { recursive: true, force: true });
-  });
+  const s = useStage({ ownBuild: true, prepare: setIdentitySecret });
 
   async function open(url: string, options: BrowserContextOptions = {}): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, ...options });
+    const context = await s.browser.newContext({ viewport: { width: 1200, height: 800 }, ...options });
     const page = await context.newPage();
     const errors = watchErrors(page);
     await page.goto(url);
@@ -82,12 +60,12 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
     await page.locator('parley-widget [data-sender="contact"][data-state="sent"]', { hasText: text }).waitFor();
   }
 
-  const latestConversation = async () => (await server.api("GET", "/v1/conversations?limit=1")).body.items[0];
+  const latestConversation = async () => (await s.server.api("GET", "/v1/conversations?limit=1")).body.items[0];
 
   it("applies every page setting: texts, strings, font, radius, left side with offsets, z-index, open at start", async () => {
-    const url = host.page("settings", {
-      base: server.url,
-      siteKey: server.siteKey,
+    const url = s.host.page("settings", {
+      base: s.server.url,
+      siteKey: s.server.siteKey,
       inline: `window.parleySettings = {
         title: "Support", subtitle: "We reply in minutes", greeting: "Hi there!", placeholder: "Type here…",
         theme: { primaryColor: "#4f46e5", fontFamily: "Georgia, serif", radius: 4, position: "left", offsetX: 40, offsetY: 30, zIndex: 1234, colorScheme: "light" },
@@ -116,11 +94,11 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
   });
 
   it("takes the site key from parleySettings.site when the tag has no data-site, and follows the system's dark scheme with colorScheme auto", async () => {
-    const url = host.page("site-setting", {
-      base: server.url,
+    const url = s.host.page("site-setting", {
+      base: s.server.url,
       siteKey: "",
       tag: "no-data-site",
-      inline: `window.parleySettings = { site: "${server.siteKey}", theme: { colorScheme: "auto" }, locale: "sv-SE" };`,
+      inline: `window.parleySettings = { site: "${s.server.siteKey}", theme: { colorScheme: "auto" }, locale: "sv-SE" };`,
     });
     const { page, errors } = await open(url, { colorScheme: "dark" });
     await page.getByRole("button", { name: "Öppna chatten" }).click();
@@ -135,20 +113,22 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
   });
 
   it("mounts once when a tag manager inserts the script twice after load, and reports unread counts to the page", async () => {
-    const url = host.page("injected", {
-      base: server.url,
-      siteKey: server.siteKey,
+    const url = s.host.page("injected", {
+      base: s.server.url,
+      siteKey: s.server.siteKey,
       tag: "none",
       inline: `window.Parley = window.Parley || function () { (Parley.q = Parley.q || []).push(arguments) };
         window.unread = []; Parley("on", "unread", function (n) { unread.push(n) });
-        addEventListener("load", function () { for (var i = 0; i < 2; i++) { var s = document.createElement("script"); s.src = "${server.url}/widget.js?v=2"; s.async = true; s.dataset.site = "${server.siteKey}"; document.head.appendChild(s); } });`,
+        addEventListener("load", function () { for (var i = 0; i < 2; i++) { var s = document.createElement("script"); s.src = "${s.server.url}/widget.js?v=2"; s.async = true; s.dataset.site = "${s.server.siteKey}"; document.head.appendChild(s); } });`,
     });
     const { page, errors } = await open(url);
     await page.getByRole("button", { name: "Open chat" }).click();
     await send(page, "Injected hello");
     expect(await page.locator("parley-widget").count()).toBe(1);
     await page.keyboard.press("Escape");
-    await server.api("POST", `/v1/conversations/${(await latestConversation()).id}/messages`, { text: "One for you" });
+    await s.server.api("POST", `/v1/conversations/${(await latestConversation()).id}/messages`, {
+      text: "One for you",
+    });
     await poll(() => page.evaluate(() => (window as any).unread.join())).toBe("1");
     expect(await page.getByRole("button", { name: "Open chat, 1 unread" }).count()).toBe(1);
     expect(errors).toEqual([]);
@@ -168,9 +148,9 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
     for (const c of cases) {
       const user = { id: c.id, name: `Name ${c.id}`, email: `${c.id}@example.com`, hash: c.hash };
       const { page } = await open(
-        host.page(`user-${c.id}`, {
-          base: server.url,
-          siteKey: server.siteKey,
+        s.host.page(`user-${c.id}`, {
+          base: s.server.url,
+          siteKey: s.server.siteKey,
           inline: `window.parleySettings = { user: ${JSON.stringify(user)} };`,
         }),
       );
@@ -184,9 +164,9 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
   });
 
   it("asks the required pre-chat questions first, by keyboard, and not again after a reload", async () => {
-    const url = host.page("prechat", {
-      base: server.url,
-      siteKey: server.siteKey,
+    const url = s.host.page("prechat", {
+      base: s.server.url,
+      siteKey: s.server.siteKey,
       inline: `window.parleySettings = { preChat: { fields: ["name", "email", "phone"], required: true } };`,
     });
     const { page } = await open(url);
@@ -215,9 +195,9 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
   });
 
   it("opens from the page's own button with the launcher hidden, and Escape gives focus back to that button", async () => {
-    const url = host.page("no-launcher", {
-      base: server.url,
-      siteKey: server.siteKey,
+    const url = s.host.page("no-launcher", {
+      base: s.server.url,
+      siteKey: s.server.siteKey,
       inline: `window.parleySettings = { launcher: { hidden: true } };
         addEventListener("DOMContentLoaded", function () { var b = document.createElement("button"); b.id = "help"; b.textContent = "Help"; b.onclick = function () { Parley("open") }; document.querySelector("main").append(b) });`,
     });
@@ -236,9 +216,9 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
   });
 
   it("works by keyboard alone: Tab to the launcher, Enter opens, Shift+Enter is a newline, Enter sends, Escape returns to the launcher; an off handler hears nothing", async () => {
-    const url = host.page("keyboard", {
-      base: server.url,
-      siteKey: server.siteKey,
+    const url = s.host.page("keyboard", {
+      base: s.server.url,
+      siteKey: s.server.siteKey,
       inline: `window.Parley = window.Parley || function () { (Parley.q = Parley.q || []).push(arguments) };
         window.heard = []; var h = function (m) { heard.push(m.content.text) }; Parley("on", "message", h); Parley("off", "message", h);`,
     });
@@ -261,7 +241,7 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
     await page.keyboard.press("Escape");
     expect(await page.getByRole("dialog").count()).toBe(0);
     expect(await focused(page)).toBe("launcher");
-    await server.api("POST", `/v1/conversations/${(await latestConversation()).id}/messages`, {
+    await s.server.api("POST", `/v1/conversations/${(await latestConversation()).id}/messages`, {
       text: "Nobody listens",
     });
     await page.getByRole("button", { name: "Open chat, 1 unread" }).waitFor();
@@ -271,9 +251,9 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
   });
 
   it("gives a touch phone a full-screen panel whose fields are 16 px, so that the browser does not zoom into them", async () => {
-    const url = host.page("touch", {
-      base: server.url,
-      siteKey: server.siteKey,
+    const url = s.host.page("touch", {
+      base: s.server.url,
+      siteKey: s.server.siteKey,
       inline: `window.parleySettings = { preChat: { fields: ["email"] } };`,
     });
     const { page } = await open(url, {
@@ -313,9 +293,9 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
     for (const [i, c] of cases.entries()) {
       const theme = JSON.stringify({ primaryColor: c.primary, textColor: c.textColor });
       const { page } = await open(
-        host.page(`contrast-${i}`, {
-          base: server.url,
-          siteKey: server.siteKey,
+        s.host.page(`contrast-${i}`, {
+          base: s.server.url,
+          siteKey: s.server.siteKey,
           inline: `window.parleySettings = { theme: ${theme} };`,
         }),
       );
@@ -330,7 +310,7 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
   });
 
   it("leaves every computed style of the host page as it was without the widget", async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const context = await s.browser.newContext({ viewport: { width: 1200, height: 800 } });
     const page = await context.newPage();
     const snapshot = () =>
       page.evaluate(() => {
@@ -354,9 +334,9 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
           document.documentElement.scrollHeight,
         ]);
       });
-    await page.goto(host.page("bare", { base: server.url, siteKey: server.siteKey, tag: "none" }));
+    await page.goto(s.host.page("bare", { base: s.server.url, siteKey: s.server.siteKey, tag: "none" }));
     const without = await snapshot();
-    await page.goto(host.page("styled", { base: server.url, siteKey: server.siteKey }));
+    await page.goto(s.host.page("styled", { base: s.server.url, siteKey: s.server.siteKey }));
     await page.getByRole("button", { name: "Open chat" }).click();
     await page.getByRole("dialog").waitFor();
     expect(await snapshot()).toBe(without);
@@ -364,14 +344,14 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
   });
 
   it("fetches what an agent wrote while the visitor was offline, and sends what the visitor typed then, each once", async () => {
-    const { page } = await open(host.page("offline", { base: server.url, siteKey: server.siteKey }));
+    const { page } = await open(s.host.page("offline", { base: s.server.url, siteKey: s.server.siteKey }));
     await page.getByRole("button", { name: "Open chat" }).click();
     await send(page, "Before");
     const conversationId = (await latestConversation()).id;
     await page.context().setOffline(true);
     await page.getByRole("status").filter({ hasText: "Offline" }).waitFor();
-    await server.api("POST", `/v1/conversations/${conversationId}/messages`, { text: "Missed 1" });
-    await server.api("POST", `/v1/conversations/${conversationId}/messages`, { text: "Missed 2" });
+    await s.server.api("POST", `/v1/conversations/${conversationId}/messages`, { text: "Missed 1" });
+    await s.server.api("POST", `/v1/conversations/${conversationId}/messages`, { text: "Missed 2" });
     const box = page.getByRole("textbox", { name: "Message" });
     await box.fill("Typed offline");
     await box.press("Enter");
@@ -382,7 +362,7 @@ describe.skipIf(!services.chromium)("the embed contract in Chromium", () => {
       "sent",
     );
     const stored = (
-      await server.api("GET", `/v1/conversations/${conversationId}/messages?limit=100`)
+      await s.server.api("GET", `/v1/conversations/${conversationId}/messages?limit=100`)
     ).body.items.reverse();
     expect(stored.map((m: any) => `${m.sender.type}: ${m.content.text}`)).toEqual(expected);
     await page.context().close();

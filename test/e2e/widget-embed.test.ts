@@ -1,35 +1,20 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { services } from "../helpers/services.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { ensureBuilt, launchChromium, logLines, startHostSite, watchErrors, type HostSite } from "./widget-harness.ts";
+import { startTestServer } from "../helpers/server.ts";
+import { logLines, watchErrors } from "./widget-harness.ts";
+import { poll, useStage } from "./scene.ts";
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
 
 /** Embedding: the stub queue and events, settings layers, SPA navigation, theming, mobile, accessibility, a relay under a path prefix. */
 describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
-  let server: TestServer;
-  let host: HostSite;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureBuilt();
-    server = await startTestServer();
-    host = await startHostSite(server.url);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await server?.close();
-  });
+  const s = useStage();
 
   async function open(url: string, viewport = { width: 1200, height: 800 }): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport });
+    const context = await s.browser.newContext({ viewport });
     const page = await context.newPage();
     const errors = watchErrors(page);
     await page.goto(url);
@@ -37,9 +22,9 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
   }
 
   it("replays calls queued before load in order, fires events and lets page settings override the site's", async () => {
-    const url = host.page("queue", {
-      base: server.url,
-      siteKey: server.siteKey,
+    const url = s.host.page("queue", {
+      base: s.server.url,
+      siteKey: s.server.siteKey,
       inline: `
         window.parleySettings = { title: "Page title", greeting: "Page greeting", launcher: { label: "Chat with us" }, theme: { primaryColor: "#16a34a" } };
         window.Parley = window.Parley || function () { (Parley.q = Parley.q || []).push(arguments) };
@@ -67,9 +52,9 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
     await box.fill("Hello");
     await box.press("Enter");
     await poll(() => page.locator('parley-widget [data-sender="contact"]').getAttribute("data-state")).toBe("sent");
-    const conversationId = (await server.api("GET", "/v1/conversations")).body.items[0].id;
+    const conversationId = (await s.server.api("GET", "/v1/conversations")).body.items[0].id;
     await page.evaluate(() => (window as any).Parley("close"));
-    await server.api("POST", `/v1/conversations/${conversationId}/messages`, { text: "Agent here" });
+    await s.server.api("POST", `/v1/conversations/${conversationId}/messages`, { text: "Agent here" });
     await poll(() => page.evaluate(() => (window as any).seen.slice(2).sort().join())).toBe(
       "close,message:Agent here,unread:1",
     );
@@ -80,12 +65,12 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
   });
 
   it("paints the launcher from widget.js alone: themed, named and clickable while the rest is held back", async () => {
-    const url = host.page("widget-js-alone", {
-      base: server.url,
-      siteKey: server.siteKey,
+    const url = s.host.page("widget-js-alone", {
+      base: s.server.url,
+      siteKey: s.server.siteKey,
       inline: `window.parleySettings = { locale: "sv", theme: { primaryColor: "#16a34a" } };`,
     });
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const context = await s.browser.newContext({ viewport: { width: 1200, height: 800 } });
     const page = await context.newPage();
     const errors = watchErrors(page);
     // Every chunk but widget.js waits until released: what shows until then, widget.js painted.
@@ -114,7 +99,7 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
   });
 
   it("survives pushState and a framework swapping <body>, keeping the open conversation, mounting once", async () => {
-    const url = host.page("spa", { base: server.url, siteKey: server.siteKey });
+    const url = s.host.page("spa", { base: s.server.url, siteKey: s.server.siteKey });
     const { page, errors } = await open(url);
     await page.getByRole("button", { name: "Open chat" }).click();
     const box = page.getByRole("textbox", { name: "Message" });
@@ -143,7 +128,7 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
       s.dataset.site = "pk_whatever";
       document.body.append(s);
       return new Promise((resolve) => (s.onload = resolve));
-    }, `${server.url}/widget.js`);
+    }, `${s.server.url}/widget.js`);
     await poll(() => page.evaluate(() => document.querySelectorAll("parley-widget").length)).toBe(1);
     expect(await logLines(page)).toEqual(["contact: Before navigation"]);
     await box.fill("After navigation");
@@ -154,9 +139,9 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
   });
 
   it("is re-themed by the page's CSS custom properties and ::part, and keeps its own CSS inside", async () => {
-    const url = host.page("css", {
-      base: server.url,
-      siteKey: server.siteKey,
+    const url = s.host.page("css", {
+      base: s.server.url,
+      siteKey: s.server.siteKey,
       css: `parley-widget { --parley-primary: #e11d48; } parley-widget::part(panel) { border-radius: 0; } .launcher, .panel, p { color: rgb(1, 2, 3); }`,
     });
     const { page } = await open(url);
@@ -173,9 +158,9 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
   });
 
   it("has a dark colour scheme", async () => {
-    const url = host.page("dark", {
-      base: server.url,
-      siteKey: server.siteKey,
+    const url = s.host.page("dark", {
+      base: s.server.url,
+      siteKey: s.server.siteKey,
       inline: `window.parleySettings = { theme: { colorScheme: "dark" } };`,
     });
     const { page } = await open(url);
@@ -189,7 +174,7 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
   });
 
   it("fills a 375 px wide screen", async () => {
-    const url = host.page("mobile", { base: server.url, siteKey: server.siteKey });
+    const url = s.host.page("mobile", { base: s.server.url, siteKey: s.server.siteKey });
     const { page } = await open(url, { width: 375, height: 667 });
     await page.getByRole("button", { name: "Open chat" }).click();
     const dialog = page.getByRole("dialog");
@@ -205,9 +190,9 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
   });
 
   it("speaks Swedish when asked", async () => {
-    const url = host.page("sv", {
-      base: server.url,
-      siteKey: server.siteKey,
+    const url = s.host.page("sv", {
+      base: s.server.url,
+      siteKey: s.server.siteKey,
       inline: `window.parleySettings = { locale: "sv", strings: { send: "Iväg" } };`,
     });
     const { page } = await open(url);
@@ -218,7 +203,7 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
   });
 
   it("works from a relay under a path prefix (/chat/)", async () => {
-    const url = host.page("prefix", { base: `${host.url}/chat`, siteKey: server.siteKey });
+    const url = s.host.page("prefix", { base: `${s.host.url}/chat`, siteKey: s.server.siteKey });
     const { page, errors } = await open(url);
     const requests: string[] = [];
     page.on("request", (r) => requests.push(r.url()));
@@ -228,16 +213,16 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
     await box.fill("Through the prefix");
     await box.press("Enter");
     await poll(() => page.locator('parley-widget [data-sender="contact"]').getAttribute("data-state")).toBe("sent");
-    expect(requests.some((u) => u.startsWith(`${host.url}/chat/assets/app-`))).toBe(true);
+    expect(requests.some((u) => u.startsWith(`${s.host.url}/chat/assets/app-`))).toBe(true);
     // The relay's socket, a websocket, through the prefix too.
-    const ws = host.url.replace(/^http/, "ws");
+    const ws = s.host.url.replace(/^http/, "ws");
     expect(requests.some((u) => u.startsWith(`${ws}/chat/socket.io/`))).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();
   });
 
   it("forgets the visitor on shutdown", async () => {
-    const url = host.page("shutdown", { base: server.url, siteKey: server.siteKey });
+    const url = s.host.page("shutdown", { base: s.server.url, siteKey: s.server.siteKey });
     const { page } = await open(url);
     await page.getByRole("button", { name: "Open chat" }).click();
     const box = page.getByRole("textbox", { name: "Message" });
@@ -255,8 +240,8 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
   it("shows no launcher on a page whose origin the site does not allow", async () => {
     const strictServer = await startTestServer({ env: { PARLEY_ALLOWED_ORIGINS: "https://shop.example.com" } });
     try {
-      const url = host.page("refused", { base: strictServer.url, siteKey: strictServer.siteKey });
-      const context = await browser.newContext();
+      const url = s.host.page("refused", { base: strictServer.url, siteKey: strictServer.siteKey });
+      const context = await s.browser.newContext();
       const page = await context.newPage();
       const warning = page.waitForEvent("console", (m) => m.type() === "warning" && m.text().includes("[parley]"));
       await page.goto(url);
@@ -269,9 +254,9 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
   });
 
   it("has no accessibility violations (axe) with the chat open", async () => {
-    const url = host.page("axe", {
-      base: server.url,
-      siteKey: server.siteKey,
+    const url = s.host.page("axe", {
+      base: s.server.url,
+      siteKey: s.server.siteKey,
       inline: `window.parleySettings = { greeting: "Hi! How can we help?" };`,
     });
     const { page } = await open(url);
@@ -280,16 +265,16 @@ describe.skipIf(!services.chromium)("widget embedding in Chromium", () => {
     await box.fill("Hello https://example.com");
     await box.press("Enter");
     await poll(() => page.locator('parley-widget [data-sender="contact"]').getAttribute("data-state")).toBe("sent");
-    const conversationId = (await server.api("GET", "/v1/conversations?limit=1")).body.items[0].id;
-    await server.api("POST", `/v1/conversations/${conversationId}/messages`, {
+    const conversationId = (await s.server.api("GET", "/v1/conversations?limit=1")).body.items[0].id;
+    await s.server.api("POST", `/v1/conversations/${conversationId}/messages`, {
       type: "quick_replies",
       content: { text: "Which team?", options: [{ title: "Sales", payload: "s" }] },
     });
-    await server.api("POST", `/v1/conversations/${conversationId}/messages`, {
+    await s.server.api("POST", `/v1/conversations/${conversationId}/messages`, {
       type: "cards",
       content: { cards: [{ title: "Plan", text: "Good", buttons: [{ title: "More", url: "https://example.com" }] }] },
     });
-    await server.api("POST", `/v1/conversations/${conversationId}/messages`, {
+    await s.server.api("POST", `/v1/conversations/${conversationId}/messages`, {
       type: "file",
       content: { url: "https://example.com/a.pdf", name: "a.pdf", size: 1000, mimeType: "application/pdf" },
     });

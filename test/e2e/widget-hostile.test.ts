@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { services } from "../helpers/services.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { ensureBuilt, launchChromium, startHostSite, watchErrors, type HostSite } from "./widget-harness.ts";
+import { watchErrors } from "./widget-harness.ts";
 import { FROZEN_INTRINSICS, AMD_GLOBALS, POLLUTED_PROTOTYPES } from "./hostile-pages.ts";
-
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
+import { poll, useStage } from "./scene.ts";
 
 interface Case {
   /** The page's own scripts and styles, run before the snippet (served from the page's origin). */
@@ -42,25 +40,10 @@ interface Case {
  * reaches the relay, and the page sees no CSP or Trusted Types violation and no console error.
  */
 describe.skipIf(!services.chromium)("widget on hostile host pages (Chromium)", () => {
-  let server: TestServer;
-  let host: HostSite;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureBuilt();
-    server = await startTestServer();
-    host = await startHostSite(server.url);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await server?.close();
-  });
+  const s = useStage();
 
   function pageFor(name: string, c: Case): string {
-    const relay = new URL(server.url).origin;
+    const relay = new URL(s.server.url).origin;
     const directives: Record<string, string> = {
       "default-src": "'none'",
       "script-src": `'self' ${relay}`,
@@ -89,14 +72,14 @@ describe.skipIf(!services.chromium)("widget on hostile host pages (Chromium)", (
       files["before.js"] = c.before;
       scripts += `<script src="/p/${name}/before.js"></script>`;
     }
-    scripts += `<script src="${server.url}/widget.js" data-site="${server.siteKey}" async></script>`;
+    scripts += `<script src="${s.server.url}/widget.js" data-site="${s.server.siteKey}" async></script>`;
     const html = `${c.doctype === false ? "" : "<!doctype html>"}${c.htmlTag ?? '<html lang="en">'}<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${name}</title>${head}</head><body><main><h1>Host page</h1><p>Some content.</p></main>${scripts}</body></html>`;
-    return host.raw(name, html, csp, files);
+    return s.host.raw(name, html, csp, files);
   }
 
   async function chat(name: string, c: Case): Promise<void> {
     const viewport = c.viewport ?? { width: 1200, height: 800 };
-    const context = await browser.newContext({
+    const context = await s.browser.newContext({
       viewport,
       deviceScaleFactor: c.deviceScaleFactor ?? 1,
       ...(c.locale ? { locale: c.locale } : {}),
@@ -148,7 +131,7 @@ describe.skipIf(!services.chromium)("widget on hostile host pages (Chromium)", (
       );
       // The relay has it, exactly as typed.
       await poll(async () => {
-        const list = await server.api("GET", "/v1/conversations?limit=100");
+        const list = await s.server.api("GET", "/v1/conversations?limit=100");
         return list.body.items.some((conv: any) => conv.lastMessage?.content?.text === c.text);
       }).toBe(true);
       // Every message text says dir="auto": a Hebrew line in an English page (or the reverse) reads right.
@@ -189,7 +172,7 @@ describe.skipIf(!services.chromium)("widget on hostile host pages (Chromium)", (
   });
 
   it("Trusted Types with the relay's https: origin only in connect-src: the chat runs over long-polling", async () => {
-    const relay = () => new URL(server.url).origin;
+    const relay = () => new URL(s.server.url).origin;
     const requests: string[] = [];
     await chat("trusted-types-polling", {
       csp: { "connect-src": "RELAY" },
