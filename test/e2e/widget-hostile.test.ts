@@ -1,9 +1,12 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { services } from "../helpers/services.ts";
 import { watchErrors } from "./widget-harness.ts";
 import { FROZEN_INTRINSICS, AMD_GLOBALS, POLLUTED_PROTOTYPES } from "./hostile-pages.ts";
-import { poll, useStage } from "./scene.ts";
+import { poll, screenshots, useStage } from "./scene.ts";
+
+const shots = screenshots("hostile");
 
 interface Case {
   /** The page's own scripts and styles, run before the snippet (served from the page's origin). */
@@ -143,6 +146,7 @@ describe.skipIf(!services.chromium)("widget on hostile host pages (Chromium)", (
         Array((await texts.count()) as number).fill("auto"),
       );
       await c.after?.(page, errors);
+      await page.screenshot({ path: path.join(shots, `${name}.png`) });
       const violations: string[] = await page.evaluate(() => (window as any).__violations);
       const expected = c.expectedViolations;
       expect(violations.filter((v) => !expected?.test(v)).join("\n")).toBe("");
