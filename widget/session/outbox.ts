@@ -103,8 +103,8 @@ export function unsentState(outbox: Outbox) {
 }
 export type Unsent = ReturnType<typeof unsentState>;
 
-/** Refusals that a later try may not meet: the item stays and goes again in 5–10 s. */
-const TRANSIENT = new Set(["rate_limited", "internal_error", "unavailable"]);
+/** Refusals that a later try may not meet: the item (or resync) goes again in 5–10 s. */
+export const TRANSIENT = new Set(["rate_limited", "internal_error", "unavailable"]);
 
 /**
  * Sends the stored outbox in order, one item at a time, by one tab at a time (the origin-wide

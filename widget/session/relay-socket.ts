@@ -41,7 +41,8 @@ type Listener = (...args: unknown[]) => void;
 const OPEN = 1;
 /** How long a connection may take to reach the namespace (socket.io-client's default `timeout`). */
 const CONNECT_TIMEOUT_MS = 20_000;
-type Ack = { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> };
+/** An acknowledgement awaited; `sent` once its packet went out (not only buffered for the next connect). */
+type Ack = { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout>; sent: boolean };
 
 export class WebSocketRelay implements RelaySocket {
   connected = false;
@@ -49,7 +50,7 @@ export class WebSocketRelay implements RelaySocket {
   private ws: WebSocket | null = null;
   private listeners = new Map<string, Listener[]>();
   private acks = new Map<number, Ack>();
-  private buffer: string[] = [];
+  private buffer: { id: number; packet: string }[] = [];
   private nextId = 0;
   private attempts = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -81,12 +82,12 @@ export class WebSocketRelay implements RelaySocket {
       const packet = `2${this.nsp()}${id}${toJson([event, payload])}`;
       const timer = setTimeout(() => {
         this.acks.delete(id);
-        this.buffer = this.buffer.filter((p) => p !== packet);
+        this.buffer = this.buffer.filter((p) => p.id !== id);
         reject(new Error("operation has timed out"));
       }, timeoutMs);
-      this.acks.set(id, { resolve, reject, timer });
+      this.acks.set(id, { resolve, reject, timer, sent: this.connected });
       if (this.connected) this.send(packet);
-      else this.buffer.push(packet);
+      else this.buffer.push({ id, packet });
     });
   }
 
@@ -192,7 +193,11 @@ export class WebSocketRelay implements RelaySocket {
       const queued = this.buffer;
       this.buffer = [];
       this.emit("connect");
-      for (const p of queued) this.send(p);
+      for (const { id, packet } of queued) {
+        const ack = this.acks.get(id);
+        if (ack) ack.sent = true;
+        this.send(packet);
+      }
     } else if (type === "4") {
       // The relay refused the handshake: no reconnect of our own (the caller decides).
       const info = (data ?? {}) as { message?: string; data?: unknown };
@@ -239,7 +244,16 @@ export class WebSocketRelay implements RelaySocket {
     }
     const was = this.connected;
     this.connected = false;
-    if (was && reason) this.emit("disconnect", reason);
+    if (!was) return;
+    // What went out on this connection is never answered now (as socket.io-client does): the
+    // caller hears it at once instead of when its timeout ends, long after the next connect.
+    for (const [id, ack] of this.acks) {
+      if (!ack.sent) continue;
+      this.acks.delete(id);
+      clearTimeout(ack.timer);
+      ack.reject(new Error("socket has been disconnected"));
+    }
+    if (reason) this.emit("disconnect", reason);
   }
 
   private emit(event: string, ...args: unknown[]): void {

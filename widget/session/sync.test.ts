@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Connection } from "./connection.ts";
 import { Outbox, unsentState } from "./outbox.ts";
 import { siteStorage } from "./storage.ts";
@@ -45,29 +45,71 @@ function fakeLink(history: ReturnType<typeof message>[]) {
   return { link: link as unknown as Connection, emit: (event: string, e: unknown) => listeners.get(event)!(e) };
 }
 
+/** A sync on `link`, following conv_1 (as a tab that held it before a reload), with what it told the page. */
+function syncOn(link: Connection) {
+  const memory = new Map<string, string>([["parley:pk_a:conversation", "conv_1"]]);
+  const storage = siteStorage(
+    {
+      getItem: (k: string) => memory.get(k) ?? null,
+      setItem: (k: string, v: string) => void memory.set(k, v),
+      removeItem: (k: string) => void memory.delete(k),
+    } as Storage,
+    "pk_a",
+  );
+  const sync = createSync(
+    link,
+    storage,
+    createTyping(link, () => null),
+    unsentState(new Outbox(storage)),
+  );
+  const told: string[] = [];
+  sync.onMessage((m) => told.push(m.id));
+  return { sync, told };
+}
+
+type Answer = { resolve(ack: unknown): void; reject(err: Error): void; afterSeq: number };
+
+/**
+ * A connection whose resync requests wait for the test: `calls` holds them in the order made,
+ * `answer(i)` answers one from `history` as it is then; `online` says whether the socket is welcomed.
+ */
+function heldLink(history: ReturnType<typeof message>[]) {
+  const listeners = new Map<string, (e: unknown) => void>();
+  const calls: Answer[] = [];
+  const state = { online: true };
+  const link = {
+    online: () => state.online,
+    call: (event: string, payload: { afterSeq: number }) =>
+      event === "resync"
+        ? new Promise((resolve, reject) => calls.push({ resolve, reject, afterSeq: payload.afterSeq }))
+        : Promise.resolve({ ok: false, error: { code: "not_found" } }),
+    on: (event: string, fn: (e: unknown) => void) => void listeners.set(event, fn),
+  };
+  const answer = (i: number) =>
+    calls[i]!.resolve({
+      ok: true,
+      messages: history.filter((m) => m.seq > calls[i]!.afterSeq),
+      conversation: conversation(history.at(-1)!.seq),
+      hasMore: false,
+    });
+  return {
+    link: link as unknown as Connection,
+    calls,
+    state,
+    answer,
+    emit: (event: string, e: unknown) => listeners.get(event)!(e),
+  };
+}
+
+/** Lets the promise callbacks queued so far run. */
+const settle = () => new Promise<void>((r) => setImmediate(r));
+
 describe("the sync", () => {
   it("tells the page of agent messages in the conversation's order when a live event overtakes an earlier one", async () => {
     const all = [message(1, "contact"), message(2, "agent"), message(3, "agent"), message(4, "agent")];
     const history = all.slice(0, 1);
     const { link, emit } = fakeLink(history);
-    const memory = new Map<string, string>([["parley:pk_a:conversation", "conv_1"]]);
-    const storage = siteStorage(
-      {
-        getItem: (k: string) => memory.get(k) ?? null,
-        setItem: (k: string, v: string) => void memory.set(k, v),
-        removeItem: (k: string) => void memory.delete(k),
-      } as Storage,
-      "pk_a",
-    );
-    const unsent = unsentState(new Outbox(storage));
-    const sync = createSync(
-      link,
-      storage,
-      createTyping(link, () => null),
-      unsent,
-    );
-    const told: string[] = [];
-    sync.onMessage((m) => told.push(m.id));
+    const { sync, told } = syncOn(link);
     sync.caughtUp();
     await sync.resync();
     expect(told).toEqual([]); // the history held at start is not news
@@ -82,5 +124,68 @@ describe("the sync", () => {
     emit("message", { message: all[3], conversation: conversation(4) });
     expect(told).toEqual(["msg_2", "msg_3", "msg_4"]);
     expect(sync.stored.value.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  afterEach(() => void vi.useRealTimers());
+
+  it("fills the gap after a reconnect even when the resync in flight on the lost socket is never answered", async () => {
+    const all = [message(1, "contact"), ...[2, 3, 4, 5].map((seq) => message(seq, "agent"))];
+    const history = all.slice(0, 1);
+    const { link, calls, answer, emit } = heldLink(history);
+    const { sync, told } = syncOn(link);
+    sync.caughtUp();
+    answer(0);
+    await settle();
+    expect(sync.stored.value.map((m) => m.id)).toEqual(["msg_1"]);
+
+    // The agent replies; seq 3 comes live after seq 2 was lost: the resync it starts goes out...
+    history.push(...all.slice(1, 4));
+    emit("message", { message: all[2], conversation: conversation(3) });
+    expect(calls).toHaveLength(2);
+    // ...and the socket is lost before the answer; a new one is welcomed (it hears the
+    // conversation only once it resynced), and only then is the old request given up.
+    sync.caughtUp();
+    calls[1]!.reject(new Error("socket has been disconnected"));
+    await settle();
+    expect(calls).toHaveLength(3);
+    expect(calls[2]!.afterSeq).toBe(1);
+    history.push(all[4]!);
+    answer(2);
+    await settle();
+    expect(sync.stored.value.map((m) => m.id)).toEqual(["msg_1", "msg_2", "msg_3", "msg_4", "msg_5"]);
+    expect(told).toEqual(["msg_2", "msg_3", "msg_4", "msg_5"]);
+    // A message heard twice (live, then again in a page) is told once.
+    emit("message", { message: all[4], conversation: conversation(5) });
+    expect(told).toEqual(["msg_2", "msg_3", "msg_4", "msg_5"]);
+    expect(calls).toHaveLength(3);
+  });
+
+  it("asks again, 5–10 s later, when the relay did not answer a resync while the socket stayed up", async () => {
+    vi.useFakeTimers();
+    const all = [message(1, "contact"), message(2, "agent"), message(3, "agent")];
+    const history = all.slice(0, 1);
+    const { link, calls, answer, emit } = heldLink(history);
+    const { sync, told } = syncOn(link);
+    sync.caughtUp();
+    answer(0);
+    await vi.advanceTimersByTimeAsync(0);
+
+    history.push(all[1]!, all[2]!);
+    emit("message", { message: all[2], conversation: conversation(3) });
+    calls[1]!.reject(new Error("operation has timed out"));
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(calls).toHaveLength(2);
+    expect(told).toEqual([]); // seq 3 waits for seq 2
+    await vi.advanceTimersByTimeAsync(5_001);
+    expect(calls).toHaveLength(3);
+    // A refusal a later try may not meet (the database briefly unavailable) is tried again too.
+    calls[2]!.resolve({ ok: false, error: { code: "unavailable", message: "" } });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(calls).toHaveLength(4);
+    answer(3);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(told).toEqual(["msg_2", "msg_3"]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls).toHaveLength(4);
   });
 });

@@ -4,7 +4,7 @@ import type { Message } from "../../shared/schemas/message.ts";
 import type { Connection } from "./connection.ts";
 import type { SiteStorage } from "./storage.ts";
 import type { Typing } from "./typing.ts";
-import type { Unsent } from "./outbox.ts";
+import { TRANSIENT, type Unsent } from "./outbox.ts";
 import { applyDelta, contiguousSeq, mergeMessages, unreadCount, viewOf } from "../../shared/timeline.ts";
 
 /**
@@ -58,8 +58,9 @@ export function createSync(link: Connection, store: SiteStorage, typing: Typing,
     if (list.some((m) => m.sender.type !== "contact")) typing.show(null);
   }
 
-  function applyState(c: VisitorConversation) {
-    if (c.id !== conversationId.value) return;
+  /** Takes the conversation's state; true when it holds a seq this tab is missing. */
+  function takeState(c: VisitorConversation): boolean {
+    if (c.id !== conversationId.value) return false;
     batch(() => {
       conversationStatus.value = c.status;
       rated.value = !!c.rating;
@@ -71,8 +72,12 @@ export function createSync(link: Connection, store: SiteStorage, typing: Typing,
         };
       }
     });
+    return c.lastSeq > contiguousSeq(stored.value);
+  }
+
+  function applyState(c: VisitorConversation) {
     // Something is missing (a live event lost between nodes, or a reconnect): fetch it.
-    if (c.lastSeq > contiguousSeq(stored.value)) void resync();
+    if (takeState(c)) void resync();
   }
 
   function follow(id: string | null) {
@@ -91,42 +96,60 @@ export function createSync(link: Connection, store: SiteStorage, typing: Typing,
 
   let resyncing: Promise<void> | null = null;
   let resyncAgain = false;
-  /** Everything after the last seq held without a gap, page by page; runs once at a time. */
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Everything after the last seq held without a gap, page by page; runs once at a time. A resync
+   * asked for meanwhile (a reconnect: the new socket hears the conversation only once it resynced)
+   * runs after it, whatever became of this one; one whose request failed while still online (the
+   * relay too slow) goes again in 5–10 s. A gap is always filled, and never forgotten.
+   */
   function resync(): Promise<void> {
     if (resyncing) {
       resyncAgain = true;
       return resyncing;
     }
+    clearTimeout(retryTimer);
     resyncing = (async () => {
       do {
         resyncAgain = false;
-        for (;;) {
-          const id = conversationId.value;
-          if (!id || !link.online()) return;
-          const started = ++round;
-          const ack = await link
-            .call("resync", { conversationId: id, afterSeq: contiguousSeq(stored.value) })
-            .catch(() => null);
-          if (!ack || id !== conversationId.value) return;
-          if (!ack.ok) {
-            if (ack.error.code === "not_found") follow(null);
-            return;
-          }
-          merge(ack.messages);
-          applyState(ack.conversation);
-          if (!ack.hasMore) {
-            // Everything stored is held now: a handed-over item still missing was refused by the tab that sent it.
-            const held = new Set(stored.value.map((m) => m.clientId));
-            unsent.handedOver.value = unsent.handedOver.value.filter(
-              (h) => h.round >= started && !held.has(h.item.clientId),
-            );
-            break;
-          }
-        }
-        historyLoaded = true;
+        if (!(await catchUp()) && !resyncAgain && link.online())
+          retryTimer = setTimeout(() => void resync(), 5_000 + Math.random() * 5_000);
       } while (resyncAgain);
-    })().finally(() => (resyncing = null));
+    })().finally(() => {
+      resyncing = null;
+      // Asked for between the last round and now (an acknowledgement's microtask): not lost.
+      if (resyncAgain) void resync();
+    });
     return resyncing;
+  }
+
+  /** One catch-up, page by page: false when a request got no answer, or a refusal a later try may not meet. */
+  async function catchUp(): Promise<boolean> {
+    for (;;) {
+      const id = conversationId.value;
+      // Offline: the next welcome catches up.
+      if (!id || !link.online()) return true;
+      const started = ++round;
+      const ack = await link
+        .call("resync", { conversationId: id, afterSeq: contiguousSeq(stored.value) })
+        .catch(() => null);
+      // Another conversation followed meanwhile: whoever followed it asked for its resync.
+      if (id !== conversationId.value) return true;
+      if (!ack) return false;
+      if (!ack.ok) {
+        if (ack.error.code === "not_found") follow(null);
+        return !TRANSIENT.has(ack.error.code);
+      }
+      merge(ack.messages);
+      // Not applyState: the pages themselves fill what is missing up to the last one.
+      takeState(ack.conversation);
+      if (ack.hasMore) continue;
+      // Everything stored is held now: a handed-over item still missing was refused by the tab that sent it.
+      const held = new Set(stored.value.map((m) => m.clientId));
+      unsent.handedOver.value = unsent.handedOver.value.filter((h) => h.round >= started && !held.has(h.item.clientId));
+      historyLoaded = true;
+      return true;
+    }
   }
 
   link.on("message", (e) => {
@@ -202,6 +225,7 @@ export function createSync(link: Connection, store: SiteStorage, typing: Typing,
     },
     /** Forgets what was told (shutdown); the caller follows null in its batch. */
     forget() {
+      clearTimeout(retryTimer);
       told.clear();
       historyLoaded = false;
     },
