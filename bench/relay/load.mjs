@@ -11,6 +11,9 @@
 //            (concurrency = visitors); latency: POST → the visitor's socket gets the message.
 //   Optional `agentUrl`: the node the agent side uses (its socket, its REST posts); default `url`
 //   (bench:cluster puts visitors on one node and agents on another).
+//   paced  — open loop: `rate` messages a second in all for `seconds`, spread over the visitors
+//            (each has started its conversation first, untimed); latency: the moment a send was
+//            due → its ack, so a relay that falls behind is charged for the wait it caused.
 //   idle   — `visitors` sockets connect, wait for their welcome and stay idle; reports when all
 //            are connected, then waits for "stop" on stdin.
 import { io } from "socket.io-client";
@@ -113,6 +116,45 @@ async function sendLoad(sockets, onSent) {
   return { latencies, starts, errors, seconds: (performance.now() - started) / 1000 };
 }
 
+async function pacedLoad(sockets, rate, seconds) {
+  const conversations = await Promise.all(
+    sockets.map(async (socket) => {
+      const res = await ack(socket, "send", {
+        clientId: `c-${tagOf()}`,
+        conversationId: null,
+        message: { type: "text", content: { text: "hello" } },
+      });
+      return res?.conversation?.id ?? null;
+    }),
+  );
+  const latencies = [];
+  let errors = 0;
+  const total = Math.round(rate * seconds);
+  const pending = [];
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const v = i % sockets.length;
+    const tag = tagOf();
+    // From when it was due (a relay that fell behind is charged for the wait), or sent if earlier.
+    const t0 = Math.min(due, performance.now());
+    pending.push(
+      ack(sockets[v], "send", {
+        clientId: `c-${tag}`,
+        conversationId: conversations[v],
+        message: { type: "text", content: { text: `${tag} hello` } },
+      }).then(
+        () => latencies.push(performance.now() - t0),
+        () => errors++,
+      ),
+    );
+  }
+  await Promise.all(pending);
+  return { latencies, errors, seconds: (performance.now() - started) / 1000 };
+}
+
 async function main() {
   if (scenario === "idle") {
     const sockets = await connectAll(visitors);
@@ -126,6 +168,7 @@ async function main() {
   const sockets = await connectAll(visitors);
   let result;
   if (scenario === "send") result = await sendLoad(sockets);
+  else if (scenario === "paced") result = await pacedLoad(sockets, opts.rate, opts.seconds);
   else if (scenario === "inbox") {
     const agent = io(`${agentUrl}/agent`, { transports: ["websocket"], forceNew: true, extraHeaders: { cookie } });
     await new Promise((resolve, reject) => {
@@ -184,8 +227,8 @@ async function main() {
     result = { latencies, errors, seconds: (performance.now() - started) / 1000 };
   } else throw new Error(`unknown scenario ${scenario}`);
   for (const s of sockets) s.close();
-  process.stdout.write(JSON.stringify(result) + "\n");
-  process.exit(0);
+  // A pipe takes large writes asynchronously: exit once the result is out, not in the middle.
+  process.stdout.write(JSON.stringify(result) + "\n", () => process.exit(0));
 }
 
 main().catch((err) => {
