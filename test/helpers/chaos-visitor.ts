@@ -2,6 +2,7 @@ import { createSession } from "../../widget/session/index.ts";
 import type { Session } from "../../widget/session/types.ts";
 import type { Message } from "../../shared/schemas/message.ts";
 import { NodeWebSocket } from "./node-websocket.ts";
+import { memoryStorage } from "../integration/realtime-helpers.ts";
 
 /**
  * A visitor for fault tests: the widget's own session layer (widget/session, the code the
@@ -53,19 +54,4 @@ export class ChaosVisitor {
   close() {
     this.session.shutdown();
   }
-}
-
-/** A Storage held in memory: one visitor's localStorage. */
-export function memoryStorage(): Storage {
-  const m = new Map<string, string>();
-  return {
-    get length() {
-      return m.size;
-    },
-    clear: () => m.clear(),
-    getItem: (k) => m.get(k) ?? null,
-    key: (i) => [...m.keys()][i] ?? null,
-    removeItem: (k) => void m.delete(k),
-    setItem: (k, v) => void m.set(k, String(v)),
-  };
 }

@@ -1,4 +1,3 @@
-import { effect } from "@preact/signals";
 import { io, Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession } from "../../widget/session/index.ts";
@@ -10,22 +9,10 @@ import {
   memoryStorage,
   text,
   topologies,
+  until,
   type Deployment,
   type Visitor,
 } from "./realtime-helpers.ts";
-
-/** Resolves once `ready()` holds, re-checked whenever a signal it reads changes. */
-function until(ready: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    let done = false;
-    const dispose = effect(() => {
-      if (done || !ready()) return;
-      done = true;
-      resolve();
-      queueMicrotask(() => dispose());
-    });
-  });
-}
 
 async function inboxSocket(node: ParleyNode): Promise<Socket> {
   const res = await fetch(`${node.url}/v1/inbox/session`, {

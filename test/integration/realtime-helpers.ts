@@ -1,3 +1,4 @@
+import { effect } from "@preact/signals";
 import net from "node:net";
 import { io, type Socket } from "socket.io-client";
 import type { Ack, VisitorClientEvents, VisitorServerEvents, Welcome } from "../../shared/protocol.ts";
@@ -133,6 +134,19 @@ export const clientId = () =>
   `c${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
 export const text = (t: string) => ({ type: "text" as const, content: { text: t } });
+
+/** Resolves once `ready()` holds, re-checked whenever a signal it reads changes. */
+export function until(ready: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    let done = false;
+    const dispose = effect(() => {
+      if (done || !ready()) return;
+      done = true;
+      resolve();
+      queueMicrotask(() => dispose());
+    });
+  });
+}
 
 /** A Storage held in memory, shared like one origin's localStorage between the sessions given it. */
 export function memoryStorage(): Storage & { snapshot(): Storage } {

@@ -1,23 +1,9 @@
-import { effect } from "@preact/signals";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSession } from "../../widget/session/index.ts";
 import type { Session } from "../../widget/session/types.ts";
 import type { Message } from "../../shared/schemas/message.ts";
 import { NodeWebSocket } from "../helpers/node-websocket.ts";
-import { FlakyLink, memoryStorage, topologies, type Deployment } from "./realtime-helpers.ts";
-
-/** Resolves once `ready()` holds, re-checked whenever a signal it reads changes. */
-function until(ready: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    let done = false;
-    const dispose = effect(() => {
-      if (done || !ready()) return;
-      done = true;
-      resolve();
-      queueMicrotask(() => dispose());
-    });
-  });
-}
+import { FlakyLink, memoryStorage, topologies, until, type Deployment } from "./realtime-helpers.ts";
 
 const texts = (s: Session) => s.messages.value.map((m) => m.message.content.text);
 const text = (t: string) => ({ type: "text" as const, content: { text: t } });

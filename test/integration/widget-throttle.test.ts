@@ -1,22 +1,8 @@
-import { effect } from "@preact/signals";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSession } from "../../widget/session/index.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { NodeWebSocket } from "../helpers/node-websocket.ts";
-import { memoryStorage } from "./realtime-helpers.ts";
-
-/** Resolves once `ready()` holds, re-checked whenever a signal it reads changes. */
-function until(ready: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    let done = false;
-    const dispose = effect(() => {
-      if (done || !ready()) return;
-      done = true;
-      resolve();
-      queueMicrotask(() => dispose());
-    });
-  });
-}
+import { memoryStorage, until } from "./realtime-helpers.ts";
 
 const SEND_LIMIT = 3;
 let server: TestServer;
