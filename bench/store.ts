@@ -46,3 +46,32 @@ export async function freshStore(
     },
   };
 }
+
+/** The store's site, or a bench site created in it when it has none; answers its id. */
+export async function benchSite(store: Store): Promise<string> {
+  const site = await store.db.selectFrom("sites").select("id").executeTakeFirst();
+  if (site) return site.id;
+  const now = new Date().toISOString();
+  await store.db
+    .insertInto("sites")
+    .values({
+      id: "site_bench",
+      name: "Bench",
+      site_key: `pk_${crypto.randomBytes(8).toString("hex")}`,
+      allowed_origins: "[]",
+      theme: "{}",
+      greeting: null,
+      identity_secret: null,
+      is_default: 1,
+      origins_from_env: 0,
+      business_hours: null,
+      away_message: null,
+      reply_time: "minutes",
+      assignment: JSON.stringify({ mode: "manual", maxOpen: 5 }),
+      visitor_context: JSON.stringify({ queryStrings: false }),
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return "site_bench";
+}

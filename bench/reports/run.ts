@@ -15,11 +15,9 @@
  *   timed until the consumer has projected the last of them; rounds alternate with and without
  *   the indexes so that both see the same machine.
  */
-import crypto from "node:crypto";
 import os from "node:os";
 import pino from "pino";
 import { sql, type Kysely } from "kysely";
-import type { Store } from "../../server/store/db.ts";
 import { EventBus } from "../../server/events/bus.ts";
 import { EventLog } from "../../server/events/log-consumers.ts";
 import type { Ctx, Principal } from "../../server/domain/context.ts";
@@ -33,7 +31,7 @@ import { createIndexes } from "../../server/store/migrations/indexes.ts";
 import type { Database } from "../../server/store/tables.ts";
 import { ReportQuery } from "../../shared/schemas/index.ts";
 import { fmt, percentile, table } from "../api/stats.ts";
-import { benchArgs, freshStore } from "../store.ts";
+import { benchArgs, benchSite, freshStore } from "../store.ts";
 import { seed } from "./seed.ts";
 
 const args = benchArgs();
@@ -128,7 +126,7 @@ async function run(kind: "sqlite" | "postgres"): Promise<string> {
     retentionDays: 400,
   });
   try {
-    const siteId = (await store.db.selectFrom("sites").select("id").executeTakeFirst())?.id ?? (await makeSite(store));
+    const siteId = await benchSite(store);
     const agents: string[] = [];
     for (let a = 0; a < 8; a++) {
       const id = `ag_bench${a}`;
@@ -206,32 +204,6 @@ async function run(kind: "sqlite" | "postgres"): Promise<string> {
     await store.close();
     await drop();
   }
-}
-
-async function makeSite(store: Store): Promise<string> {
-  const now = new Date().toISOString();
-  await store.db
-    .insertInto("sites")
-    .values({
-      id: "site_bench",
-      name: "Bench",
-      site_key: `pk_${crypto.randomBytes(8).toString("hex")}`,
-      allowed_origins: "[]",
-      theme: "{}",
-      greeting: null,
-      identity_secret: null,
-      is_default: 1,
-      origins_from_env: 0,
-      business_hours: null,
-      away_message: null,
-      reply_time: "minutes",
-      assignment: JSON.stringify({ mode: "manual", maxOpen: 5 }),
-      visitor_context: JSON.stringify({ queryStrings: false }),
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return "site_bench";
 }
 
 // Each database's tables are printed as soon as they are measured.

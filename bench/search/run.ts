@@ -14,7 +14,6 @@
  *   transaction each, in alternating rounds with and without the index's insert so that both
  *   see the same machine.
  */
-import crypto from "node:crypto";
 import os from "node:os";
 import { sql } from "kysely";
 import { EventBus } from "../../server/events/bus.ts";
@@ -26,7 +25,7 @@ import { postMessage } from "../../server/domain/messages.ts";
 import type { MessageRow } from "../../server/store/tables.ts";
 import { SearchQuery } from "../../shared/schemas/index.ts";
 import { fmt, percentile, table } from "../api/stats.ts";
-import { benchArgs, freshStore } from "../store.ts";
+import { benchArgs, benchSite, freshStore } from "../store.ts";
 
 const args = benchArgs();
 const totalMessages = Number(args.messages ?? 200_000);
@@ -169,32 +168,7 @@ async function run(kind: "sqlite" | "postgres"): Promise<string> {
       now: () => new Date().toISOString(),
       publicUrl: "http://localhost",
     };
-    const site = await store.db.selectFrom("sites").select("id").executeTakeFirst();
-    const siteId = site?.id ?? "site_bench";
-    if (!site) {
-      const now = new Date().toISOString();
-      await store.db
-        .insertInto("sites")
-        .values({
-          id: siteId,
-          name: "Bench",
-          site_key: `pk_${crypto.randomBytes(8).toString("hex")}`,
-          allowed_origins: "[]",
-          theme: "{}",
-          greeting: null,
-          identity_secret: null,
-          is_default: 1,
-          origins_from_env: 0,
-          business_hours: null,
-          away_message: null,
-          reply_time: "minutes",
-          assignment: JSON.stringify({ mode: "manual", maxOpen: 5 }),
-          visitor_context: JSON.stringify({ queryStrings: false }),
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-    }
+    const siteId = await benchSite(store);
     const loadStart = performance.now();
     const ids = await load(ctx, siteId);
     await sql`analyze`.execute(store.db);
