@@ -49,8 +49,9 @@ export interface Parley {
   email: Email;
   log: Logger;
   boot: BootInfo;
-  /** The retention job (docs/privacy.md): `runOnce` runs a pass now, as the hourly timer does. */
-  retention: { runOnce(): Promise<number | null> };
+  /** The retention job (docs/privacy.md): `runOnce` runs a pass now, as the hourly timer
+   * does; `close` stops the timer once a running pass ends. */
+  retention: { runOnce(): Promise<number | null>; close(): Promise<void> };
   /** Stop accepting, finish in-flight writes, close sockets and the database. */
   close(): Promise<void>;
 }
