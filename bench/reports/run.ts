@@ -26,7 +26,7 @@ import { postMessage } from "../../server/domain/messages.ts";
 import { reportsConsumer } from "../../server/reports/projection.ts";
 import { periodOf } from "../../server/reports/period.ts";
 import { reportSummary } from "../../server/reports/summary.ts";
-import { reportIndexes } from "../../server/store/migrations/0020-report-instants.ts";
+import { reportIndexes } from "../../server/store/migrations/0021-report-repeats.ts";
 import { createIndexes } from "../../server/store/migrations/indexes.ts";
 import type { Database } from "../../server/store/tables.ts";
 import { ReportQuery } from "../../shared/schemas/index.ts";

@@ -31,7 +31,6 @@ export const localDay = (column: string, period: Period) => sql<number>`${localM
 export const dateOf = (day: unknown) => new Date(Number(day) * DAY).toISOString().slice(0, 10);
 
 const count = sql<number>`count(*)`;
-const distinct = sql<number>`count(distinct ch.conversation_id)`;
 
 /** Conversations started, by local hour (hours since 1970-01-01, local), and the figures from them. */
 export async function addStarted(db: Kysely<Database>, s: Scope, f: Figures): Promise<void> {
@@ -52,23 +51,41 @@ export async function addStarted(db: Kysely<Database>, s: Scope, f: Figures): Pr
   }
 }
 
-/** Solves, closes and assignments in the period: each conversation once per figure. */
+/**
+ * Solves, closes and assignments in the period: each conversation once per figure. A change counts
+ * when the change before it (of its kind to its conversation, or with its agent too: migration
+ * 0021) is older than the period, or, per day, than its own local day; so each figure is a plain
+ * count over the range's index.
+ */
 export async function addChanges(db: Kysely<Database>, s: Scope, f: Figures): Promise<void> {
   const { start, end } = s.period;
-  const changes = (kinds: string[]) =>
-    changesIn(db, s).where("ch.created_ms", ">=", start).where("ch.created_ms", "<", end).where("ch.kind", "in", kinds);
+  const changes = (kinds: string[], prev: "ch.prev_ms" | "ch.prev_agent_ms") =>
+    changesIn(db, s)
+      .where("ch.created_ms", ">=", start)
+      .where("ch.created_ms", "<", end)
+      .where("ch.kind", "in", kinds)
+      .where((eb) => eb.or([eb(prev, "is", null), eb(prev, "<", start)]));
   const [totals, perAgent, perDay] = await Promise.all([
-    changes(["solved", "closed"])
-      .select(["ch.kind", distinct.as("n")])
+    changes(["solved", "closed"], "ch.prev_ms")
+      .select(["ch.kind", count.as("n")])
       .groupBy("ch.kind")
       .execute(),
-    changes(["assigned", "solved"])
+    changes(["assigned", "solved"], "ch.prev_agent_ms")
       .where("ch.agent_id", "is not", null)
-      .select(["ch.kind", "ch.agent_id", distinct.as("n")])
+      .select(["ch.kind", "ch.agent_id", count.as("n")])
       .groupBy(["ch.kind", "ch.agent_id"])
       .execute(),
-    changes(["solved"])
-      .select([localDay("ch.created_ms", s.period).as("day"), distinct.as("n")])
+    changesIn(db, s)
+      .where("ch.created_ms", ">=", start)
+      .where("ch.created_ms", "<", end)
+      .where("ch.kind", "=", "solved")
+      .where((eb) =>
+        eb.or([
+          eb("ch.prev_ms", "is", null),
+          eb(localDay("ch.prev_ms", s.period), "<", localDay("ch.created_ms", s.period)),
+        ]),
+      )
+      .select([localDay("ch.created_ms", s.period).as("day"), count.as("n")])
       .groupBy(sql`1`)
       .execute(),
   ]);

@@ -3,6 +3,7 @@ import type { Conversation, Message } from "../../shared/schemas/index.ts";
 import type { LoggedEvent } from "../events/log.ts";
 import type { Consumer } from "../events/log-consumers.ts";
 import type { Database, ReportConversationsTable } from "../store/tables.ts";
+import { markRepeats } from "./repeats.ts";
 
 /**
  * The `reports` consumer of the event log (docs/reports.md): it turns each conversation's events
@@ -83,7 +84,9 @@ export async function project(events: LoggedEvent[], trx: Transaction<Database>)
     [...changed].map((id) => rows.get(id)!),
     known,
   );
-  if (changes.length) await trx.insertInto("report_changes").values(changes).execute();
+  if (!changes.length) return;
+  await markRepeats(trx, changes);
+  await trx.insertInto("report_changes").values(changes).execute();
 }
 
 function apply(row: Row, e: LoggedEvent, data: Parsed, changes: Insertable<Database["report_changes"]>[]): void {

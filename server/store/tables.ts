@@ -349,6 +349,10 @@ export interface ReportChangesTable {
   agent_id: string | null;
   created_at: string;
   created_ms: number;
+  /** The previous change of this kind to this conversation: its instant (null: none). */
+  prev_ms: number | null;
+  /** The previous change of this kind to this conversation with this agent: its instant. */
+  prev_agent_ms: number | null;
 }
 
 export interface Database {

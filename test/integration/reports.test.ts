@@ -150,6 +150,22 @@ for (const db of databases()) {
         await reply(i % 2 ? asha.call : bruno.call, c.id, t, 300 * (i + 1) + 0.123);
         if (i < 2) await patch(c.id, t, 5000 * (i + 1), { status: "solved" });
       }
+      // c12: assigned to Asha and solved before the period; inside it reopened twice, on two
+      // local days, assigned to Bruno and then to Asha again, solved each time: one solve in the
+      // period's totals and in each agent's row, one on each of the two days.
+      const c12 = await start("2026-11-23T08:00:00.000Z");
+      await patch(c12.id, c12.t0, 30, { assignee: asha.id });
+      await patch(c12.id, c12.t0, 600, { status: "solved" });
+      for (const [t, assignee] of [
+        ["2026-11-24T09:00:00.000Z", bruno.id],
+        ["2026-11-25T09:00:00.000Z", asha.id],
+      ] as const) {
+        at(t);
+        const ack = await c12.v.call("send", { clientId: clientId(), conversationId: c12.id, message: text("Again") });
+        expect(ack.ok).toBe(true);
+        await patch(c12.id, t, 60, { assignee });
+        await patch(c12.id, t, 120, { status: "solved" });
+      }
       await caughtUp();
     }, 60_000);
     afterAll(async () => {
@@ -177,7 +193,7 @@ for (const db of databases()) {
       const tz = "Europe/Stockholm";
       const got = await summary(`from=2026-10-01&to=2026-11-30&tz=${encodeURIComponent(tz)}`);
       expect(got).toEqual(await expectedSummary(s.parley.ctx.db, "2026-10-01", "2026-11-30", tz));
-      expect(got.conversations.started).toBe(11);
+      expect(got.conversations.started).toBe(12);
     });
 
     it("gives perDay as CSV, the same figures", async () => {

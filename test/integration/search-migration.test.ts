@@ -1,38 +1,13 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from "kysely";
-import SQLite from "better-sqlite3";
-import pg from "pg";
+import { sql } from "kysely";
 import { databases } from "../helpers/services.ts";
 import { freshDatabaseUrl, startTestServer } from "../helpers/server.ts";
-import { core } from "../../server/store/migrations/0001-core.ts";
-import { webhooks } from "../../server/store/migrations/0002-webhooks.ts";
-import { files } from "../../server/store/migrations/0003-files.ts";
-import { originsFromEnv } from "../../server/store/migrations/0004-origins-from-env.ts";
-import { roles } from "../../server/store/migrations/0005-roles.ts";
+import { migratedUpTo } from "../helpers/migrations.ts";
 
 /**
  * A database written by a release before search: the migration that adds the index (0008)
  * indexes what is already there, so that old conversations are found after the upgrade.
  */
-const before: Record<string, Migration> = {
-  "0001_core": core,
-  "0002_webhooks": webhooks,
-  "0003_files": files,
-  "0004_origins_from_env": originsFromEnv,
-  "0005_roles": roles,
-};
-
-async function openRaw(url: string): Promise<Kysely<any>> {
-  if (url.startsWith("sqlite:"))
-    return new Kysely({ dialect: new SqliteDialect({ database: new SQLite(url.slice(7)) }) });
-  const parsed = new URL(url);
-  const schema = parsed.searchParams.get("schema")!;
-  parsed.searchParams.delete("schema");
-  const pool = new pg.Pool({ connectionString: parsed.toString(), options: `-c search_path=${schema}` });
-  await pool.query(`create schema if not exists ${schema}`);
-  return new Kysely({ dialect: new PostgresDialect({ pool }) });
-}
-
 for (const db of databases()) {
   describe.skipIf(!db.available)(`search index migration (${db.name})`, () => {
     const drops: (() => Promise<void>)[] = [];
@@ -42,15 +17,7 @@ for (const db of databases()) {
 
     it("indexes the conversations, messages and contacts stored before it", async () => {
       const fresh = await freshDatabaseUrl(db.name);
-      const raw = await openRaw(fresh.url);
-      const schema = db.name === "postgres" ? new URL(fresh.url).searchParams.get("schema")! : undefined;
-      const migrator = new Migrator({
-        db: raw,
-        provider: { getMigrations: async () => before },
-        ...(schema ? { migrationTableSchema: schema } : {}),
-      });
-      const { error } = await migrator.migrateToLatest();
-      expect(error).toBeUndefined();
+      const raw = await migratedUpTo(fresh.url, "0005_roles");
       const now = new Date().toISOString();
       await raw
         .insertInto("sites")

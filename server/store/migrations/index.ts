@@ -18,12 +18,13 @@ import { reports } from "./0017-reports.ts";
 import { emailTranscriptsNotifications } from "./0018-email-transcripts-notifications.ts";
 import { retention } from "./0019-retention.ts";
 import { reportInstants } from "./0020-report-instants.ts";
+import { reportRepeats } from "./0021-report-repeats.ts";
 
 /**
  * Every migration, in order. Each runs once per database; never edit one that has shipped:
  * add the next file and list it here.
  */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   "0001_core": core,
   "0002_webhooks": webhooks,
   "0003_files": files,
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   "0018_email_transcripts_notifications": emailTranscriptsNotifications,
   "0019_retention": retention,
   "0020_report_instants": reportInstants,
+  "0021_report_repeats": reportRepeats,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

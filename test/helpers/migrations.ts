@@ -1,0 +1,33 @@
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import SQLite from "better-sqlite3";
+import pg from "pg";
+import { migrations } from "../../server/store/migrations/index.ts";
+
+/**
+ * A database as an earlier release left it: `url` (from freshDatabaseUrl) opened without Parley's
+ * store and migrated up to the migration named `last` only; a later startTestServer or openStore
+ * on the same url runs the rest, as an upgrade would.
+ */
+export async function migratedUpTo(url: string, last: string): Promise<Kysely<any>> {
+  let raw: Kysely<any>;
+  let schema: string | undefined;
+  if (url.startsWith("sqlite:")) {
+    raw = new Kysely({ dialect: new SqliteDialect({ database: new SQLite(url.slice(7)) }) });
+  } else {
+    const parsed = new URL(url);
+    schema = parsed.searchParams.get("schema")!;
+    parsed.searchParams.delete("schema");
+    const pool = new pg.Pool({ connectionString: parsed.toString(), options: `-c search_path=${schema}` });
+    await pool.query(`create schema if not exists ${schema}`);
+    raw = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  }
+  const upTo = Object.fromEntries(Object.entries(migrations).filter(([name]) => name <= last));
+  const migrator = new Migrator({
+    db: raw,
+    provider: { getMigrations: async () => upTo },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return raw;
+}
