@@ -1,6 +1,6 @@
 import { useMemo } from "preact/hooks";
 import type { ReportSummary } from "../../shared/schemas/index.ts";
-import { baseOptions, ChartFigure, palette } from "./chart.tsx";
+import { baseOptions, ChartFigure, FigureTable, palette } from "./chart.tsx";
 import { duration } from "./period.ts";
 
 /** Conversations per day (bars), with their table. */
@@ -21,27 +21,15 @@ export function PerDayChart({ s, scheme }: { s: ReportSummary; scheme: string })
   }, [s, scheme]);
   return (
     <ChartFigure title="Conversations per day" config={config}>
-      <table class="sr-only">
-        <caption>Conversations per day</caption>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            <th scope="col">Started</th>
-            <th scope="col">Solved</th>
-            <th scope="col">Median first response</th>
-          </tr>
-        </thead>
-        <tbody>
-          {s.perDay.map((d) => (
-            <tr key={d.date}>
-              <th scope="row">{d.date}</th>
-              <td>{d.started}</td>
-              <td>{d.solved}</td>
-              <td>{duration(d.medianFirstResponseSeconds)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FigureTable
+        caption="Conversations per day"
+        columns={["Day", "Started", "Solved", "Median first response"]}
+        rows={s.perDay.map((d) => ({
+          key: d.date,
+          head: d.date,
+          cells: [d.started, d.solved, duration(d.medianFirstResponseSeconds)],
+        }))}
+      />
     </ChartFigure>
   );
 }
@@ -89,25 +77,11 @@ export function TimesChart({ s, scheme }: { s: ReportSummary; scheme: string }) 
   ];
   return (
     <ChartFigure title="First response and resolution" config={config}>
-      <table class="sr-only">
-        <caption>First response and resolution times in the period</caption>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Median</th>
-            <th scope="col">90th percentile</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(([name, median, p90]) => (
-            <tr key={name}>
-              <th scope="row">{name}</th>
-              <td>{duration(median)}</td>
-              <td>{duration(p90)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FigureTable
+        caption="First response and resolution times in the period"
+        columns={["Time", "Median", "90th percentile"]}
+        rows={rows.map(([name, median, p90]) => ({ key: name, head: name, cells: [duration(median), duration(p90)] }))}
+      />
     </ChartFigure>
   );
 }
@@ -134,23 +108,11 @@ export function SatisfactionChart({ s, scheme }: { s: ReportSummary; scheme: str
       title={`Satisfaction: ${average === null ? "no ratings" : `${average} of 5 from ${count}`}`}
       config={config}
     >
-      <table class="sr-only">
-        <caption>Ratings by score</caption>
-        <thead>
-          <tr>
-            <th scope="col">Score</th>
-            <th scope="col">Ratings</th>
-          </tr>
-        </thead>
-        <tbody>
-          {scores.map((n) => (
-            <tr key={n}>
-              <th scope="row">{n}</th>
-              <td>{s.satisfaction.distribution[n]}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FigureTable
+        caption="Ratings by score"
+        columns={["Score", "Ratings"]}
+        rows={scores.map((n) => ({ key: n, head: n, cells: [s.satisfaction.distribution[n]] }))}
+      />
     </ChartFigure>
   );
 }

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Agent, ReportSummary, Site } from "../../shared/schemas/index.ts";
 import type { Api } from "../api/client.ts";
 import { relayBase } from "../api/base.ts";
+import { FigureTable } from "./chart.tsx";
 import { Heatmap } from "./Heatmap.tsx";
 import { PerDayChart, SatisfactionChart, TimesChart } from "./ReportCharts.tsx";
 import { ReportFilterBar } from "./ReportFilters.tsx";
@@ -136,28 +137,15 @@ function Figures({ s, scheme, me }: { s: ReportSummary; scheme: string; me: Agen
       </section>
       <section aria-labelledby="agents-title">
         <h2 id="agents-title">{me.role === "agent" ? "You" : "Agents"}</h2>
-        <table class="agents-table">
-          <thead>
-            <tr>
-              <th scope="col">Agent</th>
-              <th scope="col">Assigned</th>
-              <th scope="col">Solved</th>
-              <th scope="col">Median first response</th>
-              <th scope="col">Satisfaction</th>
-            </tr>
-          </thead>
-          <tbody>
-            {s.agents.map((a) => (
-              <tr key={a.agentId}>
-                <th scope="row">{a.name}</th>
-                <td>{a.assigned}</td>
-                <td>{a.solved}</td>
-                <td>{duration(a.medianFirstResponseSeconds)}</td>
-                <td>{a.satisfactionAverage ?? "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <FigureTable
+          class="agents-table"
+          columns={["Agent", "Assigned", "Solved", "Median first response", "Satisfaction"]}
+          rows={s.agents.map((a) => ({
+            key: a.agentId,
+            head: a.name,
+            cells: [a.assigned, a.solved, duration(a.medianFirstResponseSeconds), a.satisfactionAverage ?? "—"],
+          }))}
+        />
       </section>
     </>
   );

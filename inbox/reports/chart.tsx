@@ -85,3 +85,41 @@ export function baseOptions(colors: ReturnType<typeof palette>, yTitle: string, 
     },
   };
 }
+
+/** A row of a figures table: its heading cell, then its figures. */
+export interface FigureRow {
+  key: string;
+  head: string;
+  cells: (string | number)[];
+}
+
+/**
+ * A table of figures: a header row of `columns`, then one row per `rows` entry headed by its
+ * first cell. Behind a chart it is for screen readers only (`class="sr-only"`, with a caption).
+ */
+export function FigureTable(props: { caption?: string; class?: string; columns: string[]; rows: FigureRow[] }) {
+  return (
+    <table class={props.class ?? "sr-only"}>
+      {props.caption && <caption>{props.caption}</caption>}
+      <thead>
+        <tr>
+          {props.columns.map((c) => (
+            <th scope="col" key={c}>
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr key={r.key}>
+            <th scope="row">{r.head}</th>
+            {r.cells.map((c, i) => (
+              <td key={i}>{c}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
