@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { ContactRow, Database } from "./tables.ts";
-import { indexDocument, removeDocuments } from "./search-index.ts";
+import { indexDocument, insertDocuments, removeDocuments, type SearchDocument } from "./search-index.ts";
 import { unindexConversationMessages } from "./search-messages.ts";
 import { joinFields } from "./search-text.ts";
 
@@ -34,8 +34,13 @@ export async function reindexConversations(db: Db, ids: string[], opts: { fresh?
     .where("conversation_id", "in", ids)
     .orderBy("tag")
     .execute();
-  for (const r of rows) {
-    const body = joinFields([
+  const docs: SearchDocument[] = rows.map((r) => ({
+    source: "conversation",
+    sourceId: r.id,
+    siteId: r.site_id,
+    conversationId: r.id,
+    seq: null,
+    body: joinFields([
       r.topic,
       r.summary,
       tags
@@ -45,20 +50,15 @@ export async function reindexConversations(db: Db, ids: string[], opts: { fresh?
       r.name,
       r.email,
       r.phone,
-    ]);
-    await indexDocument(
-      db,
-      {
-        source: "conversation",
-        sourceId: r.id,
-        siteId: r.site_id,
-        conversationId: r.id,
-        seq: null,
-        body,
-      },
-      opts,
-    );
-  }
+    ]),
+  }));
+  // As indexDocument, for all of them at once: a conversation written for the first time in
+  // this transaction has no document to replace; an empty body has none.
+  if (!opts.fresh) await removeDocuments(db, { sourceIds: docs.map((d) => d.sourceId) });
+  await insertDocuments(
+    db,
+    docs.filter((d) => d.body.trim()),
+  );
 }
 
 /** A contact's document (for GET /v1/contacts?q=), and its conversations', which carry its name, email and phone. */
