@@ -9,7 +9,8 @@ import type { DomainEvent } from "../events/bus.ts";
  * request has committed, so an answer still means "stored"; events are published after it. A
  * request the write refuses (an outcome, not a throw) is refused alone; if the transaction itself
  * fails (a unique-key race with another node, a deadlock, an erased contact), every request of
- * the batch is written again in a transaction of its own, with write()'s retries.
+ * the batch is written again in a transaction of its own, with write()'s retries. With `parallel`
+ * above one, a batch starts while others are being written, up to that many at once.
  */
 
 export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
@@ -25,19 +26,21 @@ interface Waiting<Q, R> {
 
 export class BatchQueue<Q, R> {
   private waiting: Waiting<Q, R>[] = [];
-  private running = false;
+  private running = 0;
 
   constructor(
     private readonly ctx: Ctx,
     private readonly writeSet: WriteSet<Q, R>,
     private readonly maxBatch: number,
+    /** How many batches may be written at once, each in a transaction of its own (PostgreSQL). */
+    private readonly parallel = 1,
   ) {}
 
   post(request: Q): Promise<R> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ request, resolve, reject });
-      if (!this.running) {
-        this.running = true;
+      if (this.running < this.parallel) {
+        this.running += 1;
         // Requests that arrive in this turn of the event loop join the first batch.
         setImmediate(() => void this.drain());
       }
@@ -46,7 +49,7 @@ export class BatchQueue<Q, R> {
 
   private async drain(): Promise<void> {
     while (this.waiting.length > 0) await this.writeBatch(this.waiting.splice(0, this.maxBatch));
-    this.running = false;
+    this.running -= 1;
   }
 
   private async writeBatch(batch: Waiting<Q, R>[]): Promise<void> {

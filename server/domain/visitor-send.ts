@@ -40,14 +40,21 @@ const startedLookup = perOwner(
     }),
 );
 
-/** Starts that arrive together share a transaction and its statements (visitor-starts.ts). */
+/**
+ * Starts that arrive together share a transaction and its statements (visitor-starts.ts). On
+ * PostgreSQL two groups are written at once, each on a connection of its own: a group's
+ * statements are round trips that the next group need not wait for (measured: first messages'
+ * p50 and p99 lower by a third to a half at 500 visitors than one group at a time, four no better).
+ */
 const MAX_STARTS = 200;
+const PARALLEL_STARTS = { postgres: 2, sqlite: 1 };
 const startsOf = perOwner(
   (ctx: Ctx) =>
     new BatchQueue<StartRequest, Started>(
       ctx,
       (trx, emit, requests) => startConversations(ctx, trx, emit, requests),
       MAX_STARTS,
+      PARALLEL_STARTS[ctx.dialect],
     ),
 );
 
