@@ -10,8 +10,9 @@ import { senderFor } from "./messages.ts";
 import { lockVisitors, visitorConversation, visitorGone, visitorPrincipal } from "./visitors.ts";
 import { conversationUniqueId, messageKey, visitorMessageOf } from "./visitor-messages.ts";
 import type { Outcome } from "./batch-queue.ts";
-import type { ConversationRow, VisitorRow } from "../store/tables.ts";
-import { reindexContact, reindexConversations } from "../store/search-sources.ts";
+import type { ContactRow, ConversationRow, VisitorRow } from "../store/tables.ts";
+import { conversationDocument, reindexContact } from "../store/search-sources.ts";
+import { insertDocuments } from "../store/search-index.ts";
 
 /**
  * Visitors' first messages, set-oriented: one call decides and writes any number of them in the
@@ -61,7 +62,7 @@ export async function startConversations(
     trx,
     requests.map((r) => r.visitorId),
   );
-  await giveContacts(trx, visitors, now);
+  const made = await giveContacts(trx, visitors, now);
   const uniqueIdOf = (r: StartRequest) => conversationUniqueId(r.visitorId, r.clientId);
   const stored = await storedStarts(
     trx,
@@ -118,12 +119,13 @@ export async function startConversations(
       .insertInto("conversations")
       .values(fresh.slice(i, i + CHUNK))
       .execute();
-  await reindexConversations(
+  // Written just now, without tags: their documents and views need only their contacts.
+  const contacts = await contactsOf(trx, fresh, made);
+  await insertDocuments(
     trx,
-    fresh.map((r) => r.id),
-    { fresh: true },
+    fresh.map((r) => conversationDocument(r, [], contacts.get(r.contact_id!))).filter((d) => d.body.trim()),
   );
-  const views = await conversationViews(trx, fresh);
+  const views = await conversationViews(trx, fresh, [], { contacts: [...contacts.values()], untagged: true });
   fresh.forEach((row, i) =>
     emit({ type: "conversation.created", siteId: row.site_id, conversationId: row.id, conversation: views[i]! }),
   );
@@ -187,10 +189,10 @@ async function outcomeOf(
   }
 }
 
-/** An anonymous contact for each visitor that has none yet: one INSERT, one UPDATE. */
-async function giveContacts(trx: Trx, visitors: Map<string, VisitorRow>, now: string): Promise<void> {
+/** An anonymous contact for each visitor that has none yet: one INSERT, one UPDATE. Returns them. */
+async function giveContacts(trx: Trx, visitors: Map<string, VisitorRow>, now: string): Promise<ContactRow[]> {
   const bare = [...visitors.values()].filter((v) => !v.contact_id);
-  if (bare.length === 0) return;
+  if (bare.length === 0) return [];
   const contacts = bare.map((v) => newContactRow(v.site_id, {}, now));
   for (let i = 0; i < contacts.length; i += CHUNK)
     await trx
@@ -204,6 +206,21 @@ async function giveContacts(trx: Trx, visitors: Map<string, VisitorRow>, now: st
     await sql`with v (id, contact_id) as (values ${sql.join(pairs.slice(i, i + CHUNK))})
       update visitors set contact_id = v.contact_id from v where visitors.id = v.id`.execute(trx);
   bare.forEach((v, i) => visitors.set(v.id, { ...v, contact_id: contacts[i]!.id }));
+  return contacts;
+}
+
+/** The conversations' contacts: those made in this transaction as they are, the others read in one query. */
+async function contactsOf(trx: Trx, rows: ConversationRow[], made: ContactRow[]): Promise<Map<string, ContactRow>> {
+  const found = new Map(made.map((c) => [c.id, c]));
+  const missing = [...new Set(rows.map((r) => r.contact_id!))].filter((id) => !found.has(id));
+  for (let i = 0; i < missing.length; i += CHUNK)
+    for (const c of await trx
+      .selectFrom("contacts")
+      .selectAll()
+      .where("id", "in", missing.slice(i, i + CHUNK))
+      .execute())
+      found.set(c.id, c);
+  return found;
 }
 
 /** Conversations by site and uniqueId: one query per site. */

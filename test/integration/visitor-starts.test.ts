@@ -90,5 +90,29 @@ describe.each(databases())("concurrent first messages on $name", ({ name, availa
         expect(mine[0]).toBe("conversation.created");
       }
     });
+
+    it("indexes an identified visitor's new conversation under its contact's name, and tells it with the contact", async () => {
+      const visitors = await Promise.all(
+        ["Quillon Yarrow", "Quillon Zephyr"].map((name, i) =>
+          connectVisitor(s.url, { siteKey: s.siteKey, user: { id: `starts-${i}`, name } }),
+        ),
+      );
+      open.push(...visitors);
+      const acks = await Promise.all(
+        visitors.map((v) => v.call("send", { clientId: clientId(), message: text("hi") })),
+      );
+      expect(acks.every((a) => a.ok)).toBe(true);
+      const found = await s.api("GET", `/v1/search?q=${encodeURIComponent("quillon zephyr")}`);
+      expect(found.body.items.map((i: any) => i.conversation.id)).toEqual([acks[1]!.conversation.id]);
+      const conversation = await s.api("GET", `/v1/conversations/${acks[0]!.conversation.id}`);
+      expect(conversation.body.contact.name).toBe("Quillon Yarrow");
+      const [created] = await s.parley.store.db
+        .selectFrom("events")
+        .select("data")
+        .where("type", "=", "conversation.created")
+        .where("subject", "=", acks[0]!.conversation.id)
+        .execute();
+      expect(JSON.parse(created!.data).conversation).toMatchObject({ contact: { name: "Quillon Yarrow" }, tags: [] });
+    });
   });
 });
