@@ -115,7 +115,16 @@ export async function upsertContact(
       .executeTakeFirst();
     if (existing) return applyContactInput(trx, emit, existing, input, now);
   }
-  const row: ContactRow = {
+  const row = newContactRow(siteId, input, now);
+  await trx.insertInto("contacts").values(row).execute();
+  await reindexContact(trx, row, { conversations: false, fresh: true });
+  return row;
+}
+
+/** A contact not stored yet, made of `input` (nothing given: an anonymous contact). */
+export function newContactRow(siteId: string, input: ContactInput, now: string): ContactRow {
+  const n = normalise(input);
+  return {
     id: newId("contact"),
     site_id: siteId,
     external_id: n.external_id ?? null,
@@ -126,9 +135,6 @@ export async function upsertContact(
     created_at: now,
     updated_at: now,
   };
-  await trx.insertInto("contacts").values(row).execute();
-  await reindexContact(trx, row, { conversations: false, fresh: true });
-  return row;
 }
 
 /** Digits and a leading +, so that "+46 70-123 45 67" and "+46701234567" match. */

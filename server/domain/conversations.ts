@@ -1,28 +1,17 @@
-import type {
-  Conversation,
-  CreateConversationBody,
-  Message,
-  PatchConversationBody,
-  TypedMessageInput,
-} from "../../shared/schemas/index.ts";
-import { parseMessageInput } from "../../shared/schemas/index.ts";
+import type { Conversation, PatchConversationBody } from "../../shared/schemas/index.ts";
 import { json, write, type Ctx, type Db, type Emit, type Principal, type Trx } from "./context.ts";
 import { authorize, siteScopeOf, type Action } from "./permissions.ts";
-import { newId } from "./secrets.ts";
 import { closed, invalid, notFound, ParleyError } from "./errors.ts";
-import { visitorContextOf } from "./visitor-pages.ts";
-import { conversationView, inboxLink, messageView } from "./views.ts";
-import { resolveSiteId } from "./sites.ts";
-import { upsertContact, normalisePhone } from "./contacts.ts";
+import { conversationView, inboxLink } from "./views.ts";
+import { normalisePhone } from "./contacts.ts";
 import { agentAssignable } from "./agents.ts";
-import { insertMessage, senderFor, type SenderInput } from "./messages.ts";
 import type { ConversationRow } from "../store/tables.ts";
 import { reindexConversations } from "../store/search-sources.ts";
-import { zodDetails } from "./validation.ts";
 import { stopWaiting, waitAgain } from "./assignment.ts";
 import { ratingReset } from "./ratings.ts";
 
 export { conversationFilter, listConversations, type ConversationFilters } from "./conversation-list.ts";
+export { createConversation, insertConversation, type CreateOptions } from "./conversation-create.ts";
 
 /**
  * The conversation row if this principal may do `action` to it; 404 for another site's or
@@ -50,151 +39,6 @@ export const conversationResource = (row: Pick<ConversationRow, "site_id" | "vis
 
 export async function getConversation(ctx: Ctx, p: Principal, id: string): Promise<Conversation> {
   return conversationView(ctx.db, await conversationRow(ctx.db, p, id));
-}
-
-export interface CreateOptions {
-  channel: "widget" | "api";
-  visitorId?: string | null;
-  contactId?: string | null;
-  siteId?: string;
-  /** The caller looked for a conversation with body.uniqueId in this transaction already (and holds the lock that decides it). */
-  uniqueIdChecked?: boolean;
-}
-
-/**
- * Starts a conversation, with its first message when one is given. A repeated `uniqueId`
- * returns the stored conversation and `created: false`.
- */
-export async function createConversation(
-  ctx: Ctx,
-  p: Principal,
-  body: CreateConversationBody,
-  opts: CreateOptions = { channel: "api" },
-): Promise<{ conversation: Conversation & { messages: Message[] }; created: boolean }> {
-  const siteId = opts.siteId ?? (await resolveSiteId(ctx, p, body.siteId));
-  authorize(p, "conversation.create", { siteId }, "Site");
-  const firstMessage = body.message === undefined ? undefined : parseMessageInput(body.message);
-  if (firstMessage && !firstMessage.ok)
-    throw new ParleyError(
-      "validation_failed",
-      "Request validation failed",
-      zodDetails(firstMessage.issues, ["message"]),
-    );
-  if (body.uniqueId) {
-    const existing = await ctx.db
-      .selectFrom("conversations")
-      .selectAll()
-      .where("site_id", "=", siteId)
-      .where("unique_id", "=", body.uniqueId)
-      .executeTakeFirst();
-    if (existing) return { conversation: await withFirstMessages(ctx.db, existing), created: false };
-  }
-  if (body.assignee && !(await agentAssignable(ctx, body.assignee)))
-    throw invalid("assignee", "no active agent with this id");
-  const senderType = (body.sender ?? body.message?.sender)?.type ?? "agent";
-  if (senderType === "contact" && !body.contact && !body.contactId && !opts.contactId)
-    throw invalid("sender.type", "a contact message needs a contact");
-  const first = firstMessage?.ok ? firstMessage.value : undefined;
-  return write(ctx, (trx, emit) => insertConversation(ctx, trx, emit, p, siteId, body, opts, first));
-}
-
-/**
- * createConversation's transaction, for a caller that decides inside its own transaction
- * whether to start one (a visitor's first message). `body` is checked already.
- */
-export async function insertConversation(
-  ctx: Ctx,
-  trx: Trx,
-  emit: Emit,
-  p: Principal,
-  siteId: string,
-  body: CreateConversationBody,
-  opts: CreateOptions,
-  firstMessage: TypedMessageInput | undefined,
-): Promise<{ conversation: Conversation & { messages: Message[] }; created: boolean; row?: ConversationRow }> {
-  authorize(p, "conversation.create", { siteId }, "Site");
-  const askedSender = body.sender ?? body.message?.sender;
-  const senderType = askedSender?.type ?? "agent";
-  const now = ctx.now();
-  let contactId = opts.contactId ?? null;
-  if (body.contactId) {
-    const c = await trx
-      .selectFrom("contacts")
-      .select(["id", "site_id"])
-      .where("id", "=", body.contactId)
-      .executeTakeFirst();
-    if (!c || c.site_id !== siteId) throw invalid("contactId", "no contact with this id on this site");
-    contactId = c.id;
-  } else if (body.contact) {
-    contactId = (await upsertContact(trx, emit, siteId, body.contact, now)).id;
-  }
-  if (body.uniqueId && !opts.uniqueIdChecked) {
-    // Checked again inside the transaction; a concurrent twin makes the insert fail and write() retries.
-    const twin = await trx
-      .selectFrom("conversations")
-      .selectAll()
-      .where("site_id", "=", siteId)
-      .where("unique_id", "=", body.uniqueId)
-      .executeTakeFirst();
-    if (twin) return { conversation: await withFirstMessages(trx, twin), created: false };
-  }
-  const row: ConversationRow = {
-    id: newId("conversation"),
-    site_id: siteId,
-    contact_id: contactId,
-    visitor_id: opts.visitorId ?? null,
-    status: body.status ?? "open",
-    priority: body.priority ?? "normal",
-    channel: opts.channel,
-    topic: body.topic ?? null,
-    summary: body.summary ?? null,
-    queue: body.queue ?? null,
-    assignee: body.assignee ?? null,
-    metadata: json.stringify(body.metadata ?? {}),
-    unique_id: body.uniqueId ?? null,
-    last_seq: 0,
-    read_contact: 0,
-    read_agent: 0,
-    last_message_id: null,
-    created_at: now,
-    updated_at: now,
-    first_response_at: null,
-    closed_at: null,
-    visitor_context: opts.visitorId ? await visitorContextOf(trx, opts.visitorId) : null,
-    rating_score: null,
-    rating_comment: null,
-    rated_at: null,
-  };
-  await trx.insertInto("conversations").values(row).execute();
-  const tags = [...new Set(body.tags ?? [])];
-  if (tags.length)
-    await trx
-      .insertInto("conversation_tags")
-      .values(tags.map((tag) => ({ conversation_id: row.id, tag, created_at: now })))
-      .execute();
-  await reindexConversations(trx, [row.id], { fresh: true });
-  const conversation = await conversationView(trx, row);
-  emit({ type: "conversation.created", siteId, conversationId: row.id, conversation });
-  if (firstMessage) {
-    const sender: SenderInput =
-      senderType === "contact"
-        ? { type: "contact", id: contactId, name: null }
-        : senderFor(p, { type: senderType, name: askedSender?.name });
-    const first = await insertMessage(ctx, trx, emit, row.id, firstMessage, sender, null);
-    return { conversation: { ...first.conversation!, messages: [first.message] }, created: true, row: first.row };
-  }
-  return { conversation: { ...conversation, messages: [] as Message[] }, created: true, row };
-}
-
-async function withFirstMessages(db: Db, row: ConversationRow): Promise<Conversation & { messages: Message[] }> {
-  const rows = await db
-    .selectFrom("messages")
-    .selectAll()
-    .where("conversation_id", "=", row.id)
-    .where("seq", "<=", 10)
-    .orderBy("seq")
-    .execute();
-  return { ...(await conversationView(db, row)), messages: rows.map(messageView) };
 }
 
 /** Locks the row for the rest of the transaction on PostgreSQL (SQLite has one writer anyway). */

@@ -90,29 +90,33 @@ export function agentView(row: AgentRow, availability: Availability = "offline")
 
 /**
  * Conversations with their contact, tags and last message, loaded in three batched queries
- * whatever the number of conversations.
+ * whatever the number of conversations. `knownMessages` and `known.contacts`: rows the caller
+ * already holds, not read again; `known.untagged`: conversations just inserted without tags.
  */
 export async function conversationViews(
   db: Db,
   rows: ConversationRow[],
   knownMessages: MessageRow[] = [],
+  known: { contacts?: ContactRow[]; untagged?: boolean } = {},
 ): Promise<Conversation[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const contactIds = [...new Set(rows.map((r) => r.contact_id).filter((x): x is string => !!x))];
-  const known = new Set(knownMessages.map((m) => m.id));
-  const messageIds = rows.map((r) => r.last_message_id).filter((x): x is string => !!x && !known.has(x));
+  const held = new Set([...knownMessages, ...(known.contacts ?? [])].map((r) => r.id));
+  const contactIds = [...new Set(rows.map((r) => r.contact_id).filter((x): x is string => !!x && !held.has(x)))];
+  const messageIds = rows.map((r) => r.last_message_id).filter((x): x is string => !!x && !held.has(x));
   const [contacts, tags, messages] = await Promise.all([
     contactIds.length ? db.selectFrom("contacts").selectAll().where("id", "in", contactIds).execute() : [],
-    db
-      .selectFrom("conversation_tags")
-      .select(["conversation_id", "tag"])
-      .where("conversation_id", "in", ids)
-      .orderBy("tag")
-      .execute(),
+    known.untagged
+      ? []
+      : db
+          .selectFrom("conversation_tags")
+          .select(["conversation_id", "tag"])
+          .where("conversation_id", "in", ids)
+          .orderBy("tag")
+          .execute(),
     messageIds.length ? db.selectFrom("messages").selectAll().where("id", "in", messageIds).execute() : [],
   ]);
-  const contactById = new Map(contacts.map((c) => [c.id, c]));
+  const contactById = new Map([...(known.contacts ?? []), ...contacts].map((c) => [c.id, c]));
   const messageById = new Map([...knownMessages, ...messages].map((m) => [m.id, m]));
   const tagsById = new Map<string, string[]>();
   for (const t of tags) tagsById.set(t.conversation_id, [...(tagsById.get(t.conversation_id) ?? []), t.tag]);

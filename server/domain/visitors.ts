@@ -174,18 +174,26 @@ const visitorLookup = perOwner(
     }),
 );
 
+/** The visitor as stored now (the sends that arrive together read theirs in one query). */
+export async function currentVisitor(ctx: Ctx, visitorId: string): Promise<VisitorRow> {
+  const visitor = await visitorLookup(ctx).load(visitorId);
+  if (!visitor) throw visitorGone();
+  return visitor;
+}
+
+export const visitorGone = () =>
+  new ParleyError("unauthorized", "This visitor no longer exists: reconnect without its token");
+
 /**
  * The visitor as stored now (its contact may have been linked by another tab, or erased), with
  * an (anonymous) contact to write as when it has none yet.
  */
 export async function ensureVisitorContact(ctx: Ctx, cached: VisitorRow): Promise<VisitorRow> {
-  const visitor = await visitorLookup(ctx).load(cached.id);
-  if (!visitor) throw new ParleyError("unauthorized", "This visitor no longer exists: reconnect without its token");
+  const visitor = await currentVisitor(ctx, cached.id);
   if (visitor.contact_id) return visitor;
   const contactId = await writeGrouped(ctx, async (trx, emit) => {
     // Two tabs making the visitor's first contact at once make one.
-    await lockVisitor(ctx, trx, visitor.id);
-    const fresh = await trx.selectFrom("visitors").select("contact_id").where("id", "=", visitor.id).executeTakeFirst();
+    const fresh = (await lockVisitors(ctx, trx, [visitor.id])).get(visitor.id);
     if (fresh?.contact_id) return fresh.contact_id;
     const contact = await upsertContact(trx, emit, visitor.site_id, {}, ctx.now());
     await trx.updateTable("visitors").set({ contact_id: contact.id }).where("id", "=", visitor.id).execute();
@@ -262,18 +270,22 @@ export async function latestConversationId(
 }
 
 /**
- * Locks the visitor's row until the transaction ends, so that whatever decides from the visitor's
- * state (its contact, its open conversation) runs one at a time per visitor, on every node.
- * PostgreSQL: SELECT … FOR UPDATE. SQLite: a write to the row takes the database's one write lock
- * at once (as BEGIN IMMEDIATE would) instead of on the transaction's first insert.
+ * Locks the visitors' rows until the transaction ends and reads them, so that whatever decides
+ * from a visitor's state (its contact, its open conversation) runs one at a time per visitor, on
+ * every node. PostgreSQL: SELECT … FOR UPDATE, in id order (two groups never deadlock). SQLite:
+ * a write to the rows takes the database's one write lock at once (as BEGIN IMMEDIATE would)
+ * instead of on the transaction's first insert. A visitor no longer stored is absent.
  */
-export async function lockVisitor(ctx: Ctx, trx: Trx, visitorId: string): Promise<void> {
-  if (ctx.dialect === "postgres")
-    await trx.selectFrom("visitors").select("id").where("id", "=", visitorId).forUpdate().execute();
-  else
-    await trx
-      .updateTable("visitors")
-      .set((eb) => ({ last_seen_at: eb.ref("last_seen_at") }))
-      .where("id", "=", visitorId)
-      .execute();
+export async function lockVisitors(ctx: Ctx, trx: Trx, ids: string[]): Promise<Map<string, VisitorRow>> {
+  const sorted = [...new Set(ids)].sort();
+  const rows =
+    ctx.dialect === "postgres"
+      ? await trx.selectFrom("visitors").selectAll().where("id", "in", sorted).orderBy("id").forUpdate().execute()
+      : await trx
+          .updateTable("visitors")
+          .set((eb) => ({ last_seen_at: eb.ref("last_seen_at") }))
+          .where("id", "in", sorted)
+          .returningAll()
+          .execute();
+  return new Map(rows.map((r) => [r.id, r]));
 }

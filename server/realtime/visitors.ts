@@ -153,8 +153,8 @@ function onConnection(socket: VisitorSocket, deps: RealtimeDeps, guard: EventGua
       // Per visitor, across its tabs and the nodes: the widget tells the visitor to slow down.
       if (limiters) await consume(limiters.sends, socket.data.visitor.id);
       await limit();
-      socket.data.visitor = await visitors.ensureVisitorContact(ctx, socket.data.visitor);
       const result = await sendFromVisitor(ctx, socket.data.visitor, payload);
+      socket.data.visitor = result.visitor;
       const id = result.conversation.id;
       if (!socket.rooms.has(conversationRoom(id))) await socket.join(conversationRoom(id));
       if (id !== payload.conversationId)

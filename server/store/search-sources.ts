@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
-import type { ContactRow, Database } from "./tables.ts";
-import { indexDocument, removeDocuments } from "./search-index.ts";
+import type { ContactRow, ConversationRow, Database } from "./tables.ts";
+import { indexDocument, insertDocuments, removeDocuments, type SearchDocument } from "./search-index.ts";
 import { unindexConversationMessages } from "./search-messages.ts";
 import { joinFields } from "./search-text.ts";
 
@@ -12,6 +12,22 @@ import { joinFields } from "./search-text.ts";
 type Db = Kysely<Database>;
 
 /** A conversation's own document: topic, summary, tags, and its contact's name, email and phone. */
+export function conversationDocument(
+  c: Pick<ConversationRow, "id" | "site_id" | "topic" | "summary">,
+  tags: string[],
+  contact: Pick<ContactRow, "name" | "email" | "phone"> | null | undefined,
+): SearchDocument {
+  return {
+    source: "conversation",
+    sourceId: c.id,
+    siteId: c.site_id,
+    conversationId: c.id,
+    seq: null,
+    body: joinFields([c.topic, c.summary, tags.join(" "), contact?.name, contact?.email, contact?.phone]),
+  };
+}
+
+/** The conversations' documents written anew, from what is stored now (after a change to one of them). */
 export async function reindexConversations(db: Db, ids: string[], opts: { fresh?: boolean } = {}): Promise<void> {
   if (ids.length === 0) return;
   const rows = await db
@@ -34,31 +50,20 @@ export async function reindexConversations(db: Db, ids: string[], opts: { fresh?
     .where("conversation_id", "in", ids)
     .orderBy("tag")
     .execute();
-  for (const r of rows) {
-    const body = joinFields([
-      r.topic,
-      r.summary,
-      tags
-        .filter((t) => t.conversation_id === r.id)
-        .map((t) => t.tag)
-        .join(" "),
-      r.name,
-      r.email,
-      r.phone,
-    ]);
-    await indexDocument(
-      db,
-      {
-        source: "conversation",
-        sourceId: r.id,
-        siteId: r.site_id,
-        conversationId: r.id,
-        seq: null,
-        body,
-      },
-      opts,
-    );
-  }
+  const docs = rows.map((r) =>
+    conversationDocument(
+      r,
+      tags.filter((t) => t.conversation_id === r.id).map((t) => t.tag),
+      r,
+    ),
+  );
+  // As indexDocument, for all of them at once: a conversation written for the first time in
+  // this transaction has no document to replace; an empty body has none.
+  if (!opts.fresh) await removeDocuments(db, { sourceIds: docs.map((d) => d.sourceId) });
+  await insertDocuments(
+    db,
+    docs.filter((d) => d.body.trim()),
+  );
 }
 
 /** A contact's document (for GET /v1/contacts?q=), and its conversations', which carry its name, email and phone. */
