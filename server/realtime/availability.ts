@@ -5,7 +5,7 @@ import { agentRow } from "../domain/agents.ts";
 import { agentWithAvailability, liveSiteConfig, siteAvailability } from "../domain/availability.ts";
 import type { SiteRow } from "../store/tables.ts";
 import type { RealtimeDeps } from "./index.ts";
-import { siteVisitorsRoom } from "./visitors.ts";
+import { siteVisitorsRoom } from "./visitor-socket.ts";
 
 /** setTimeout's longest delay; a later boundary is looked at again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
