@@ -9,7 +9,8 @@ import type {
 import type { PublicSiteConfig } from "../../shared/schemas/site.ts";
 import type { SiteStorage } from "./storage.ts";
 import type { ConnectionState, SessionOptions, VisitorUser } from "./types.ts";
-import { pollingRelay, webSocketClass, WebSocketRelay, type RelaySocket, type WebSocketClass } from "./relay-socket.ts";
+import { pollingRelay } from "./polling-relay.ts";
+import { webSocketClass, WebSocketRelay, type RelaySocket, type WebSocketClass } from "./relay-socket.ts";
 
 /** What the widget sends with `event`, and the acknowledgement the relay answers it with. */
 export type PayloadOf<E extends keyof VisitorClientEvents> = Parameters<VisitorClientEvents[E]>[0];
