@@ -9,7 +9,7 @@ import { currentVisitor, ensureVisitorContact, visitorConversation, visitorPrinc
 import { conversationUniqueId, messageKey, visitorMessageOf } from "./visitor-messages.ts";
 import { BatchedLookup, perOwner } from "../store/batched-lookup.ts";
 import { BatchQueue } from "./batch-queue.ts";
-import { startConversations, type StartRequest, type Started } from "./visitor-starts.ts";
+import { startConversations, storedStarts, type StartRequest, type Started } from "./visitor-starts.ts";
 
 export interface VisitorSend {
   clientId: string;
@@ -20,24 +20,12 @@ export interface VisitorSend {
 /** Conversations by site and uniqueId; the sends that arrive together look theirs up in one query per site. */
 const startedLookup = perOwner(
   (ctx: Ctx) =>
-    new BatchedLookup<string, ConversationRow>(async (keys) => {
-      const bySite = new Map<string, string[]>();
-      for (const key of keys) {
-        const [siteId, uniqueId] = key.split("\u0000") as [string, string];
-        bySite.set(siteId, [...(bySite.get(siteId) ?? []), uniqueId]);
-      }
-      const found = new Map<string, ConversationRow>();
-      for (const [siteId, uniqueIds] of bySite) {
-        const rows = await ctx.db
-          .selectFrom("conversations")
-          .selectAll()
-          .where("site_id", "=", siteId)
-          .where("unique_id", "in", uniqueIds)
-          .execute();
-        for (const row of rows) found.set(`${siteId}\u0000${row.unique_id}`, row);
-      }
-      return found;
-    }),
+    new BatchedLookup<string, ConversationRow>((keys) =>
+      storedStarts(
+        ctx.db,
+        keys.map((key) => key.split("\u0000") as [string, string]),
+      ),
+    ),
 );
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { TypedMessageInput } from "../../shared/schemas/index.ts";
 import type { VisitorConversation, VisitorMessage } from "../../shared/protocol.ts";
-import type { Ctx, Emit, Trx } from "./context.ts";
+import type { Ctx, Db, Emit, Trx } from "./context.ts";
 import { conversationViews } from "./views.ts";
 import { newContactRow } from "./contacts.ts";
 import { newConversationRow } from "./conversation-create.ts";
@@ -223,13 +223,16 @@ async function contactsOf(trx: Trx, rows: ConversationRow[], made: ContactRow[])
   return found;
 }
 
-/** Conversations by site and uniqueId: one query per site. */
-async function storedStarts(trx: Trx, keys: [string, string][]): Promise<Map<string, ConversationRow>> {
+/**
+ * Conversations by site and uniqueId, one query per site, keyed `<siteId>\u0000<uniqueId>`
+ * (also the sends' batched lookup in visitor-send.ts).
+ */
+export async function storedStarts(db: Db, keys: [string, string][]): Promise<Map<string, ConversationRow>> {
   const bySite = new Map<string, string[]>();
   for (const [siteId, uniqueId] of keys) bySite.set(siteId, [...(bySite.get(siteId) ?? []), uniqueId]);
   const found = new Map<string, ConversationRow>();
   for (const [siteId, uniqueIds] of bySite) {
-    const rows = await trx
+    const rows = await db
       .selectFrom("conversations")
       .selectAll()
       .where("site_id", "=", siteId)
