@@ -20,6 +20,7 @@ import { EventBus } from "../../server/events/bus.ts";
 import type { Ctx, Principal } from "../../server/domain/context.ts";
 import { searchConversations } from "../../server/domain/search.ts";
 import { newId } from "../../server/domain/secrets.ts";
+import { newConversationRow } from "../../server/domain/conversation-create.ts";
 import { indexInsertedMessages, messageIndexing, withSearchColumns } from "../../server/store/search-messages.ts";
 import { postMessage } from "../../server/domain/messages.ts";
 import type { MessageRow } from "../../server/store/tables.ts";
@@ -88,32 +89,16 @@ async function load(ctx: Ctx, siteId: string): Promise<string[]> {
             created_at: at,
           });
         }
-        convs.push({
-          id,
-          site_id: siteId,
-          contact_id: null,
-          visitor_id: null,
-          status: i % 4 ? "open" : "solved",
-          priority: "normal",
-          channel: "api",
-          topic: null,
-          summary: null,
-          queue: null,
-          assignee: null,
-          metadata: "{}",
-          unique_id: null,
-          last_seq: perConversation,
-          read_contact: 0,
-          read_agent: 0,
-          last_message_id: last,
-          created_at: at,
-          updated_at: at,
-          first_response_at: null,
-          closed_at: null,
-          rating_score: null,
-          rating_comment: null,
-          rated_at: null,
-        });
+        convs.push(
+          newConversationRow(at, {
+            id,
+            site_id: siteId,
+            channel: "api",
+            status: i % 4 ? "open" : "solved",
+            last_seq: perConversation,
+            last_message_id: last,
+          }),
+        );
       }
       await trx.insertInto("conversations").values(convs).execute();
       for (let m = 0; m < messages.length; m += 500)

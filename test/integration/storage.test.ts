@@ -6,6 +6,7 @@ import { EventBus, type DomainEvent } from "../../server/events/bus.ts";
 import { isoNow, write, type Ctx, type Principal } from "../../server/domain/context.ts";
 import { ensureDefaultSite } from "../../server/domain/sites.ts";
 import { createConversation, getConversation } from "../../server/domain/conversations.ts";
+import { newConversationRow } from "../../server/domain/conversation-create.ts";
 import { listMessages, postMessage } from "../../server/domain/messages.ts";
 import { freshDatabaseUrl } from "../helpers/server.ts";
 import { databases } from "../helpers/services.ts";
@@ -330,32 +331,12 @@ describe.each(databases())("storage on $name", ({ name, available }) => {
     async function createConversationIn(trx: Parameters<Parameters<typeof write>[1]>[0]) {
       const site = await trx.selectFrom("sites").select("id").executeTakeFirstOrThrow();
       const now = isoNow();
-      const conversation = {
+      const conversation = newConversationRow(now, {
         id: `conv_rollback${Math.random().toString(36).slice(2, 8)}`,
         site_id: site.id,
-        contact_id: null,
-        visitor_id: null,
-        status: "open",
-        priority: "normal",
         channel: "api",
         topic: "rolled back",
-        summary: null,
-        queue: null,
-        assignee: null,
-        metadata: "{}",
-        unique_id: null,
-        last_seq: 0,
-        read_contact: 0,
-        read_agent: 0,
-        last_message_id: null,
-        created_at: now,
-        updated_at: now,
-        first_response_at: null,
-        closed_at: null,
-        rating_score: null,
-        rating_comment: null,
-        rated_at: null,
-      };
+      });
       await trx.insertInto("conversations").values(conversation).execute();
       return { conversation };
     }
