@@ -31,3 +31,21 @@ export async function migratedUpTo(url: string, last: string): Promise<Kysely<an
   if (error) throw error;
   return raw;
 }
+
+/** The site an earlier release's database holds (`site_old`, key `pk_old`), written straight into `raw`. */
+export async function insertOldSite(raw: Kysely<any>, now: string): Promise<void> {
+  await raw
+    .insertInto("sites")
+    .values({
+      id: "site_old",
+      name: "Old",
+      site_key: "pk_old",
+      allowed_origins: "[]",
+      theme: "{}",
+      is_default: 1,
+      origins_from_env: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+}

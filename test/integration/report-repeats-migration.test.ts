@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { databases } from "../helpers/services.ts";
 import { freshDatabaseUrl, startTestServer } from "../helpers/server.ts";
-import { migratedUpTo } from "../helpers/migrations.ts";
+import { insertOldSite, migratedUpTo } from "../helpers/migrations.ts";
 
 /**
  * A database whose reports were projected before migration 0021: its conversations solved and
@@ -22,20 +22,7 @@ for (const db of databases()) {
       const fresh = await freshDatabaseUrl(db.name);
       const raw = await migratedUpTo(fresh.url, "0020_report_instants");
       const now = iso(1, 0);
-      await raw
-        .insertInto("sites")
-        .values({
-          id: "site_old",
-          name: "Old",
-          site_key: "pk_old",
-          allowed_origins: "[]",
-          theme: "{}",
-          is_default: 1,
-          origins_from_env: 0,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await insertOldSite(raw, now);
       for (const [id, name] of [
         ["ag_asha", "Asha"],
         ["ag_bruno", "Bruno"],

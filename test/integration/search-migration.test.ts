@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { databases } from "../helpers/services.ts";
 import { freshDatabaseUrl, startTestServer } from "../helpers/server.ts";
-import { migratedUpTo } from "../helpers/migrations.ts";
+import { insertOldSite, migratedUpTo } from "../helpers/migrations.ts";
 
 /**
  * A database written by a release before search: the migration that adds the index (0008)
@@ -19,20 +19,7 @@ for (const db of databases()) {
       const fresh = await freshDatabaseUrl(db.name);
       const raw = await migratedUpTo(fresh.url, "0005_roles");
       const now = new Date().toISOString();
-      await raw
-        .insertInto("sites")
-        .values({
-          id: "site_old",
-          name: "Old",
-          site_key: "pk_old",
-          allowed_origins: "[]",
-          theme: "{}",
-          is_default: 1,
-          origins_from_env: 0,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await insertOldSite(raw, now);
       await raw
         .insertInto("contacts")
         .values({
