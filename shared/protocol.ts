@@ -11,7 +11,7 @@ import { PageView } from "./schemas/visitor.ts";
 
 /**
  * The widget ↔ relay socket protocol (socket.io namespace `/visitor`), typed once for the
- * server (server/realtime/visitors.ts) and the widget (widget/session/). Everything the widget
+ * server (server/realtime/visitor*.ts) and the widget (widget/session/). Everything the widget
  * sends is parsed with the zod schemas below before anything else happens.
  * docs/protocol.md describes the guarantees and the event table.
  */
