@@ -15,6 +15,7 @@ import { connectedAgents } from "./availability.ts";
 import { pickAssignee, type Candidate } from "./round-robin.ts";
 import { conversationView } from "./views.ts";
 import type { ConversationRow, SiteRow } from "../store/tables.ts";
+import { prepared } from "../store/prepared.ts";
 
 /** The statuses that count towards an agent's open conversations (and that may wait). */
 const OPEN_STATUSES = ["open", "waiting"];
@@ -34,6 +35,13 @@ export async function startWaiting(ctx: Ctx, trx: Trx, emit: Emit, row: Conversa
   return (await startWaitingAll(ctx, trx, emit, [row])).get(row.id) ?? null;
 }
 
+const waitingAmong = prepared<{ ids: string[] }, { conversation_id: string }>((db, b) =>
+  db
+    .selectFrom("waiting_conversations")
+    .select("conversation_id")
+    .where(b.oneOf("conversation_id", "ids", "text")),
+);
+
 /** startWaiting for many conversations at once (a batch of messages): a fixed number of statements. */
 export async function startWaitingAll(
   ctx: Ctx,
@@ -43,19 +51,8 @@ export async function startWaitingAll(
 ): Promise<Map<string, string>> {
   const candidates = rows.filter((r) => r.assignee === null && OPEN_STATUSES.includes(r.status));
   if (candidates.length === 0) return new Map();
-  const waiting = new Set(
-    (
-      await trx
-        .selectFrom("waiting_conversations")
-        .select("conversation_id")
-        .where(
-          "conversation_id",
-          "in",
-          candidates.map((r) => r.id),
-        )
-        .execute()
-    ).map((w) => w.conversation_id),
-  );
+  const found = await waitingAmong.execute(trx, { ids: candidates.map((r) => r.id) });
+  const waiting = new Set(found.map((w) => w.conversation_id));
   const fresh = candidates.filter((r) => !waiting.has(r.id));
   if (fresh.length === 0) return new Map();
   const since = ctx.now();

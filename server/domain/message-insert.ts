@@ -7,7 +7,8 @@ import { closed, notFound, ParleyError } from "./errors.ts";
 import { conversationViews, messageView } from "./views.ts";
 import { conversationResource } from "./conversations.ts";
 import type { ConversationRow, MessageRow } from "../store/tables.ts";
-import { indexInsertedMessages, withSearchColumns } from "../store/search-messages.ts";
+import { indexInsertedMessages, messageIndexing, messageWords } from "../store/search-messages.ts";
+import { prepared } from "../store/prepared.ts";
 import type { DomainEvent } from "../events/bus.ts";
 import { startWaitingAll } from "./assignment.ts";
 
@@ -45,9 +46,6 @@ export interface StoredMessage {
 /** Each request's outcome, in order: what was stored (or found), or why it was refused. */
 export type MessageOutcome = { ok: true; value: StoredMessage } | { ok: false; error: ParleyError };
 
-const LOCK_CHUNK = 500;
-const INSERT_CHUNK = 200;
-
 /**
  * Stores `requests` in order inside `trx` and tells `message.created` (and a reopening's
  * `conversation.updated`) for each, then the assignments they caused. A request that may not
@@ -60,7 +58,7 @@ export async function insertMessages(
   emit: Emit,
   requests: MessageRequest[],
 ): Promise<MessageOutcome[]> {
-  const rows = await lockConversations(ctx, trx, [...new Set(requests.map((r) => r.conversationId))]);
+  const rows = await lockConversations(trx, [...new Set(requests.map((r) => r.conversationId))]);
   const existing = await storedByKey(trx, requests);
   const outcomes: (MessageOutcome | null)[] = [];
   const current = new Map<string, ConversationRow>();
@@ -134,11 +132,7 @@ export async function insertMessages(
   }
   if (inserted.length === 0) return outcomes as MessageOutcome[];
 
-  for (let i = 0; i < inserted.length; i += INSERT_CHUNK)
-    await trx
-      .insertInto("messages")
-      .values(inserted.slice(i, i + INSERT_CHUNK).map((m) => withSearchColumns(trx, m)))
-      .execute();
+  await saveMessages(trx, inserted);
   await indexInsertedMessages(trx, inserted);
   await saveConversations(trx, [...current.values()]);
 
@@ -170,53 +164,92 @@ export async function insertMessages(
 }
 
 /** The conversations, read once (PostgreSQL: locked, in id order, so that batches never deadlock). */
-async function lockConversations(ctx: Ctx, trx: Trx, ids: string[]): Promise<Map<string, ConversationRow>> {
-  const rows = new Map<string, ConversationRow>();
-  const sorted = [...ids].sort();
-  for (let i = 0; i < sorted.length; i += LOCK_CHUNK) {
-    let q = trx
-      .selectFrom("conversations")
-      .selectAll()
-      .where("id", "in", sorted.slice(i, i + LOCK_CHUNK))
-      .orderBy("id");
-    if (ctx.dialect === "postgres") q = q.forNoKeyUpdate();
-    for (const row of await q.execute()) rows.set(row.id, row);
-  }
-  return rows;
+const conversationsToWrite = prepared<{ ids: string[] }, ConversationRow>((db, b) => {
+  const q = db
+    .selectFrom("conversations")
+    .selectAll()
+    .where(b.oneOf("id", "ids", "text"))
+    .orderBy("id");
+  return b.postgres ? q.forNoKeyUpdate() : q;
+});
+
+async function lockConversations(trx: Trx, ids: string[]): Promise<Map<string, ConversationRow>> {
+  const rows = await conversationsToWrite.execute(trx, { ids: [...ids].sort() });
+  return new Map(rows.map((row) => [row.id, row]));
 }
+
+/** Messages stored under these (conversation, idempotency key) pairs: pairs, not two lists, which would cross them. */
+const messagesByKey = prepared<{ keys: Pick<MessageRow, "conversation_id" | "idempotency_key">[] }, MessageRow>(
+  (db, b) =>
+    db
+      .selectFrom("messages")
+      .selectAll()
+      .where(
+        sql<boolean>`(conversation_id, idempotency_key) in
+          (${b.rows("keys", { conversation_id: "text", idempotency_key: "text" })})`,
+      ),
+);
 
 /** Messages already stored under the requests' idempotency keys, by conversation and key. */
 async function storedByKey(trx: Trx, requests: MessageRequest[]): Promise<Map<string, MessageRow>> {
+  const keys = requests
+    .filter((r) => r.idempotencyKey)
+    .map((r) => ({ conversation_id: r.conversationId, idempotency_key: r.idempotencyKey }));
   const found = new Map<string, MessageRow>();
-  const keyed = requests.filter((r) => r.idempotencyKey);
-  for (let i = 0; i < keyed.length; i += LOCK_CHUNK) {
-    const chunk = keyed.slice(i, i + LOCK_CHUNK);
-    // Pairs, not two lists: two IN lists would probe every conversation with every key.
-    const pairs = chunk.map((r) => sql`(cast(${r.conversationId} as text), cast(${r.idempotencyKey} as text))`);
-    const rows = await trx
-      .selectFrom("messages")
-      .selectAll()
-      .where(sql<boolean>`(conversation_id, idempotency_key) in (values ${sql.join(pairs)})`)
-      .execute();
-    for (const row of rows) found.set(`${row.conversation_id}\u0000${row.idempotency_key}`, row);
-  }
+  if (keys.length === 0) return found;
+  for (const row of await messagesByKey.execute(trx, { keys }))
+    found.set(`${row.conversation_id}\u0000${row.idempotency_key}`, row);
   return found;
 }
 
-/** Writes each conversation's new state (seq, markers, last message, status) in one UPDATE per chunk. */
+/** The messages, with their words for the search index (the same INSERT indexes them, search-messages.ts). */
+const messagesInsert = prepared<{ rows: (MessageRow & { words: string | null })[] }, never>((_db, b) => {
+  const v = b.rows("rows", {
+    id: "text",
+    conversation_id: "text",
+    seq: "integer",
+    sender_type: "text",
+    sender_id: "text",
+    sender_name: "text",
+    type: "text",
+    content: "text",
+    state: "text",
+    idempotency_key: "text",
+    created_at: "text",
+    words: "text",
+  });
+  const [column, words] = b.postgres
+    ? [sql.id("search_tsv"), sql`to_tsvector('simple', words)`]
+    : [sql.id("search_words"), sql`words`];
+  return sql<never>`insert into messages (id, conversation_id, seq, sender_type, sender_id, sender_name, type,
+      content, state, idempotency_key, created_at, ${column})
+    select id, conversation_id, seq, sender_type, sender_id, sender_name, type,
+      content, state, idempotency_key, created_at, ${words} from (${v}) as v`;
+});
+
+async function saveMessages(trx: Trx, rows: MessageRow[]): Promise<void> {
+  const words = (m: MessageRow) => (messageIndexing.enabled ? messageWords(m) : null);
+  await messagesInsert.execute(trx, { rows: rows.map((m) => ({ ...m, words: words(m) })) });
+}
+
+/** Each conversation's new state (seq, markers, last message, status), in one UPDATE. */
+const conversationsUpdate = prepared<{ rows: ConversationRow[] }, never>(
+  (_db, b) => sql<never>`with v as (${b.rows("rows", {
+    id: "text",
+    last_seq: "integer",
+    read_contact: "integer",
+    read_agent: "integer",
+    last_message_id: "text",
+    updated_at: "text",
+    first_response_at: "text",
+    status: "text",
+  })})
+    update conversations set last_seq = v.last_seq, read_contact = v.read_contact, read_agent = v.read_agent,
+      last_message_id = v.last_message_id, updated_at = v.updated_at, first_response_at = v.first_response_at,
+      status = v.status
+    from v where conversations.id = v.id`,
+);
+
 async function saveConversations(trx: Trx, rows: ConversationRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += LOCK_CHUNK) {
-    const values = rows.slice(i, i + LOCK_CHUNK).map(
-      (r) =>
-        sql`(cast(${r.id} as text), cast(${Number(r.last_seq)} as integer), cast(${Number(r.read_contact)} as integer),
-          cast(${Number(r.read_agent)} as integer), cast(${r.last_message_id} as text), cast(${r.updated_at} as text),
-          cast(${r.first_response_at} as text), cast(${r.status} as text))`,
-    );
-    await sql`with v (id, last_seq, read_contact, read_agent, last_message_id, updated_at, first_response_at, status)
-      as (values ${sql.join(values)})
-      update conversations set last_seq = v.last_seq, read_contact = v.read_contact, read_agent = v.read_agent,
-        last_message_id = v.last_message_id, updated_at = v.updated_at, first_response_at = v.first_response_at,
-        status = v.status
-      from v where conversations.id = v.id`.execute(trx);
-  }
+  await conversationsUpdate.execute(trx, { rows });
 }

@@ -8,6 +8,7 @@ import { tokenView } from "./views.ts";
 import { siteRow } from "./sites.ts";
 import type { TokenRow } from "../store/tables.ts";
 import { BatchedLookup, perOwner } from "../store/batched-lookup.ts";
+import { prepared } from "../store/prepared.ts";
 
 export async function createToken(
   ctx: Ctx,
@@ -50,11 +51,18 @@ export async function deleteToken(ctx: Ctx, p: Principal, id: string): Promise<v
 }
 
 /** The principal behind a bearer secret, or null. Records when the token was last used (at most once a minute). */
+const tokensByHash = prepared<{ hashes: string[] }, TokenRow>((db, b) =>
+  db
+    .selectFrom("api_tokens")
+    .selectAll()
+    .where(b.oneOf("token_hash", "hashes", "text")),
+);
+
 /** Tokens by hash: the requests that arrive together (often with one token) read theirs in one query. */
 const tokenLookup = perOwner(
   (ctx: Ctx) =>
     new BatchedLookup<string, TokenRow>(async (hashes) => {
-      const rows = await ctx.db.selectFrom("api_tokens").selectAll().where("token_hash", "in", hashes).execute();
+      const rows = await tokensByHash.execute(ctx.db, { hashes });
       return new Map(rows.map((r) => [r.token_hash, r]));
     }),
 );

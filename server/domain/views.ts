@@ -17,6 +17,7 @@ import type { AgentRow, ContactRow, ConversationRow, MessageRow, SiteRow, TokenR
 import { json, type Db } from "./context.ts";
 import { emptyContext } from "./visitor-context.ts";
 import { ratingOf } from "./ratings.ts";
+import { prepared } from "../store/prepared.ts";
 
 /** Row → API object. The only place that knows both shapes. */
 /** Where the inbox opens a conversation: the link the API hands out and emails carry. */
@@ -88,6 +89,26 @@ export function agentView(row: AgentRow, availability: Availability = "offline")
   };
 }
 
+const contactsById = prepared<{ ids: string[] }, ContactRow>((db, b) =>
+  db
+    .selectFrom("contacts")
+    .selectAll()
+    .where(b.oneOf("id", "ids", "text")),
+);
+const tagsOf = prepared<{ ids: string[] }, { conversation_id: string; tag: string }>((db, b) =>
+  db
+    .selectFrom("conversation_tags")
+    .select(["conversation_id", "tag"])
+    .where(b.oneOf("conversation_id", "ids", "text"))
+    .orderBy("tag"),
+);
+const messagesById = prepared<{ ids: string[] }, MessageRow>((db, b) =>
+  db
+    .selectFrom("messages")
+    .selectAll()
+    .where(b.oneOf("id", "ids", "text")),
+);
+
 /**
  * Conversations with their contact, tags and last message, loaded in three batched queries
  * whatever the number of conversations. `knownMessages` and `known.contacts`: rows the caller
@@ -105,16 +126,9 @@ export async function conversationViews(
   const contactIds = [...new Set(rows.map((r) => r.contact_id).filter((x): x is string => !!x && !held.has(x)))];
   const messageIds = rows.map((r) => r.last_message_id).filter((x): x is string => !!x && !held.has(x));
   const [contacts, tags, messages] = await Promise.all([
-    contactIds.length ? db.selectFrom("contacts").selectAll().where("id", "in", contactIds).execute() : [],
-    known.untagged
-      ? []
-      : db
-          .selectFrom("conversation_tags")
-          .select(["conversation_id", "tag"])
-          .where("conversation_id", "in", ids)
-          .orderBy("tag")
-          .execute(),
-    messageIds.length ? db.selectFrom("messages").selectAll().where("id", "in", messageIds).execute() : [],
+    contactIds.length ? contactsById.execute(db, { ids: contactIds }) : [],
+    known.untagged ? [] : tagsOf.execute(db, { ids }),
+    messageIds.length ? messagesById.execute(db, { ids: messageIds }) : [],
   ]);
   const contactById = new Map([...(known.contacts ?? []), ...contacts].map((c) => [c.id, c]));
   const messageById = new Map([...knownMessages, ...messages].map((m) => [m.id, m]));

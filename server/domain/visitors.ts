@@ -11,6 +11,7 @@ import { notFound, ParleyError } from "./errors.ts";
 import { writeGrouped } from "./write-group.ts";
 import { visitorMessageOf } from "./visitor-messages.ts";
 import { BatchedLookup, perOwner } from "../store/batched-lookup.ts";
+import { prepared } from "../store/prepared.ts";
 import { applyContactInput, upsertContact } from "./contacts.ts";
 import { conversationRow } from "./conversations.ts";
 import type { ContactRow, ConversationRow, SiteRow, VisitorRow } from "../store/tables.ts";
@@ -165,11 +166,18 @@ export async function identifyVisitor(
   return { ...result, visitor: { ...v, contact_id: linked } };
 }
 
+const visitorsById = prepared<{ ids: string[] }, VisitorRow>((db, b) =>
+  db
+    .selectFrom("visitors")
+    .selectAll()
+    .where(b.oneOf("id", "ids", "text")),
+);
+
 /** Visitors by id: the sends that arrive together read theirs in one query. */
 const visitorLookup = perOwner(
   (ctx: Ctx) =>
     new BatchedLookup<string, VisitorRow>(async (ids) => {
-      const rows = await ctx.db.selectFrom("visitors").selectAll().where("id", "in", ids).execute();
+      const rows = await visitorsById.execute(ctx.db, { ids });
       return new Map(rows.map((r) => [r.id, r]));
     }),
 );

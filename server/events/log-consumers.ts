@@ -69,7 +69,7 @@ export class EventLog {
     this.leaseMs = o.leaseMs ?? 30_000;
     this.markIntervalMs = o.markIntervalMs ?? 20;
     // First of the transaction hooks: the log is written before anything that reads it.
-    o.bus.addTransactionHook(appendHook(o.dialect, o.now));
+    o.bus.addTransactionHook(appendHook(o.now));
   }
 
   /** Adds a consumer; it starts with the next pass (before or after `start`). */

@@ -1,5 +1,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
-import type { Database } from "../store/tables.ts";
+import type { Insertable } from "kysely";
+import type { Database, EventsTable } from "../store/tables.ts";
+import { prepared } from "../store/prepared.ts";
 import type { Dialect } from "../store/db.ts";
 import type { TransactionHook } from "./bus.ts";
 import { announcement } from "./payloads.ts";
@@ -42,8 +44,30 @@ export interface LoggedEvent {
  */
 const lockKey = sql`8146, hashtext(current_schema())`;
 
+/**
+ * The events appended, in order, in one statement whatever their number: a multi-row INSERT
+ * numbers its rows in the order they come, and the rows come in the order of the events. On
+ * PostgreSQL the same statement first takes the shared lock (above): its one row is joined to
+ * every event row, so the lock is held before any row gets its position.
+ */
+const appendEvents = prepared<{ rows: Insertable<EventsTable>[] }, never>((_db, b) => {
+  const rows = b.rows("rows", {
+    id: "text",
+    type: "text",
+    site_id: "text",
+    subject: "text",
+    data: "text",
+    created_at: "text",
+  });
+  const from = b.postgres
+    ? sql`(select pg_advisory_xact_lock_shared(${lockKey})) as l, (${rows}) as v`
+    : sql`(${rows}) as v`;
+  return sql<never>`insert into events (id, type, site_id, subject, data, created_at)
+    select v.id, v.type, v.site_id, v.subject, v.data, v.created_at from ${from}`;
+});
+
 /** The transaction hook that appends the durable events of a write to the log. */
-export function appendHook(dialect: Dialect, now: () => string): TransactionHook {
+export function appendHook(now: () => string): TransactionHook {
   return async (trx, events) => {
     const rows = events
       .map((e) => announcement(e))
@@ -56,15 +80,7 @@ export function appendHook(dialect: Dialect, now: () => string): TransactionHook
         data: JSON.stringify(a.data),
         created_at: now(),
       }));
-    if (rows.length === 0) return;
-    if (dialect === "postgres") await sql`select pg_advisory_xact_lock_shared(${lockKey})`.execute(trx);
-    // A multi-row INSERT numbers its rows in the order of its VALUES, on both databases: positions
-    // follow the order of the events (a batch of messages appends hundreds at once).
-    for (let i = 0; i < rows.length; i += 200)
-      await trx
-        .insertInto("events")
-        .values(rows.slice(i, i + 200))
-        .execute();
+    if (rows.length > 0) await appendEvents.execute(trx, { rows });
   };
 }
 

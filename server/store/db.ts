@@ -5,6 +5,7 @@ import pg from "pg";
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from "kysely";
 import type { Database } from "./tables.ts";
 import { migrate } from "./migrations/index.ts";
+import { PreparingClient } from "./prepared.ts";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -92,6 +93,8 @@ async function openPostgres(url: string): Promise<Store> {
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: Number(process.env.PARLEY_DB_POOL ?? 10),
+    // Sends the hot path's statements (prepared.ts) as named prepared statements.
+    Client: PreparingClient,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // A dropped connection must not crash the process; the next query reconnects.
