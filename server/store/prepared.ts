@@ -67,7 +67,7 @@ function binder<A>(postgres: boolean): Binder<A> {
           const slot = new Slot(key, (rows) => (rows as Record<string, unknown>[]).map((r) => r[name] ?? null));
           return sql`cast(${slot} as ${sql.raw(type)}[])`;
         });
-        return sql`select ${ids} from unnest(${sql.join(arrays)}) with ordinality as v(${ids}, n) order by n`;
+        return sql`select ${ids} from unnest(${sql.join(arrays)}) with ordinality as v(${ids}, row_order_) order by row_order_`;
       }
       const slot = new Slot(key, (rows) =>
         JSON.stringify((rows as Record<string, unknown>[]).map((r) => names.map((n) => r[n] ?? null))),
