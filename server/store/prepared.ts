@@ -59,20 +59,21 @@ function binder<A>(postgres: boolean): Binder<A> {
         : sql<boolean>`${sql.ref(column)} in (select value from json_each(${list}))`;
     },
     rows(key, columns) {
-      const names = Object.keys(columns);
-      const ids = sql.join(names.map((n) => sql.id(n)));
+      const cols = Object.keys(columns);
+      const ids = sql.join(cols.map((n) => sql.id(n)));
       if (postgres) {
         // One array per column; unnest zips them back into rows, numbered in order.
         const arrays = Object.entries(columns).map(([name, type]) => {
           const slot = new Slot(key, (rows) => (rows as Record<string, unknown>[]).map((r) => r[name] ?? null));
           return sql`cast(${slot} as ${sql.raw(type)}[])`;
         });
-        return sql`select ${ids} from unnest(${sql.join(arrays)}) with ordinality as v(${ids}, row_order_) order by row_order_`;
+        const ordered = sql`with ordinality as v(${ids}, row_order_) order by row_order_`;
+        return sql`select ${ids} from unnest(${sql.join(arrays)}) ${ordered}`;
       }
       const slot = new Slot(key, (rows) =>
-        JSON.stringify((rows as Record<string, unknown>[]).map((r) => names.map((n) => r[n] ?? null))),
+        JSON.stringify((rows as Record<string, unknown>[]).map((r) => cols.map((n) => r[n] ?? null))),
       );
-      const picks = names.map((n, i) => sql`json_extract(value, ${sql.raw(`'$[${i}]'`)}) as ${sql.id(n)}`);
+      const picks = cols.map((n, i) => sql`json_extract(value, ${sql.raw(`'$[${i}]'`)}) as ${sql.id(n)}`);
       return sql`select ${sql.join(picks)} from json_each(${slot}) order by key`;
     },
   };
