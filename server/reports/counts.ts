@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
+import type { Dialect } from "../store/db.ts";
 import type { Database } from "../store/tables.ts";
 import { agentOf, changesIn, conversationsIn, dayOf, type Figures, type Scope } from "./figures.ts";
 import type { Period } from "./period.ts";
@@ -51,54 +52,67 @@ export async function addStarted(db: Kysely<Database>, s: Scope, f: Figures): Pr
   }
 }
 
+/** What the changes give: the period's solves and closes, each agent's row, each day's solves. */
+type Part = "totals" | "agents" | "days";
+const parts: Part[] = ["totals", "agents", "days"];
+const kindsOf: Record<Part, string[]> = {
+  totals: ["solved", "closed"],
+  agents: ["assigned", "solved"],
+  days: ["solved"],
+};
+
 /**
  * Solves, closes and assignments in the period: each conversation once per figure. A change counts
  * when the change before it (of its kind to its conversation, or with its agent too: migration
- * 0021) is older than the period, or, per day, than its own local day; so each figure is a plain
- * count over the range's index.
+ * 0021) is older than the period, or, per day, than its own local day; so each figure is a sum over
+ * the range's index, not a count of distinct conversations. SQLite, whose one connection runs a
+ * summary's queries one after another, takes them all from one pass over the range; PostgreSQL
+ * takes each part in a query of its own, side by side on the pool.
  */
-export async function addChanges(db: Kysely<Database>, s: Scope, f: Figures): Promise<void> {
+export async function addChanges(db: Kysely<Database>, s: Scope, f: Figures, dialect: Dialect): Promise<void> {
+  if (dialect === "sqlite") addCounts(f, await changeCounts(db, s, parts), parts);
+  else await Promise.all(parts.map(async (p) => addCounts(f, await changeCounts(db, s, [p]), [p])));
+}
+
+/** The range's changes grouped by kind, and by agent and local day for those parts. */
+function changeCounts(db: Kysely<Database>, s: Scope, want: Part[]) {
   const { start, end } = s.period;
-  const changes = (kinds: string[], prev: "ch.prev_ms" | "ch.prev_agent_ms") =>
-    changesIn(db, s)
-      .where("ch.created_ms", ">=", start)
-      .where("ch.created_ms", "<", end)
-      .where("ch.kind", "in", kinds)
-      .where((eb) => eb.or([eb(prev, "is", null), eb(prev, "<", start)]));
-  const [totals, perAgent, perDay] = await Promise.all([
-    changes(["solved", "closed"], "ch.prev_ms")
-      .select(["ch.kind", count.as("n")])
-      .groupBy("ch.kind")
-      .execute(),
-    changes(["assigned", "solved"], "ch.prev_agent_ms")
-      .where("ch.agent_id", "is not", null)
-      .select(["ch.kind", "ch.agent_id", count.as("n")])
-      .groupBy(["ch.kind", "ch.agent_id"])
-      .execute(),
-    changesIn(db, s)
-      .where("ch.created_ms", ">=", start)
-      .where("ch.created_ms", "<", end)
-      .where("ch.kind", "=", "solved")
-      .where((eb) =>
-        eb.or([
-          eb("ch.prev_ms", "is", null),
-          eb(localDay("ch.prev_ms", s.period), "<", localDay("ch.created_ms", s.period)),
-        ]),
-      )
-      .select([localDay("ch.created_ms", s.period).as("day"), count.as("n")])
-      .groupBy(sql`1`)
-      .execute(),
-  ]);
-  for (const r of totals) {
-    if (r.kind === "closed") f.closed = Number(r.n);
-    else f.solved = Number(r.n);
+  const day = localDay("ch.created_ms", s.period);
+  // Counted: the change has none before it, or that one (`earlier`, an instant or a day) is `than`.
+  const counted = (prev: string, earlier: unknown, than: unknown) =>
+    sql<number>`sum(case when ${sql.ref(prev)} is null or ${earlier} < ${than} then 1 else 0 end)`;
+  const kinds = [...new Set(want.flatMap((p) => kindsOf[p]))];
+  const byAgent = want.includes("agents");
+  const byDay = want.includes("days");
+  let q = changesIn(db, s)
+    .where("ch.created_ms", ">=", start)
+    .where("ch.created_ms", "<", end)
+    .select([
+      "ch.kind",
+      sql<string | null>`${byAgent ? sql.ref("ch.agent_id") : sql`null`}`.as("agent"),
+      (byDay ? day : sql<number | null>`null`).as("day"),
+      counted("ch.prev_ms", sql.ref("ch.prev_ms"), start).as("once"),
+      counted("ch.prev_agent_ms", sql.ref("ch.prev_agent_ms"), start).as("agentOnce"),
+      counted("ch.prev_ms", localDay("ch.prev_ms", s.period), day).as("dayOnce"),
+    ])
+    .groupBy(["ch.kind", ...(byAgent ? [sql`2`] : []), ...(byDay ? [sql`3`] : [])]);
+  if (kinds.length < 3) q = q.where("ch.kind", "in", kinds);
+  if (!want.includes("totals") && !byDay) q = q.where("ch.agent_id", "is not", null);
+  return q.execute();
+}
+
+type Counts = Awaited<ReturnType<typeof changeCounts>>;
+
+function addCounts(f: Figures, rows: Counts, want: Part[]): void {
+  for (const r of rows) {
+    if (want.includes("totals") && r.kind === "closed") f.closed += Number(r.once);
+    if (want.includes("totals") && r.kind === "solved") f.solved += Number(r.once);
+    if (want.includes("days") && r.kind === "solved") dayOf(f, dateOf(r.day)).solved += Number(r.dayOnce);
+    if (!want.includes("agents") || !r.agent || r.kind === "closed" || !Number(r.agentOnce)) continue;
+    const a = agentOf(f, r.agent);
+    if (r.kind === "assigned") a.assigned += Number(r.agentOnce);
+    else a.solved += Number(r.agentOnce);
   }
-  for (const r of perAgent) {
-    const a = agentOf(f, r.agent_id!);
-    if (r.kind === "assigned") a.assigned = Number(r.n);
-    else a.solved = Number(r.n);
-  }
-  for (const r of perDay) dayOf(f, dateOf(r.day)).solved = Number(r.n);
 }
 
 /** The standing ratings given in the period, by score and by the agent they were given under. */

@@ -39,7 +39,7 @@ export async function postgresFigures(db: Kysely<Database>, s: Scope): Promise<F
     responseQ.execute(),
     resolutionQ.executeTakeFirst(),
     addStarted(db, s, f),
-    addChanges(db, s, f),
+    addChanges(db, s, f, "postgres"),
     addRatings(db, s, f),
   ]);
   for (const r of response) {

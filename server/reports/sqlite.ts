@@ -43,7 +43,7 @@ export async function sqliteFigures(db: Kysely<Database>, s: Scope): Promise<Fig
     .executeTakeFirst();
   f.resolution = percentiles(numbers(resolved?.list ?? null));
 
-  await addChanges(db, s, f);
+  await addChanges(db, s, f, "sqlite");
   await addRatings(db, s, f);
   return f;
 }
