@@ -32,6 +32,8 @@ import { errorResponses } from "./common.ts";
 
 const IdParam = z.object({ id: z.string() });
 const TagParams = z.object({ id: z.string(), tag: z.string() });
+/** A message POST's fields besides the message itself (made once: a zod schema is costly to build). */
+const PostExtras = z.object({ uniqueId: UniqueId.optional(), sender: ApiSender.optional() });
 
 export function conversationRoutes(ctx: Ctx): Router {
   const r = Router();
@@ -167,10 +169,7 @@ export function conversationRoutes(ctx: Ctx): Router {
     },
     async ({ params, body, principal }) => {
       const raw = body as Record<string, unknown>;
-      const extras = parse(z.object({ uniqueId: UniqueId.optional(), sender: ApiSender.optional() }), {
-        uniqueId: raw.uniqueId,
-        sender: raw.sender,
-      });
+      const extras = parse(PostExtras, { uniqueId: raw.uniqueId, sender: raw.sender });
       const input = parseMessageInput(raw);
       if (!input.ok) throw new ParleyError("validation_failed", "Request validation failed", zodDetails(input.issues));
       const { message, created } = await messages.postMessage(ctx, principal, params.id!, input.value, {
