@@ -1,6 +1,6 @@
 /**
  * npm run bench:api [-- --postgres[=URL]] [--duration=5] [--concurrency=50]
- *   [--cpu-prof=DIR] (V8 CPU profiles of the server's thread under each write row, into DIR)
+ *   [--cpu-prof=DIR] (V8 CPU profiles of the server's thread under the baseline and each write row, into DIR)
  *   [--writes-only] (the baseline and the two write rows, no history: for profiling)
  * (PostgreSQL URL: the option, else PARLEY_BENCH_PG_URL, else the test suite's PARLEY_TEST_PG_URL)
  *
@@ -12,6 +12,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
+import { performance } from "node:perf_hooks";
 import { Session } from "node:inspector/promises";
 import os from "node:os";
 import path from "node:path";
@@ -110,7 +111,8 @@ function load(data: {
     const worker = new Worker(new URL("./load-worker.mjs", import.meta.url), {
       workerData: { warmupMs: 1000, conversations: [], ...data },
     });
-    worker.once("message", (m: Measured) => resolve(m));
+    const before = performance.eventLoopUtilization();
+    worker.once("message", (m: Measured) => resolve({ ...m, busyMs: performance.eventLoopUtilization(before).active }));
     worker.once("error", reject);
   });
 }
@@ -157,7 +159,9 @@ const dbName = usePostgres ? "PostgreSQL" : "SQLite";
 console.error(`Parley on ${dbName}, concurrency ${concurrency}, ${durationMs / 1000} s per measurement…`);
 
 try {
-  const baseline = summarise(await load({ url: bare.url, token, kind: "bare", concurrency, durationMs }));
+  const baseline = summarise(
+    await profiled("bare", () => load({ url: bare.url, token, kind: "bare", concurrency, durationMs })),
+  );
   const created = summarise(
     await profiled("conversations", () =>
       load({ url: parley.url, token, kind: "conversations", concurrency, durationMs }),
@@ -209,6 +213,9 @@ try {
     `\nThroughput over HTTP, ${dbName}, concurrency ${concurrency}, ${durationMs / 1000} s each, ${os.cpus().length} cores\n`,
   );
   console.log(table(["operation", "req/s", "p50 ms", "p99 ms", "of baseline", "errors"], rows));
+  const busy = [baseline, created, posted].map((m, i) => [rows[i]![0]!, fmt(m.busyUs, 0)]);
+  console.log(`\nServer thread busy per request (event loop not idle, µs)\n`);
+  console.log(table(["operation", "busy µs/req"], busy));
   if (!writesOnly) {
     const [historyShort, historyLong] = await measureHistory();
     const historyRatio = historyLong.p50 / historyShort.p50;
