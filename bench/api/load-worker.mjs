@@ -60,12 +60,14 @@ function send({ method, path, body }) {
 
 const latencies = [];
 let errors = 0;
+let answered = 0;
 let measuredFrom = 0;
 let stopAt = 0;
 
 async function caller(slot) {
   for (let n = 0; Date.now() < stopAt; n++) {
     const { status, ms } = await send(request(slot, n));
+    answered++;
     if (status >= 300) errors++;
     else if (Date.now() >= measuredFrom) latencies.push(ms);
   }
@@ -77,4 +79,4 @@ stopAt = measuredFrom + durationMs;
 await Promise.all(Array.from({ length: concurrency }, (_, slot) => caller(slot)));
 const seconds = (Date.now() - measuredFrom) / 1000;
 agent.destroy();
-parentPort.postMessage({ latencies, errors, seconds });
+parentPort.postMessage({ latencies, errors, seconds, answered });

@@ -1,5 +1,7 @@
 /**
  * npm run bench:api [-- --postgres[=URL]] [--duration=5] [--concurrency=50]
+ *   [--cpu-prof=DIR] (V8 CPU profiles of the server's thread under the baseline and each write row, into DIR)
+ *   [--writes-only] (the baseline and the two write rows, no history: for profiling)
  * (PostgreSQL URL: the option, else PARLEY_BENCH_PG_URL, else the test suite's PARLEY_TEST_PG_URL)
  *
  * Over real HTTP at concurrency 50, beside a bare Express handler measured in the same run:
@@ -10,6 +12,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
+import { performance } from "node:perf_hooks";
+import { Session } from "node:inspector/promises";
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -35,6 +39,28 @@ const pgUrl =
     : process.env.PARLEY_BENCH_PG_URL || process.env.PARLEY_TEST_PG_URL || "postgres://root@127.0.0.1:5432/test";
 const durationMs = Number(args.duration ?? 5) * 1000;
 const concurrency = Number(args.concurrency ?? 50);
+const profileDir = args["cpu-prof"];
+const writesOnly = args["writes-only"] !== undefined;
+
+/**
+ * `run` with this thread (the server's; the load generator is a thread of its own) profiled
+ * when --cpu-prof is given: DIR/api-<name>.cpuprofile, for Chrome's DevTools or speedscope.
+ */
+async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
+  if (!profileDir) return run();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    fs.mkdirSync(profileDir, { recursive: true });
+    fs.writeFileSync(path.join(profileDir, `api-${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 /** A fresh database for this run, and how to remove it afterwards. */
 async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
@@ -85,7 +111,8 @@ function load(data: {
     const worker = new Worker(new URL("./load-worker.mjs", import.meta.url), {
       workerData: { warmupMs: 1000, conversations: [], ...data },
     });
-    worker.once("message", (m: Measured) => resolve(m));
+    const before = performance.eventLoopUtilization();
+    worker.once("message", (m: Measured) => resolve({ ...m, busyMs: performance.eventLoopUtilization(before).active }));
     worker.once("error", reject);
   });
 }
@@ -106,13 +133,40 @@ const parley = await startParley(
   }),
   { logger: pino({ level: "silent" }) },
 );
+type Stats = ReturnType<typeof summarise>;
+
+/** The history endpoint's latency, one caller at a time (the read itself, not a queue): 10 messages, then 100,000. */
+async function measureHistory(): Promise<[Stats, Stats]> {
+  console.error("Seeding a conversation of 100,000 messages through the store…");
+  const short = await seedConversation(parley.ctx, 10);
+  const long = await seedConversation(parley.ctx, 100_000);
+  const read = async (conversation: string) =>
+    summarise(
+      await load({
+        url: parley.url,
+        token,
+        kind: "history",
+        conversations: [conversation],
+        concurrency: 1,
+        durationMs: Math.max(2000, durationMs / 2),
+      }),
+    );
+  return [await read(short), await read(long)];
+}
+
 const bare = await startBare();
 const dbName = usePostgres ? "PostgreSQL" : "SQLite";
 console.error(`Parley on ${dbName}, concurrency ${concurrency}, ${durationMs / 1000} s per measurement…`);
 
 try {
-  const baseline = summarise(await load({ url: bare.url, token, kind: "bare", concurrency, durationMs }));
-  const created = summarise(await load({ url: parley.url, token, kind: "conversations", concurrency, durationMs }));
+  const baseline = summarise(
+    await profiled("bare", () => load({ url: bare.url, token, kind: "bare", concurrency, durationMs })),
+  );
+  const created = summarise(
+    await profiled("conversations", () =>
+      load({ url: parley.url, token, kind: "conversations", concurrency, durationMs }),
+    ),
+  );
   const targets: string[] = [];
   for (let i = 0; i < concurrency; i++) {
     const res = await fetch(`${parley.url}/v1/conversations`, {
@@ -123,32 +177,9 @@ try {
     targets.push(((await res.json()) as { id: string }).id);
   }
   const posted = summarise(
-    await load({ url: parley.url, token, kind: "messages", conversations: targets, concurrency, durationMs }),
-  );
-
-  console.error("Seeding a conversation of 100,000 messages through the store…");
-  const short = await seedConversation(parley.ctx, 10);
-  const long = await seedConversation(parley.ctx, 100_000);
-  // One caller at a time: latency of the read itself, not of a queue.
-  const historyShort = summarise(
-    await load({
-      url: parley.url,
-      token,
-      kind: "history",
-      conversations: [short],
-      concurrency: 1,
-      durationMs: Math.max(2000, durationMs / 2),
-    }),
-  );
-  const historyLong = summarise(
-    await load({
-      url: parley.url,
-      token,
-      kind: "history",
-      conversations: [long],
-      concurrency: 1,
-      durationMs: Math.max(2000, durationMs / 2),
-    }),
+    await profiled("messages", () =>
+      load({ url: parley.url, token, kind: "messages", conversations: targets, concurrency, durationMs }),
+    ),
   );
 
   const ratio = (a: number, b: number) => `${fmt(a / b, 2)}×`;
@@ -182,21 +213,20 @@ try {
     `\nThroughput over HTTP, ${dbName}, concurrency ${concurrency}, ${durationMs / 1000} s each, ${os.cpus().length} cores\n`,
   );
   console.log(table(["operation", "req/s", "p50 ms", "p99 ms", "of baseline", "errors"], rows));
-  const historyRatio = historyLong.p50 / historyShort.p50;
-  console.log(`\nHistory (GET /v1/conversations/{id}/messages, newest 10), one caller\n`);
-  console.log(
-    table(
-      ["conversation length", "req/s", "p50 ms", "p99 ms"],
-      [
-        ["10 messages", fmt(historyShort.perSecond, 0), fmt(historyShort.p50, 2), fmt(historyShort.p99, 2)],
-        ["100,000 messages", fmt(historyLong.perSecond, 0), fmt(historyLong.p50, 2), fmt(historyLong.p99, 2)],
-      ],
-    ),
-  );
-  console.log(
-    `\nhistory p50 ratio 100,000 / 10 = ${fmt(historyRatio, 2)} (must be ≤ 1.5): ${historyRatio <= 1.5 ? "ok" : "TOO SLOW"}`,
-  );
-  if (historyRatio > 1.5) process.exitCode = 1;
+  const busy = [baseline, created, posted].map((m, i) => [rows[i]![0]!, fmt(m.busyUs, 0)]);
+  console.log(`\nServer thread busy per request (event loop not idle, µs)\n`);
+  console.log(table(["operation", "busy µs/req"], busy));
+  if (!writesOnly) {
+    const [historyShort, historyLong] = await measureHistory();
+    const historyRatio = historyLong.p50 / historyShort.p50;
+    console.log(`\nHistory (GET /v1/conversations/{id}/messages, newest 10), one caller\n`);
+    const row = (name: string, h: Stats) => [name, fmt(h.perSecond, 0), fmt(h.p50, 2), fmt(h.p99, 2)];
+    const rows = [row("10 messages", historyShort), row("100,000 messages", historyLong)];
+    console.log(table(["conversation length", "req/s", "p50 ms", "p99 ms"], rows));
+    const verdict = historyRatio <= 1.5 ? "ok" : "TOO SLOW";
+    console.log(`\nhistory p50 ratio 100,000 / 10 = ${fmt(historyRatio, 2)} (must be ≤ 1.5): ${verdict}`);
+    if (historyRatio > 1.5) process.exitCode = 1;
+  }
 } finally {
   await bare.close();
   await parley.close();

@@ -8,9 +8,20 @@ export interface Measured {
   latencies: number[];
   errors: number;
   seconds: number;
+  /** Every answer, warm-up included. */
+  answered?: number;
+  /** The server thread's busy (not idle) milliseconds over the whole load, warm-up included. */
+  busyMs?: number;
 }
 
-export function summarise(m: Measured): { perSecond: number; p50: number; p99: number; count: number; errors: number } {
+export function summarise(m: Measured): {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  count: number;
+  errors: number;
+  busyUs: number;
+} {
   const sorted = [...m.latencies].sort((a, b) => a - b);
   return {
     perSecond: sorted.length / m.seconds,
@@ -18,6 +29,8 @@ export function summarise(m: Measured): { perSecond: number; p50: number; p99: n
     p99: percentile(sorted, 99),
     count: sorted.length,
     errors: m.errors,
+    // The server's own cost per request, less swayed by a shared machine than the rate is.
+    busyUs: m.busyMs !== undefined && m.answered ? (m.busyMs * 1000) / m.answered : NaN,
   };
 }
 

@@ -17,6 +17,7 @@ import { reportRoutes } from "./routes/reports.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes, type Readiness } from "./routes/health.ts";
 import { securityHeaders } from "./security-headers.ts";
+import { entered } from "./mount.ts";
 import type { Router } from "express";
 
 export interface AppDeps {
@@ -42,8 +43,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestContext(deps.log, deps.metrics));
   app.use(securityHeaders());
-  app.use(healthRoutes(deps.readiness, deps.metrics, deps.draining));
-  app.use(docsRoutes());
+  app.use(entered(healthRoutes(deps.readiness, deps.metrics, deps.draining), docsRoutes()));
 
   const api = express.Router();
   api.use(cors);
@@ -52,13 +52,16 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: deps.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
   api.use(authenticate(deps.ctx, deps.limiters, deps.sessions ?? {}));
   api.use(apiRateLimit(deps.limiters));
-  for (const router of deps.extraRouters ?? []) api.use(router);
-  api.use(conversationRoutes(deps.ctx));
-  api.use(noteRoutes(deps.ctx));
-  api.use(adminRoutes(deps.ctx));
-  api.use(cannedResponseRoutes(deps.ctx));
-  api.use(searchRoutes(deps.ctx));
-  api.use(reportRoutes(deps.ctx));
+  const routers = [
+    ...(deps.extraRouters ?? []),
+    conversationRoutes(deps.ctx),
+    noteRoutes(deps.ctx),
+    adminRoutes(deps.ctx),
+    cannedResponseRoutes(deps.ctx),
+    searchRoutes(deps.ctx),
+    reportRoutes(deps.ctx),
+  ];
+  api.use(entered(...routers));
   // Paths in the routers read as in the contract (/v1/…); only /v1 requests pass through the API stack.
   app.use((req, res, next) => (req.path.startsWith("/v1/") ? api(req, res, next) : next()));
 
@@ -88,16 +91,17 @@ function requestContext(log: Logger, metrics: Metrics): RequestHandler {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? "(unmatched)" : "(static)");
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      log.debug(
-        {
-          requestId: req.requestId,
-          method: req.method,
-          path: req.path,
-          status: res.statusCode,
-          ms: Math.round(seconds * 1000),
-        },
-        "request",
-      );
+      if (log.isLevelEnabled("debug"))
+        log.debug(
+          {
+            requestId: req.requestId,
+            method: req.method,
+            path: req.path,
+            status: res.statusCode,
+            ms: Math.round(seconds * 1000),
+          },
+          "request",
+        );
     });
     next();
   };

@@ -1,34 +1,25 @@
 import { Router } from "express";
 import { z } from "zod";
 import {
-  AppendBody,
-  CompleteBody,
   Conversation,
   ConversationPage,
   ConversationWithMessages,
   CreateConversationBody,
-  HistoryQuery,
   Links,
   LinksQuery,
   ListConversationsQuery,
-  Message,
-  MessagePage,
   PatchConversationBody,
-  PostMessageBody,
   ReadBody,
   Tag,
   TypingBody,
-  parseMessageInput,
-  ApiSender,
-  UniqueId,
 } from "../../../shared/schemas/index.ts";
 import type { Ctx } from "../../domain/context.ts";
 import * as conversations from "../../domain/conversations.ts";
-import * as messages from "../../domain/messages.ts";
 import { ParleyError } from "../../domain/errors.ts";
-import { parse, zodDetails } from "../../domain/validation.ts";
+import { parse } from "../../domain/validation.ts";
 import { define } from "../route.ts";
 import { errorResponses } from "./common.ts";
+import { messageRoutes, streamedMessageRoutes } from "./messages.ts";
 
 const IdParam = z.object({ id: z.string() });
 const TagParams = z.object({ id: z.string(), tag: z.string() });
@@ -146,60 +137,7 @@ export function conversationRoutes(ctx: Ctx): Router {
     }),
   );
 
-  define(
-    r,
-    {
-      method: "post",
-      path: "/v1/conversations/:id/messages",
-      action: "message.create",
-      tag,
-      summary: "Continue the conversation",
-      description:
-        'Idempotent by `uniqueId`. `"streaming": true` with a text input starts a streamed message. Reaches the visitor\'s open widget at once.',
-      params: IdParam,
-      body: PostMessageBody,
-      bodyValidatedByHandler: true,
-      responses: {
-        201: { description: "Created", schema: Message },
-        200: { description: "Already created with this uniqueId", schema: Message },
-        ...errorResponses,
-      },
-    },
-    async ({ params, body, principal }) => {
-      const raw = body as Record<string, unknown>;
-      const extras = parse(z.object({ uniqueId: UniqueId.optional(), sender: ApiSender.optional() }), {
-        uniqueId: raw.uniqueId,
-        sender: raw.sender,
-      });
-      const input = parseMessageInput(raw);
-      if (!input.ok) throw new ParleyError("validation_failed", "Request validation failed", zodDetails(input.issues));
-      const { message, created } = await messages.postMessage(ctx, principal, params.id!, input.value, {
-        sender: extras.sender,
-        idempotencyKey: extras.uniqueId ? `api:${extras.uniqueId}` : null,
-      });
-      return { status: created ? 201 : 200, body: message };
-    },
-  );
-
-  define(
-    r,
-    {
-      method: "get",
-      path: "/v1/conversations/:id/messages",
-      action: "conversation.read",
-      tag,
-      summary: "History, newest first",
-      description:
-        "`limit` (default 10, max 100) and one of `skip`, `before` or `after` a seq. The cost does not grow with the conversation's length.",
-      params: IdParam,
-      query: HistoryQuery,
-      responses: { 200: { description: "A page", schema: MessagePage }, ...errorResponses },
-    },
-    async ({ params, query, principal }) => ({
-      status: 200,
-      body: await messages.listMessages(ctx, principal, params.id!, query),
-    }),
-  );
+  messageRoutes(r, ctx);
 
   define(
     r,
@@ -277,41 +215,6 @@ export function conversationRoutes(ctx: Ctx): Router {
     }),
   );
 
-  define(
-    r,
-    {
-      method: "post",
-      path: "/v1/messages/:id/append",
-      action: "message.stream",
-      tag: "Messages",
-      summary: "Add text to the end of a streamed message",
-      params: IdParam,
-      body: AppendBody,
-      responses: { 200: { description: "The message", schema: Message }, ...errorResponses },
-    },
-    async ({ params, body, principal }) => ({
-      status: 200,
-      body: await messages.appendToMessage(ctx, principal, params.id!, body.text),
-    }),
-  );
-
-  define(
-    r,
-    {
-      method: "post",
-      path: "/v1/messages/:id/complete",
-      action: "message.stream",
-      tag: "Messages",
-      summary: "Finish a streamed message, optionally with its final full text",
-      params: IdParam,
-      body: CompleteBody,
-      responses: { 200: { description: "The message", schema: Message }, ...errorResponses },
-    },
-    async ({ params, body, principal }) => ({
-      status: 200,
-      body: await messages.completeMessage(ctx, principal, params.id!, body.text),
-    }),
-  );
-
+  streamedMessageRoutes(r, ctx);
   return r;
 }
