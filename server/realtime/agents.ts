@@ -9,6 +9,7 @@ import type { Ctx, Principal } from "../domain/context.ts";
 import { sessionTokenFrom } from "../auth/session-cookie.ts";
 import type { RealtimeDeps } from "./index.ts";
 import { eventGuard } from "./guard.ts";
+import { mayReach } from "./rooms.ts";
 
 /** The inboxes that may see a site's conversations: its events go to this room only. */
 const siteRoom = (siteId: string) => `site:${siteId}`;
@@ -134,7 +135,7 @@ export function attachAgentNamespace(io: Server, deps: RealtimeDeps): void {
       return;
     }
     const translate = (forwarded as Record<string, ((e: DomainEvent) => unknown) | undefined>)[event.type];
-    if (!translate || !("siteId" in event)) return;
+    if (!translate || !("siteId" in event) || !mayReach(nsp, siteRoom(event.siteId), deps)) return;
     try {
       (nsp.to(siteRoom(event.siteId)).emit as (name: string, payload: unknown) => boolean)(
         event.type,

@@ -1,6 +1,7 @@
 import type { DomainEvent } from "../events/bus.ts";
 import { withClientId } from "../domain/visitor-messages.ts";
 import type { RealtimeDeps } from "./index.ts";
+import { mayReach } from "./rooms.ts";
 import { conversationRoom, stateOf, visitorRoom, type VisitorNamespace } from "./visitor-socket.ts";
 
 type Relay<T extends DomainEvent["type"]> = (
@@ -11,7 +12,8 @@ type Relay<T extends DomainEvent["type"]> = (
 
 /** What a visitor's sockets hear of each domain event: only what a visitor may see. */
 const relays: { [T in DomainEvent["type"]]?: Relay<T> } = {
-  "message.created": (nsp, e) => {
+  "message.created": (nsp, e, deps) => {
+    if (!mayReach(nsp, conversationRoom(e.conversationId), deps)) return;
     const message = withClientId(e.message, e.idempotencyKey, e.conversation.uniqueId);
     nsp.to(conversationRoom(e.conversationId)).emit("message", { message, conversation: stateOf(e.conversation) });
   },
