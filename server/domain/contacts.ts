@@ -6,6 +6,7 @@ import { notFound, ParleyError } from "./errors.ts";
 import { contactView } from "./views.ts";
 import type { ContactRow } from "../store/tables.ts";
 import { reindexContact } from "../store/search-sources.ts";
+import { preparedInsert } from "../store/prepared.ts";
 
 /** The contact if this principal may do `action` to it; 404 for another site's (or another visitor's). */
 export async function contactRow(
@@ -116,10 +117,22 @@ export async function upsertContact(
     if (existing) return applyContactInput(trx, emit, existing, input, now);
   }
   const row = newContactRow(siteId, input, now);
-  await trx.insertInto("contacts").values(row).execute();
+  await contactInsert.execute(trx, row);
   await reindexContact(trx, row, { conversations: false, fresh: true });
   return row;
 }
+
+const contactInsert = preparedInsert("contacts", {
+  id: true,
+  site_id: true,
+  external_id: true,
+  name: true,
+  email: true,
+  phone: true,
+  metadata: true,
+  created_at: true,
+  updated_at: true,
+});
 
 /** A contact not stored yet, made of `input` (nothing given: an anonymous contact). */
 export function newContactRow(siteId: string, input: ContactInput, now: string): ContactRow {

@@ -5,13 +5,14 @@ import { authorize } from "./permissions.ts";
 import { newId } from "./secrets.ts";
 import { invalid, ParleyError } from "./errors.ts";
 import { visitorContextOf } from "./visitor-pages.ts";
-import { conversationView, messageView } from "./views.ts";
+import { conversationView, conversationViews, messageView } from "./views.ts";
 import { resolveSiteId } from "./sites.ts";
 import { upsertContact } from "./contacts.ts";
 import { agentAssignable } from "./agents.ts";
 import { insertMessage, senderFor, type SenderInput } from "./messages.ts";
-import type { ConversationRow } from "../store/tables.ts";
-import { reindexConversations } from "../store/search-sources.ts";
+import type { ContactRow, ConversationRow } from "../store/tables.ts";
+import { indexNewConversation, reindexConversations } from "../store/search-sources.ts";
+import { preparedInsert } from "../store/prepared.ts";
 import { zodDetails } from "./validation.ts";
 
 /** Starting conversations: from the API, from email, and (one at a time) from the widget. */
@@ -80,18 +81,15 @@ export async function insertConversation(
   const askedSender = body.sender ?? body.message?.sender;
   const senderType = askedSender?.type ?? "agent";
   const now = ctx.now();
-  let contactId = opts.contactId ?? null;
+  // The contact's row, when this request gave one: its view and the search document need it.
+  let contact: ContactRow | undefined;
   if (body.contactId) {
-    const c = await trx
-      .selectFrom("contacts")
-      .select(["id", "site_id"])
-      .where("id", "=", body.contactId)
-      .executeTakeFirst();
-    if (!c || c.site_id !== siteId) throw invalid("contactId", "no contact with this id on this site");
-    contactId = c.id;
+    contact = await trx.selectFrom("contacts").selectAll().where("id", "=", body.contactId).executeTakeFirst();
+    if (!contact || contact.site_id !== siteId) throw invalid("contactId", "no contact with this id on this site");
   } else if (body.contact) {
-    contactId = (await upsertContact(trx, emit, siteId, body.contact, now)).id;
+    contact = await upsertContact(trx, emit, siteId, body.contact, now);
   }
+  const contactId = contact?.id ?? opts.contactId ?? null;
   if (body.uniqueId && !opts.uniqueIdChecked) {
     // Checked again inside the transaction; a concurrent twin makes the insert fail and write() retries.
     const twin = await trx
@@ -117,15 +115,25 @@ export async function insertConversation(
     unique_id: body.uniqueId ?? null,
     visitor_context: opts.visitorId ? await visitorContextOf(trx, opts.visitorId) : null,
   });
-  await trx.insertInto("conversations").values(row).execute();
+  await conversationInsert.execute(trx, row);
   const tags = [...new Set(body.tags ?? [])];
   if (tags.length)
     await trx
       .insertInto("conversation_tags")
       .values(tags.map((tag) => ({ conversation_id: row.id, tag, created_at: now })))
       .execute();
-  await reindexConversations(trx, [row.id], { fresh: true });
-  const conversation = await conversationView(trx, row);
+  // Untagged, with its contact at hand (or none): the document and the view are made of what is
+  // known here; otherwise they read what is stored, tags in the database's order.
+  const known = tags.length === 0 && (contactId === null || contact !== undefined);
+  if (known) await indexNewConversation(trx, row, contact);
+  else await reindexConversations(trx, [row.id], { fresh: true });
+  const [conversation] = await conversationViews(
+    trx,
+    [row],
+    [],
+    known ? { contacts: contact && [contact], untagged: true } : {},
+  );
+  if (!conversation) throw new Error("a conversation without a view");
   emit({ type: "conversation.created", siteId, conversationId: row.id, conversation });
   if (firstMessage) {
     const sender: SenderInput =
@@ -137,6 +145,34 @@ export async function insertConversation(
   }
   return { conversation: { ...conversation, messages: [] as Message[] }, created: true, row };
 }
+
+const conversationInsert = preparedInsert("conversations", {
+  id: true,
+  site_id: true,
+  contact_id: true,
+  visitor_id: true,
+  status: true,
+  priority: true,
+  channel: true,
+  topic: true,
+  summary: true,
+  queue: true,
+  assignee: true,
+  metadata: true,
+  unique_id: true,
+  last_seq: true,
+  read_contact: true,
+  read_agent: true,
+  last_message_id: true,
+  created_at: true,
+  updated_at: true,
+  first_response_at: true,
+  closed_at: true,
+  visitor_context: true,
+  rating_score: true,
+  rating_comment: true,
+  rated_at: true,
+});
 
 /** A conversation not stored yet: what every conversation starts with, and `set`. */
 export function newConversationRow(

@@ -6,6 +6,7 @@ import { newId, newSecret } from "./secrets.ts";
 import { notFound, ParleyError } from "./errors.ts";
 import { siteView } from "./views.ts";
 import type { SiteRow } from "../store/tables.ts";
+import { prepared } from "../store/prepared.ts";
 
 export async function createSite(
   ctx: Ctx,
@@ -109,8 +110,12 @@ export async function updateSite(ctx: Ctx, p: Principal, id: string, patch: Site
   return siteView(next);
 }
 
+const defaultSite = prepared<Record<string, never>, SiteRow>((db) =>
+  db.selectFrom("sites").selectAll().where("is_default", "=", 1),
+);
+
 export async function defaultSiteRow(ctx: Ctx): Promise<SiteRow | undefined> {
-  return ctx.db.selectFrom("sites").selectAll().where("is_default", "=", 1).executeTakeFirst();
+  return (await defaultSite.execute(ctx.db, {}))[0];
 }
 
 export async function siteByKey(ctx: Ctx, siteKey: string): Promise<SiteRow | undefined> {

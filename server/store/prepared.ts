@@ -139,3 +139,18 @@ export function prepared<A, R>(build: (db: Db, b: Binder<A>) => Built<R>): Prepa
     },
   };
 }
+
+/**
+ * `INSERT INTO table` of one row: every column (`columns` names each one, so that a column added
+ * to the table and not here fails to compile) bound from the row's value of that name.
+ */
+export function preparedInsert<T extends keyof Database & string>(
+  table: T,
+  columns: Record<keyof Database[T], true>,
+): Prepared<{ [K in keyof Database[T]]: unknown }, never> {
+  const names = Object.keys(columns);
+  return prepared<{ [K in keyof Database[T]]: unknown }, never>(
+    (db, b) =>
+      db.insertInto(table).values(Object.fromEntries(names.map((c) => [c, b.arg(c as never)])) as never) as never,
+  );
+}

@@ -2,6 +2,7 @@ import { PostgresAdapter, sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "./tables.ts";
 import { searchWords } from "./search-text.ts";
 import { matchingMessages } from "./search-messages.ts";
+import { prepared } from "./prepared.ts";
 
 /**
  * The full-text index: one row of `search_documents` per searchable thing, indexed by the
@@ -40,11 +41,47 @@ export async function insertDocument(db: Db, doc: SearchDocument): Promise<void>
   await insertDocuments(db, [doc]);
 }
 
+interface DocumentRow {
+  site_id: string;
+  conversation_id: string | null;
+  source: string;
+  source_id: string;
+  seq: number | null;
+  body: string;
+  words: string;
+}
+
+const documentColumns = sql.raw("site_id, conversation_id, source, source_id, seq, body");
+
+/** The documents (SQLite: returning their ids, for search_fts), compiled once. */
+const documentsInsert = prepared<{ docs: DocumentRow[] }, { id: number; source_id: string }>((_db, b) => {
+  const v = b.rows("docs", {
+    site_id: "text",
+    conversation_id: "text",
+    source: "text",
+    source_id: "text",
+    seq: "integer",
+    body: "text",
+    words: "text",
+  });
+  if (b.postgres)
+    return sql`insert into search_documents (${documentColumns}, tsv)
+      select ${documentColumns}, to_tsvector('simple', words) from (${v}) as v`;
+  return sql`insert into search_documents (${documentColumns})
+    select ${documentColumns} from (${v}) as v returning id, source_id`;
+});
+
+/** SQLite: the engine's rows of the documents just inserted (rowid = the document's id). */
+const ftsInsert = prepared<{ rows: { id: number; words: string }[] }, never>(
+  (_db, b) => sql<never>`insert into search_fts (rowid, body)
+    select id, words from (${b.rows("rows", { id: "integer", words: "text" })}) as v`,
+);
+
 /** Adds new documents, a few hundred per statement (backfills and bulk loads). */
 export async function insertDocuments(db: Db, docs: SearchDocument[]): Promise<void> {
-  const postgres = isPostgres(db);
   for (let i = 0; i < docs.length; i += 500) {
     const chunk = docs.slice(i, i + 500);
+    const words = new Map(chunk.map((d) => [d.sourceId, indexText(d.body)]));
     const rows = chunk.map((doc) => ({
       site_id: doc.siteId,
       conversation_id: doc.conversationId,
@@ -52,16 +89,11 @@ export async function insertDocuments(db: Db, docs: SearchDocument[]): Promise<v
       source_id: doc.sourceId,
       seq: doc.seq,
       body: doc.body,
-      ...(postgres ? { tsv: sql`to_tsvector('simple', ${indexText(doc.body)})` } : {}),
+      words: words.get(doc.sourceId)!,
     }));
-    if (postgres) {
-      await db.insertInto("search_documents").values(rows).execute();
-      continue;
-    }
-    const ids = await db.insertInto("search_documents").values(rows).returning(["id", "source_id"]).execute();
-    const words = new Map(chunk.map((d) => [d.sourceId, indexText(d.body)]));
-    const values = ids.map((r) => sql`(${r.id}, ${words.get(r.source_id)!})`);
-    await sql`insert into search_fts (rowid, body) values ${sql.join(values)}`.execute(db);
+    const ids = await documentsInsert.execute(db, { docs: rows });
+    if (isPostgres(db)) continue;
+    await ftsInsert.execute(db, { rows: ids.map((r) => ({ id: r.id, words: words.get(r.source_id)! })) });
   }
 }
 

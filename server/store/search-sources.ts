@@ -66,6 +66,16 @@ export async function reindexConversations(db: Db, ids: string[], opts: { fresh?
   );
 }
 
+/** The document of a conversation just inserted, untagged, whose contact (if any) is at hand: nothing to read back. */
+export async function indexNewConversation(
+  db: Db,
+  row: ConversationRow,
+  contact: Pick<ContactRow, "name" | "email" | "phone"> | undefined,
+): Promise<void> {
+  const doc = conversationDocument(row, [], contact);
+  if (doc.body.trim()) await insertDocuments(db, [doc]);
+}
+
 /** A contact's document (for GET /v1/contacts?q=), and its conversations', which carry its name, email and phone. */
 export async function reindexContact(
   db: Db,

@@ -115,6 +115,20 @@ for (const db of databases()) {
       expect(hit.matches[0].snippet).toBe("&lt;b&gt;<mark>xylophone</mark>&lt;/b&gt; &amp; &lt;script&gt;");
     });
 
+    it("finds an untagged conversation by its topic and its contact, given inline or by contactId", async () => {
+      const first = await start({ topic: "Gharial scales", contact: { name: "Orla", email: "orla.tamarin@example.org" } });
+      const contactId = (await s.api("GET", `/v1/conversations/${first.id}`)).body.contact.id;
+      const res = await s.api("POST", "/v1/conversations", { topic: "Pangolin armour", contactId });
+      expect(res.status).toBe(201);
+      expect(res.body.contact).toMatchObject({ id: contactId, name: "Orla", email: "orla.tamarin@example.org" });
+      expect(res.body.tags).toEqual([]);
+      const found = async (q: string) => (await search(`q=${q}`)).body.items.map((i: any) => i.conversation.id);
+      expect(await found("gharial")).toContain(first.id);
+      expect(await found("pangolin")).toContain(res.body.id);
+      expect(await found("tamarin")).toEqual(expect.arrayContaining([first.id, res.body.id]));
+      expect(await found("quokkaless")).toEqual([]);
+    });
+
     it("finds card and quick-reply titles, topic, summary, tags, email and phone", async () => {
       const c = await start({
         topic: "Quarterly invoice",
