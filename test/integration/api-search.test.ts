@@ -116,7 +116,10 @@ for (const db of databases()) {
     });
 
     it("finds an untagged conversation by its topic and its contact, given inline or by contactId", async () => {
-      const first = await start({ topic: "Gharial scales", contact: { name: "Orla", email: "orla.tamarin@example.org" } });
+      const first = await start({
+        topic: "Gharial scales",
+        contact: { name: "Orla", email: "orla.tamarin@example.org" },
+      });
       const contactId = (await s.api("GET", `/v1/conversations/${first.id}`)).body.contact.id;
       const res = await s.api("POST", "/v1/conversations", { topic: "Pangolin armour", contactId });
       expect(res.status).toBe(201);
