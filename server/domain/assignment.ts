@@ -42,17 +42,22 @@ const waitingAmong = prepared<{ ids: string[] }, { conversation_id: string }>((d
     .where(b.oneOf("conversation_id", "ids", "text")),
 );
 
-/** startWaiting for many conversations at once (a batch of messages): a fixed number of statements. */
+/**
+ * startWaiting for many conversations at once (a batch of messages): a fixed number of statements.
+ * `known`: the conversations among `rows` that wait already, if the caller read that in this
+ * transaction (after locking them); absent: read here.
+ */
 export async function startWaitingAll(
   ctx: Ctx,
   trx: Trx,
   emit: Emit,
   rows: ConversationRow[],
+  known?: Set<string>,
 ): Promise<Map<string, string>> {
   const candidates = rows.filter((r) => r.assignee === null && OPEN_STATUSES.includes(r.status));
   if (candidates.length === 0) return new Map();
-  const found = await waitingAmong.execute(trx, { ids: candidates.map((r) => r.id) });
-  const waiting = new Set(found.map((w) => w.conversation_id));
+  const ids = candidates.map((r) => r.id);
+  const waiting = known ?? new Set((await waitingAmong.execute(trx, { ids })).map((w) => w.conversation_id));
   const fresh = candidates.filter((r) => !waiting.has(r.id));
   if (fresh.length === 0) return new Map();
   const since = ctx.now();

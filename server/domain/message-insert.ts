@@ -7,7 +7,7 @@ import { closed, notFound, ParleyError } from "./errors.ts";
 import { conversationViews, messageView } from "./views.ts";
 import { conversationResource } from "./conversations.ts";
 import type { ConversationRow, MessageRow } from "../store/tables.ts";
-import { indexInsertedMessages, messageIndexing, messageWords } from "../store/search-messages.ts";
+import { writeBatch } from "./message-write.ts";
 import { prepared } from "../store/prepared.ts";
 import type { DomainEvent } from "../events/bus.ts";
 import { startWaitingAll } from "./assignment.ts";
@@ -132,9 +132,7 @@ export async function insertMessages(
   }
   if (inserted.length === 0) return outcomes as MessageOutcome[];
 
-  await saveMessages(trx, inserted);
-  await indexInsertedMessages(trx, inserted);
-  await saveConversations(trx, [...current.values()]);
+  const written = await writeBatch(trx, inserted, [...current.values()]);
 
   // A visitor writing to an unassigned conversation makes it wait; round-robin may assign it now,
   // announced after the messages.
@@ -142,12 +140,12 @@ export async function insertMessages(
   const contactWrote = [...current.values()].filter((c) =>
     requests.some((r, i) => outcomes[i] === null && r.conversationId === c.id && r.sender.type === "contact"),
   );
-  const assignees = await startWaitingAll(ctx, trx, (e) => assignments.push(e), contactWrote);
+  const assignees = await startWaitingAll(ctx, trx, (e) => assignments.push(e), contactWrote, written.waiting);
   const withAssignee = snapshots.map((row) => {
     const assignee = assignees.get(row.id);
     return assignee ? { ...row, assignee } : row;
   });
-  const views = await conversationViews(trx, withAssignee, inserted);
+  const views = await conversationViews(trx, withAssignee, inserted, written);
   for (const [i, outcome] of outcomes.entries()) {
     if (outcome !== null) continue;
     const at = index[i]!;
@@ -200,56 +198,4 @@ async function storedByKey(trx: Trx, requests: MessageRequest[]): Promise<Map<st
   for (const row of await messagesByKey.execute(trx, { keys }))
     found.set(`${row.conversation_id}\u0000${row.idempotency_key}`, row);
   return found;
-}
-
-/** The messages, with their words for the search index (the same INSERT indexes them, search-messages.ts). */
-const messagesInsert = prepared<{ rows: (MessageRow & { words: string | null })[] }, never>((_db, b) => {
-  const v = b.rows("rows", {
-    id: "text",
-    conversation_id: "text",
-    seq: "integer",
-    sender_type: "text",
-    sender_id: "text",
-    sender_name: "text",
-    type: "text",
-    content: "text",
-    state: "text",
-    idempotency_key: "text",
-    created_at: "text",
-    words: "text",
-  });
-  const [column, words] = b.postgres
-    ? [sql.id("search_tsv"), sql`to_tsvector('simple', words)`]
-    : [sql.id("search_words"), sql`words`];
-  return sql<never>`insert into messages (id, conversation_id, seq, sender_type, sender_id, sender_name, type,
-      content, state, idempotency_key, created_at, ${column})
-    select id, conversation_id, seq, sender_type, sender_id, sender_name, type,
-      content, state, idempotency_key, created_at, ${words} from (${v}) as v`;
-});
-
-async function saveMessages(trx: Trx, rows: MessageRow[]): Promise<void> {
-  const words = (m: MessageRow) => (messageIndexing.enabled ? messageWords(m) : null);
-  await messagesInsert.execute(trx, { rows: rows.map((m) => ({ ...m, words: words(m) })) });
-}
-
-/** Each conversation's new state (seq, markers, last message, status), in one UPDATE. */
-const conversationsUpdate = prepared<{ rows: ConversationRow[] }, never>(
-  (_db, b) => sql<never>`with v as (${b.rows("rows", {
-    id: "text",
-    last_seq: "integer",
-    read_contact: "integer",
-    read_agent: "integer",
-    last_message_id: "text",
-    updated_at: "text",
-    first_response_at: "text",
-    status: "text",
-  })})
-    update conversations set last_seq = v.last_seq, read_contact = v.read_contact, read_agent = v.read_agent,
-      last_message_id = v.last_message_id, updated_at = v.updated_at, first_response_at = v.first_response_at,
-      status = v.status
-    from v where conversations.id = v.id`,
-);
-
-async function saveConversations(trx: Trx, rows: ConversationRow[]): Promise<void> {
-  await conversationsUpdate.execute(trx, { rows });
 }

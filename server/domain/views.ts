@@ -112,13 +112,14 @@ const messagesById = prepared<{ ids: string[] }, MessageRow>((db, b) =>
 /**
  * Conversations with their contact, tags and last message, loaded in three batched queries
  * whatever the number of conversations. `knownMessages` and `known.contacts`: rows the caller
- * already holds, not read again; `known.untagged`: conversations just inserted without tags.
+ * already holds, not read again; `known.tags`: every conversation's tags, read by the caller;
+ * `known.untagged`: conversations just inserted without tags.
  */
 export async function conversationViews(
   db: Db,
   rows: ConversationRow[],
   knownMessages: MessageRow[] = [],
-  known: { contacts?: ContactRow[]; untagged?: boolean } = {},
+  known: { contacts?: ContactRow[]; tags?: Map<string, string[]>; untagged?: boolean } = {},
 ): Promise<Conversation[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
@@ -127,12 +128,12 @@ export async function conversationViews(
   const messageIds = rows.map((r) => r.last_message_id).filter((x): x is string => !!x && !held.has(x));
   const [contacts, tags, messages] = await Promise.all([
     contactIds.length ? contactsById.execute(db, { ids: contactIds }) : [],
-    known.untagged ? [] : tagsOf.execute(db, { ids }),
+    known.untagged || known.tags ? [] : tagsOf.execute(db, { ids }),
     messageIds.length ? messagesById.execute(db, { ids: messageIds }) : [],
   ]);
   const contactById = new Map([...(known.contacts ?? []), ...contacts].map((c) => [c.id, c]));
   const messageById = new Map([...knownMessages, ...messages].map((m) => [m.id, m]));
-  const tagsById = new Map<string, string[]>();
+  const tagsById = new Map<string, string[]>(known.tags);
   for (const t of tags) tagsById.set(t.conversation_id, [...(tagsById.get(t.conversation_id) ?? []), t.tag]);
   return rows.map((row) => {
     const contact = row.contact_id ? contactById.get(row.contact_id) : undefined;
