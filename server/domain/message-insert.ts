@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { PostgresAdapter, sql } from "kysely";
 import type { Conversation, Message, TypedMessageInput } from "../../shared/schemas/index.ts";
 import type { Ctx, Emit, Principal, Trx } from "./context.ts";
 import { newId } from "./secrets.ts";
@@ -8,7 +8,7 @@ import { conversationViews, messageView } from "./views.ts";
 import { conversationResource } from "./conversations.ts";
 import type { ConversationRow, MessageRow } from "../store/tables.ts";
 import { writeBatch } from "./message-write.ts";
-import { prepared } from "../store/prepared.ts";
+import { prepared, type Binder } from "../store/prepared.ts";
 import type { DomainEvent } from "../events/bus.ts";
 import { startWaitingAll } from "./assignment.ts";
 
@@ -58,8 +58,7 @@ export async function insertMessages(
   emit: Emit,
   requests: MessageRequest[],
 ): Promise<MessageOutcome[]> {
-  const rows = await lockConversations(trx, [...new Set(requests.map((r) => r.conversationId))]);
-  const existing = await storedByKey(trx, requests);
+  const { rows, existing } = await readBatch(trx, requests);
   const outcomes: (MessageOutcome | null)[] = [];
   const current = new Map<string, ConversationRow>();
   const inserted: MessageRow[] = [];
@@ -161,41 +160,61 @@ export async function insertMessages(
   return outcomes as MessageOutcome[];
 }
 
-/** The conversations, read once (PostgreSQL: locked, in id order, so that batches never deadlock). */
-const conversationsToWrite = prepared<{ ids: string[] }, ConversationRow>((db, b) => {
-  const q = db
-    .selectFrom("conversations")
-    .selectAll()
-    .where(b.oneOf("id", "ids", "text"))
-    .orderBy("id");
-  return b.postgres ? q.forNoKeyUpdate() : q;
-});
-
-async function lockConversations(trx: Trx, ids: string[]): Promise<Map<string, ConversationRow>> {
-  const rows = await conversationsToWrite.execute(trx, { ids: [...ids].sort() });
-  return new Map(rows.map((row) => [row.id, row]));
-}
-
-/** Messages stored under these (conversation, idempotency key) pairs: pairs, not two lists, which would cross them. */
-const messagesByKey = prepared<{ keys: Pick<MessageRow, "conversation_id" | "idempotency_key">[] }, MessageRow>(
-  (db, b) =>
-    db
-      .selectFrom("messages")
-      .selectAll()
-      .where(
-        sql<boolean>`(conversation_id, idempotency_key) in
-          (${b.rows("keys", { conversation_id: "text", idempotency_key: "text" })})`,
-      ),
+type Key = Pick<MessageRow, "conversation_id" | "idempotency_key">;
+const keyRows = (b: Binder<{ keys: Key[] }>) => b.rows("keys", { conversation_id: "text", idempotency_key: "text" });
+const messageColumns = sql.raw(
+  "id, conversation_id, seq, sender_type, sender_id, sender_name, type, content, state, idempotency_key, created_at",
 );
 
-/** Messages already stored under the requests' idempotency keys, by conversation and key. */
-async function storedByKey(trx: Trx, requests: MessageRequest[]): Promise<Map<string, MessageRow>> {
+/** The conversations, read once (SQLite; one writer, nothing to lock). */
+const conversationsToWrite = prepared<{ ids: string[] }, ConversationRow>((db, b) =>
+  db
+    .selectFrom("conversations")
+    .selectAll()
+    .where(b.oneOf("id", "ids", "text")),
+);
+
+/** Messages stored under these (conversation, idempotency key) pairs: pairs, not two lists, which would cross them. */
+const messagesByKey = prepared<{ keys: Key[] }, MessageRow>(
+  (_db, b) => sql<MessageRow>`select ${messageColumns} from messages
+    where (conversation_id, idempotency_key) in (${keyRows(b)})`,
+);
+
+/**
+ * PostgreSQL, in one round trip: the conversations locked (in id order, so that batches never
+ * deadlock), each with its messages stored under the batch's keys. The keys are read in the
+ * statement's snapshot, which may be older than a lock it waited for: a message another node
+ * stored meanwhile under the same key is then missed, and inserting it again breaks the unique
+ * index, so the batch is written again one by one (batch-queue.ts) and finds it.
+ */
+const conversationsLocked = prepared<{ ids: string[]; keys: Key[] }, ConversationRow & { stored_: MessageRow[] }>(
+  (_db, b) => sql`select c.*, (select json_agg(m) from (select ${messageColumns} from messages
+      where conversation_id = c.id and (conversation_id, idempotency_key) in (${keyRows(b)})) m) as stored_
+    from conversations c where ${b.oneOf("c.id", "ids", "text")} order by c.id for no key update of c`,
+);
+
+interface BatchRead {
+  rows: Map<string, ConversationRow>;
+  /** Messages already stored under the requests' idempotency keys, by conversation and key. */
+  existing: Map<string, MessageRow>;
+}
+
+async function readBatch(trx: Trx, requests: MessageRequest[]): Promise<BatchRead> {
+  const ids = [...new Set(requests.map((r) => r.conversationId))].sort();
   const keys = requests
     .filter((r) => r.idempotencyKey)
     .map((r) => ({ conversation_id: r.conversationId, idempotency_key: r.idempotencyKey }));
-  const found = new Map<string, MessageRow>();
-  if (keys.length === 0) return found;
-  for (const row of await messagesByKey.execute(trx, { keys }))
-    found.set(`${row.conversation_id}\u0000${row.idempotency_key}`, row);
-  return found;
+  const rows = new Map<string, ConversationRow>();
+  const existing = new Map<string, MessageRow>();
+  const found = (m: MessageRow) => existing.set(`${m.conversation_id}\u0000${m.idempotency_key}`, m);
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    for (const { stored_, ...row } of await conversationsLocked.execute(trx, { ids, keys })) {
+      rows.set(row.id, row);
+      stored_?.forEach(found);
+    }
+    return { rows, existing };
+  }
+  for (const row of await conversationsToWrite.execute(trx, { ids })) rows.set(row.id, row);
+  if (keys.length > 0) (await messagesByKey.execute(trx, { keys })).forEach(found);
+  return { rows, existing };
 }
