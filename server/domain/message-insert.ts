@@ -188,9 +188,11 @@ const messagesByKey = prepared<{ keys: Key[] }, MessageRow>(
  * index, so the batch is written again one by one (batch-queue.ts) and finds it.
  */
 const conversationsLocked = prepared<{ ids: string[]; keys: Key[] }, ConversationRow & { stored_: MessageRow[] }>(
-  (_db, b) => sql`select c.*, (select json_agg(m) from (select ${messageColumns} from messages
-      where conversation_id = c.id and (conversation_id, idempotency_key) in (${keyRows(b)})) m) as stored_
-    from conversations c where ${b.oneOf("c.id", "ids", "text")} order by c.id for no key update of c`,
+  (_db, b) => sql`with c as (select * from conversations where ${b.oneOf("id", "ids", "text")}
+      order by id for no key update),
+    s as (select m.conversation_id, json_agg(m) as stored_ from (select ${messageColumns} from messages
+      where (conversation_id, idempotency_key) in (${keyRows(b)})) m group by m.conversation_id)
+    select c.*, s.stored_ from c left join s on s.conversation_id = c.id order by c.id`,
 );
 
 interface BatchRead {
