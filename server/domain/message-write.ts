@@ -93,11 +93,7 @@ const batchWrite = prepared<MessageArgs & ConversationArgs, WrittenRow>(
 );
 
 /** Stores the batch's messages and its conversations' new state, in `trx`. */
-export async function writeBatch(
-  trx: Trx,
-  messages: MessageRow[],
-  conversations: ConversationRow[],
-): Promise<Written> {
+export async function writeBatch(trx: Trx, messages: MessageRow[], conversations: ConversationRow[]): Promise<Written> {
   const words = (m: MessageRow) => (messageIndexing.enabled ? messageWords(m) : null);
   const rows = messages.map((m) => ({ ...m, words: words(m) }));
   if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) {
