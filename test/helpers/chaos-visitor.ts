@@ -2,7 +2,7 @@ import { createSession } from "../../widget/session/index.ts";
 import type { Session } from "../../widget/session/types.ts";
 import type { Message } from "../../shared/schemas/message.ts";
 import { NodeWebSocket } from "./node-websocket.ts";
-import { memoryStorage } from "../integration/realtime-helpers.ts";
+import { memoryStorage } from "./memory-storage.ts";
 
 /**
  * A visitor for fault tests: the widget's own session layer (widget/session, the code the

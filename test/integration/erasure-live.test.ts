@@ -2,11 +2,11 @@ import { io, Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession } from "../../widget/session/index.ts";
 import type { ParleyNode } from "../helpers/nodes.ts";
+import { memoryStorage } from "../helpers/memory-storage.ts";
 import { NodeWebSocket } from "../helpers/node-websocket.ts";
 import {
   clientId,
   connectVisitor,
-  memoryStorage,
   text,
   topologies,
   until,

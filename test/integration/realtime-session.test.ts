@@ -3,7 +3,8 @@ import { createSession } from "../../widget/session/index.ts";
 import type { Session } from "../../widget/session/types.ts";
 import type { Message } from "../../shared/schemas/message.ts";
 import { NodeWebSocket } from "../helpers/node-websocket.ts";
-import { FlakyLink, memoryStorage, topologies, until, type Deployment } from "./realtime-helpers.ts";
+import { memoryStorage } from "../helpers/memory-storage.ts";
+import { FlakyLink, topologies, until, type Deployment } from "./realtime-helpers.ts";
 
 const texts = (s: Session) => s.messages.value.map((m) => m.message.content.text);
 const text = (t: string) => ({ type: "text" as const, content: { text: t } });

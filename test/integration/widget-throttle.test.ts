@@ -2,7 +2,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSession } from "../../widget/session/index.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { NodeWebSocket } from "../helpers/node-websocket.ts";
-import { memoryStorage, until } from "./realtime-helpers.ts";
+import { memoryStorage } from "../helpers/memory-storage.ts";
+import { until } from "./realtime-helpers.ts";
 
 const SEND_LIMIT = 3;
 let server: TestServer;

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Connection } from "./connection.ts";
 import { createSender, Outbox, unsentState } from "./outbox.ts";
+import { memoryStorage } from "../../test/helpers/memory-storage.ts";
 import { siteStorage } from "./storage.ts";
 import { createSync } from "./sync.ts";
 import { createTyping } from "./typing.ts";
@@ -47,15 +48,7 @@ describe("the sender", () => {
       () => Promise.reject(new Error("operation has timed out")),
       () => Promise.resolve(stored(clientId)),
     ]);
-    const memory = new Map<string, string>();
-    const storage = siteStorage(
-      {
-        getItem: (k: string) => memory.get(k) ?? null,
-        setItem: (k: string, v: string) => void memory.set(k, v),
-        removeItem: (k: string) => void memory.delete(k),
-      } as Storage,
-      "pk_a",
-    );
+    const storage = siteStorage(memoryStorage(), "pk_a");
     const outbox = new Outbox(storage);
     const unsent = unsentState(outbox);
     const sync = createSync(

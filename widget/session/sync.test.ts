@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Connection } from "./connection.ts";
 import { Outbox, unsentState } from "./outbox.ts";
+import { memoryStorage } from "../../test/helpers/memory-storage.ts";
 import { siteStorage } from "./storage.ts";
 import { createSync } from "./sync.ts";
 import { createTyping } from "./typing.ts";
@@ -47,15 +48,9 @@ function fakeLink(history: ReturnType<typeof message>[]) {
 
 /** A sync on `link`, following conv_1 (as a tab that held it before a reload), with what it told the page. */
 function syncOn(link: Connection) {
-  const memory = new Map<string, string>([["parley:pk_a:conversation", "conv_1"]]);
-  const storage = siteStorage(
-    {
-      getItem: (k: string) => memory.get(k) ?? null,
-      setItem: (k: string, v: string) => void memory.set(k, v),
-      removeItem: (k: string) => void memory.delete(k),
-    } as Storage,
-    "pk_a",
-  );
+  const memory = memoryStorage();
+  memory.setItem("parley:pk_a:conversation", "conv_1");
+  const storage = siteStorage(memory, "pk_a");
   const sync = createSync(
     link,
     storage,
