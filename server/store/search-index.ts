@@ -1,5 +1,5 @@
-import { PostgresAdapter, sql, type Kysely, type RawBuilder } from "kysely";
-import type { Database } from "./tables.ts";
+import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Selectable } from "kysely";
+import type { Database, SearchDocumentsTable } from "./tables.ts";
 import { searchWords } from "./search-text.ts";
 import { matchingMessages } from "./search-messages.ts";
 import { prepared } from "./prepared.ts";
@@ -41,15 +41,8 @@ export async function insertDocument(db: Db, doc: SearchDocument): Promise<void>
   await insertDocuments(db, [doc]);
 }
 
-interface DocumentRow {
-  site_id: string;
-  conversation_id: string | null;
-  source: string;
-  source_id: string;
-  seq: number | null;
-  body: string;
-  words: string;
-}
+/** A document's row as the insert binds it: the table's columns, and the words the engine indexes. */
+type DocumentRow = Omit<Selectable<SearchDocumentsTable>, "id" | "tsv"> & { words: string };
 
 const documentColumns = sql.raw("site_id, conversation_id, source, source_id, seq, body");
 
