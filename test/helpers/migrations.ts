@@ -2,6 +2,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
 import SQLite from "better-sqlite3";
 import pg from "pg";
 import { migrations } from "../../server/store/migrations/index.ts";
+import { freshDatabaseUrl, startTestServer, type TestServer } from "./server.ts";
 
 /**
  * A database as an earlier release left it: `url` (from freshDatabaseUrl) opened without Parley's
@@ -48,4 +49,26 @@ export async function insertOldSite(raw: Kysely<any>, now: string): Promise<void
       updated_at: now,
     })
     .execute();
+}
+
+/**
+ * A fresh database as an earlier release left it (migrated up to `last`), to write its rows into
+ * through `raw`; `upgrade` closes `raw` and starts Parley on it, which runs the later migrations;
+ * `drop` stops that Parley and removes the database.
+ */
+export async function oldRelease(db: "sqlite" | "postgres", last: string) {
+  const fresh = await freshDatabaseUrl(db);
+  const raw = await migratedUpTo(fresh.url, last);
+  let server: TestServer | undefined;
+  return {
+    raw,
+    upgrade: async (): Promise<TestServer> => {
+      await raw.destroy();
+      return (server = await startTestServer({ databaseUrl: fresh.url }));
+    },
+    drop: async () => {
+      await server?.close();
+      await fresh.drop();
+    },
+  };
 }

@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { databases } from "../helpers/services.ts";
-import { freshDatabaseUrl, startTestServer } from "../helpers/server.ts";
-import { insertOldSite, migratedUpTo } from "../helpers/migrations.ts";
+import { insertOldSite, oldRelease } from "../helpers/migrations.ts";
 
 /**
  * A database whose reports were projected before migration 0021: its conversations solved and
@@ -19,8 +18,9 @@ for (const db of databases()) {
     });
 
     it("counts a conversation solved and assigned again once per period and once per day", async () => {
-      const fresh = await freshDatabaseUrl(db.name);
-      const raw = await migratedUpTo(fresh.url, "0020_report_instants");
+      const old = await oldRelease(db.name, "0020_report_instants");
+      drops.push(old.drop);
+      const raw = old.raw;
       const now = iso(1, 0);
       await insertOldSite(raw, now);
       for (const [id, name] of [
@@ -68,13 +68,8 @@ for (const db of databases()) {
           })),
         )
         .execute();
-      await raw.destroy();
 
-      const s = await startTestServer({ databaseUrl: fresh.url });
-      drops.push(async () => {
-        await s.close();
-        await fresh.drop();
-      });
+      const s = await old.upgrade();
       const res = await s.api("GET", "/v1/reports/summary?from=2026-11-03&to=2026-11-06&tz=UTC");
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.conversations.solved).toBe(1);

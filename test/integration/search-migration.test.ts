@@ -1,8 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { sql } from "kysely";
 import { databases } from "../helpers/services.ts";
-import { freshDatabaseUrl, startTestServer } from "../helpers/server.ts";
-import { insertOldSite, migratedUpTo } from "../helpers/migrations.ts";
+import { insertOldSite, oldRelease } from "../helpers/migrations.ts";
 
 /**
  * A database written by a release before search: the migration that adds the index (0008)
@@ -16,8 +14,9 @@ for (const db of databases()) {
     });
 
     it("indexes the conversations, messages and contacts stored before it", async () => {
-      const fresh = await freshDatabaseUrl(db.name);
-      const raw = await migratedUpTo(fresh.url, "0005_roles");
+      const old = await oldRelease(db.name, "0005_roles");
+      drops.push(old.drop);
+      const raw = old.raw;
       const now = new Date().toISOString();
       await insertOldSite(raw, now);
       await raw
@@ -65,14 +64,8 @@ for (const db of databases()) {
           created_at: now,
         })
         .execute();
-      await sql`select 1`.execute(raw);
-      await raw.destroy();
 
-      const s = await startTestServer({ databaseUrl: fresh.url });
-      drops.push(async () => {
-        await s.close();
-        await fresh.drop();
-      });
+      const s = await old.upgrade();
       for (const q of ["gazebo", "legacy", "heirloom", "aldre"]) {
         const res = await s.api("GET", `/v1/search?q=${q}`);
         expect(res.status, q).toBe(200);
