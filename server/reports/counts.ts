@@ -81,7 +81,6 @@ function changeCounts(db: Kysely<Database>, s: Scope, want: Part[]) {
   // Counted: the change has none before it, or that one (`earlier`, an instant or a day) is `than`.
   const counted = (prev: string, earlier: unknown, than: unknown) =>
     sql<number>`sum(case when ${sql.ref(prev)} is null or ${earlier} < ${than} then 1 else 0 end)`;
-  const kinds = [...new Set(want.flatMap((p) => kindsOf[p]))];
   const byAgent = want.includes("agents");
   const byDay = want.includes("days");
   let q = changesIn(db, s)
@@ -96,8 +95,9 @@ function changeCounts(db: Kysely<Database>, s: Scope, want: Part[]) {
       counted("ch.prev_ms", localDay("ch.prev_ms", s.period), day).as("dayOnce"),
     ])
     .groupBy(["ch.kind", ...(byAgent ? [sql`2`] : []), ...(byDay ? [sql`3`] : [])]);
-  if (kinds.length < 3) q = q.where("ch.kind", "in", kinds);
-  if (!want.includes("totals") && !byDay) q = q.where("ch.agent_id", "is not", null);
+  // One part alone reads only its kinds (and the agents' part only changes with an agent).
+  if (want.length === 1) q = q.where("ch.kind", "in", kindsOf[want[0]!]);
+  if (want.length === 1 && byAgent) q = q.where("ch.agent_id", "is not", null);
   return q.execute();
 }
 
