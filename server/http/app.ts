@@ -17,7 +17,6 @@ import { reportRoutes } from "./routes/reports.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes, type Readiness } from "./routes/health.ts";
 import { securityHeaders } from "./security-headers.ts";
-import { entered } from "./mount.ts";
 import type { Router } from "express";
 
 export interface AppDeps {
@@ -43,7 +42,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestContext(deps.log, deps.metrics));
   app.use(securityHeaders());
-  app.use(entered(healthRoutes(deps.readiness, deps.metrics, deps.draining), docsRoutes()));
+  app.use(healthRoutes(deps.readiness, deps.metrics, deps.draining));
+  app.use(docsRoutes());
 
   const api = express.Router();
   api.use(cors);
@@ -52,16 +52,13 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: deps.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
   api.use(authenticate(deps.ctx, deps.limiters, deps.sessions ?? {}));
   api.use(apiRateLimit(deps.limiters));
-  const routers = [
-    ...(deps.extraRouters ?? []),
-    conversationRoutes(deps.ctx),
-    noteRoutes(deps.ctx),
-    adminRoutes(deps.ctx),
-    cannedResponseRoutes(deps.ctx),
-    searchRoutes(deps.ctx),
-    reportRoutes(deps.ctx),
-  ];
-  api.use(entered(...routers));
+  for (const router of deps.extraRouters ?? []) api.use(router);
+  api.use(conversationRoutes(deps.ctx));
+  api.use(noteRoutes(deps.ctx));
+  api.use(adminRoutes(deps.ctx));
+  api.use(cannedResponseRoutes(deps.ctx));
+  api.use(searchRoutes(deps.ctx));
+  api.use(reportRoutes(deps.ctx));
   // Paths in the routers read as in the contract (/v1/…); only /v1 requests pass through the API stack.
   app.use((req, res, next) => (req.path.startsWith("/v1/") ? api(req, res, next) : next()));
 
